@@ -1,0 +1,32 @@
+"""Errors a user can act on. Each names the file (and line, where there is one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class EditionError(Exception):
+    """A problem the user can fix; reported as a message, never a traceback."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one file: an error stops that document, a warning does not."""
+
+    path: Path | str
+    line: int | None
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class SourceError(EditionError):
+    """A source file that cannot be converted at all."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None):
+        self.problem = Problem(path, line, message)
+        super().__init__(str(self.problem))
