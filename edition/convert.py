@@ -1,0 +1,281 @@
+"""`edition convert`: source files → TEI files, one bad source never stopping the others.
+
+Steps: find the sources; read each into the document model (in parallel); relate documents
+that translate the same conversation; write each TEI file, keeping the ids of the file it
+replaces, atomically, and only when its bytes change. A manifest beside the TEI files
+(`tei/.manifest.json`) records what each file was made from, so that an unchanged source is
+not converted again and a hand-edited TEI file is never overwritten silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lxml import etree
+
+from edition import __version__
+from edition.errors import EditionError, Problem, SourceError
+from edition.ids import carry_forward_ids
+from edition.model import Document, Turn
+from edition.readers import document_id, read_source
+from edition.tei import document_to_tei, serialize
+
+SOURCE_SUFFIXES = {".txt", ".md", ".text"}
+MANIFEST = ".manifest.json"
+
+
+@dataclass
+class Result:
+    source: str
+    doc_id: str = ""
+    status: str = "failed"  # written, unchanged, failed, refused
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ConvertReport:
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if r.status in ("failed", "refused")]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for r in self.results for p in r.problems]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+
+def find_sources(source: Path) -> list[Path]:
+    if source.is_file():
+        return [source]
+    if not source.is_dir():
+        raise EditionError(f"{source}: no such file or folder of sources")
+    return sorted((p for p in source.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES),
+                  key=lambda p: p.name)
+
+
+def today() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return moment.date().isoformat()
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_manifest(out: Path) -> dict:
+    path = out / MANIFEST
+    if not path.exists():
+        return {"files": {}}
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {"files": {}}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: an interrupted run leaves the old file whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def source_name(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(path: Path) -> tuple[str, Document | None, list[Problem]]:
+    name = source_name(path)
+    try:
+        document = read_source(path, name)
+        return name, document, document.problems
+    except SourceError as error:
+        return name, None, [error.problem]
+    except OSError as error:
+        return name, None, [Problem(name, None, f"cannot read the file: {error.strerror}")]
+    except RecursionError:
+        return name, None, [Problem(name, None, "the text is nested too deeply to convert")]
+
+
+def relation_key(document: Document) -> str:
+    """Documents with the same date and speakers record the same conversation."""
+    speakers = sorted({block.person_id for block in document.body if isinstance(block, Turn)})
+    return f"{document.metadata.date_when}|{','.join(speakers)}" if document.metadata.date_when else ""
+
+
+def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 0, publisher: str = "",
+                   progress: bool = True) -> ConvertReport:
+    sources = find_sources(Path(source))
+    out = Path(out)
+    manifest = load_manifest(out)
+    report = ConvertReport()
+    by_id: dict[str, Path] = {}
+    readable: list[Path] = []
+    for path in sources:
+        doc_id = _safe_id(path)
+        if doc_id in by_id:
+            report.results.append(Result(source_name(path), doc_id, "failed", [Problem(
+                source_name(path), None, f"gives the same document id '{doc_id}' as {source_name(by_id[doc_id])}; "
+                                         "rename one of the two files")]))
+            continue
+        if doc_id:
+            by_id[doc_id] = path
+            readable.append(path)
+        else:
+            report.results.append(Result(source_name(path), "", "failed", [Problem(
+                source_name(path), None, "the file name gives no usable document id; rename it")]))
+
+    documents: list[Document] = []
+    for name, document, problems in _map(_read, readable, jobs, progress, "reading"):
+        if document is None:
+            report.results.append(Result(name, "", "failed", problems))
+        else:
+            documents.append(document)
+            report.results.append(Result(name, document.id, "pending", problems))
+
+    _relate_translations(documents)
+    when = today()
+    publisher = publisher or "edition"
+    results = {r.doc_id: r for r in report.results if r.status == "pending"}
+    new_manifest = {"version": __version__, "files": dict(manifest.get("files", {}))}
+    for document in documents:
+        result = results[document.id]
+        status, entry, problem = _write(document, out, manifest, force, publisher, when)
+        result.status = status
+        if problem:
+            result.problems.append(problem)
+        if entry:
+            new_manifest["files"][document.id] = entry
+    # Forget TEI files whose sources are gone from this corpus only when converting a whole folder.
+    if Path(source).is_dir():
+        for doc_id in list(new_manifest["files"]):
+            if doc_id not in by_id:
+                del new_manifest["files"][doc_id]
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(out / MANIFEST, (json.dumps(new_manifest, indent=1, sort_keys=True) + "\n").encode())
+    return report
+
+
+def _safe_id(path: Path) -> str:
+    try:
+        return document_id(path)
+    except SourceError:
+        return ""
+
+
+def _speakers(document: Document) -> set[str]:
+    return {block.person_id for block in document.body if isinstance(block, Turn)}
+
+
+def same_conversation(a: Document, b: Document) -> bool:
+    """Two records of one conversation: the same day, and the same two (or more) people talking.
+
+    Translations differ in who else is heard (an abridged one drops minor speakers), so
+    the test is that they share at least two speakers, or all of them when fewer.
+    """
+    if not a.metadata.date_when or a.metadata.date_when != b.metadata.date_when:
+        return False
+    shared = _speakers(a) & _speakers(b)
+    return len(shared) >= min(2, len(_speakers(a)), len(_speakers(b))) and bool(shared)
+
+
+def _relate_translations(documents: list[Document]) -> None:
+    by_date: dict[str, list[Document]] = defaultdict(list)
+    for document in documents:
+        by_date[document.metadata.date_when].append(document)
+    for group in by_date.values():
+        for document in group:
+            document.translations = [(other.id, other.metadata.title) for other in group
+                                     if other is not document and same_conversation(document, other)]
+
+
+def _write(document: Document, out: Path, manifest: dict, force: bool, publisher: str, when: str):
+    target = out / f"{document.id}.xml"
+    entry_before = manifest.get("files", {}).get(document.id)
+    old_root = None
+    if target.exists():
+        current = target.read_bytes()
+        if entry_before and hashlib.sha256(current).hexdigest() != entry_before.get("tei_sha256") and not force:
+            return "refused", entry_before, Problem(
+                target.as_posix(), None, "this TEI file was edited by hand since it was converted; it was not "
+                "overwritten. Move the edit into the source, or convert with --force to replace it")
+        try:
+            old_root = etree.fromstring(current)
+        except etree.XMLSyntaxError:
+            old_root = None
+    root = document_to_tei(document, publisher, when)
+    if old_root is not None:
+        carry_forward_ids(root, old_root)
+        _keep_conversion_date(root, old_root, document)
+    data = serialize(root)
+    entry = {"source": document.source_name, "source_sha256": document.source_sha256,
+             "tei_sha256": hashlib.sha256(data).hexdigest(), "relation": relation_key(document)}
+    if target.exists() and target.read_bytes() == data:
+        return "unchanged", entry, None
+    write_atomic(target, data)
+    return "written", entry, None
+
+
+def _keep_conversion_date(root: etree._Element, old_root: etree._Element, document: Document) -> None:
+    """An unchanged source keeps the date of its conversion, so the file stays byte-identical."""
+    ns = {"tei": "http://www.tei-c.org/ns/1.0"}
+    old_changes = old_root.findall(".//tei:revisionDesc/tei:change", ns)
+    if old_changes and document.source_sha256 in "".join(old_changes[0].itertext()):
+        old_when = old_changes[0].get("when")
+        for change in root.findall(".//tei:revisionDesc/tei:change", ns):
+            change.set("when", old_when)
+
+
+def _map(function, items: list, jobs: int, progress: bool, what: str):
+    """Apply a function to many items, across processes when it pays, in the items' order."""
+    workers = jobs or os.cpu_count() or 1
+    bar = _progress(len(items), what, progress)
+    if workers == 1 or len(items) < 8:
+        for item in items:
+            yield function(item)
+            bar.update(1)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))):
+                yield result
+                bar.update(1)
+    bar.close()
+
+
+def _progress(total: int, what: str, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=what, unit="doc", disable=not enabled or total < 20 or not sys.stderr.isatty(),
+                leave=False)
+
+
+def print_report(report: ConvertReport) -> None:
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print(f"converted: {report.count('written')} written, {report.count('unchanged')} unchanged, "
+          f"{len(report.failed)} failed" + (f" ({report.count('refused')} hand-edited, not overwritten)"
+                                            if report.count('refused') else ""))

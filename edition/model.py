@@ -1,0 +1,232 @@
+"""The document model: what every source reader produces and the TEI writer consumes.
+
+No reader knows about TEI and the writer knows nothing of where a document came from
+(the Pandoc design: readers, one model, writers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from edition.errors import Problem
+
+# --- inline content -----------------------------------------------------------------
+# A run of inline content is a list whose items are plain strings or one of the small
+# classes below. Each class stands for one editorial phenomenon of the transcripts.
+
+
+@dataclass
+class Supplied:
+    """Words the editor or translator added: `[the Soviet]`, `you[r consent]`, `Navy[?]`."""
+
+    text: str
+    reason: str = "editorial"  # or "punctuation" for a supplied `?`
+
+
+@dataclass
+class Foreign:
+    """An original-language word given in brackets after its translation: `[nakrucheno]`."""
+
+    text: str
+    lang: str = "ru-Latn"
+
+
+@dataclass
+class AltName:
+    """Another form of the name just given: `Xinjiang [Sinkiang]`."""
+
+    text: str
+
+
+@dataclass
+class Sic:
+    """Words printed `[sic]`: reproduced as found."""
+
+    text: str
+
+
+@dataclass
+class Unclear:
+    """A reading the transcript marks as doubtful with ` [?]`."""
+
+    text: str
+
+
+@dataclass
+class Hi:
+    """Typographic emphasis kept from a Markdown source (`*title*`)."""
+
+    content: list
+    rend: str = "italic"
+
+
+@dataclass
+class NoteRef:
+    """A footnote marker (`<sup>[1]</sup>`, `Birmania,[1]`) whose note text is known."""
+
+    n: str
+
+
+@dataclass
+class OrphanNoteRef:
+    """A footnote marker whose note the source does not contain; kept and reported."""
+
+    n: str
+    raw: str
+
+
+@dataclass
+class InlineNote:
+    """An editor's comment in square brackets inside the text: `[Ten thousand is ...]`."""
+
+    content: list
+    letter: str = ""
+
+
+@dataclass
+class Repair:
+    """Damage done by text extraction, repaired; the damaged form is kept beside it."""
+
+    original: str
+    corrected: str
+    kind: str = "extraction"  # "extraction" (choice/sic/corr) or "hyphenation" (choice/orig/reg)
+
+
+@dataclass
+class Manner:
+    """A short parenthesised stage direction inside a turn: `(Joking.)`."""
+
+    text: str
+
+
+@dataclass
+class PersonRef:
+    """A participant named in narration, linked to their person entry."""
+
+    text: list
+    person_id: str
+
+
+@dataclass
+class DateRef:
+    text: str
+    when: str
+
+
+# --- blocks ---------------------------------------------------------------------------
+
+
+@dataclass
+class Paragraph:
+    content: list
+    line: int
+
+
+@dataclass
+class Turn:
+    """One speaker turn: label as printed, who it is, and its paragraphs."""
+
+    label: list
+    person_id: str
+    paragraphs: list[Paragraph]
+    line: int
+    manner: str | None = None
+
+
+@dataclass
+class Narration:
+    """Narration between turns: the record's own voice, outside any turn."""
+
+    paragraph: Paragraph
+
+
+@dataclass
+class Omission:
+    """An editorial summary standing in for an omitted passage (a bracketed paragraph)."""
+
+    content: list
+    line: int
+
+
+@dataclass
+class Closer:
+    """The closing lines of a record: who recorded and typed it, how many copies."""
+
+    items: list[tuple[str, list]]  # (kind, content): kind is recorder, typist or copies
+    line: int
+
+
+Block = Turn | Narration | Omission
+
+
+@dataclass
+class Note:
+    n: str
+    type: str  # "translator" or "editorial"
+    content: list
+    line: int
+    label: str = ""  # "Translator's note:" as printed, kept
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    role: str = "speaker"  # or "present"
+    labels: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ArchivalSource:
+    """The archival location of the original, parsed from the archive's citation."""
+
+    citation: str
+    country: str = ""
+    settlement: str = ""
+    repository: str = ""
+    abbreviation: str = ""
+    collection: str = ""
+    idnos: list[tuple[str, str]] = field(default_factory=list)  # (type, value)
+    locus_from: str = ""
+    locus_to: str = ""
+    locus_text: str = ""
+    copy: str = ""
+
+
+@dataclass
+class Metadata:
+    title: str = ""
+    date_when: str = ""
+    date_text: str = ""
+    place: str = ""
+    funder: str = ""
+    summary: str = ""
+    original_language: str = ""
+    original_language_code: str = ""
+    record_id: str = ""
+    url: str = ""
+    rights: str = ""
+    translators: list[str] = field(default_factory=list)
+    recorders: list[str] = field(default_factory=list)
+    typists: list[str] = field(default_factory=list)
+    publication: str = ""  # "Published in CWIHP Working Paper No. 30."
+
+
+@dataclass
+class Document:
+    id: str
+    source_name: str  # path of the source relative to the corpus, with forward slashes
+    source_sha256: str
+    reader: str  # "web page saved as text", "Markdown export", "PDF-extracted text"
+    metadata: Metadata
+    archive: ArchivalSource | None
+    persons: list[Person]
+    head: list[str]
+    dateline: list | None
+    body: list
+    closer: Closer | None
+    notes: dict[str, Note]
+    repairs: list[str] = field(default_factory=list)  # structural repairs, for revisionDesc
+    problems: list[Problem] = field(default_factory=list)
+    languages: list[tuple[str, str]] = field(default_factory=list)  # (ident, name)
+    translations: list[tuple[str, str]] = field(default_factory=list)  # (document id, title)

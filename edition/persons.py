@@ -1,0 +1,120 @@
+"""Who is who: speaker labels as printed → one edition-wide person each.
+
+Transcripts name the same person in many ways ("Comrade Liri", "Comrade Liri Belishova";
+"KHRUSHCHEV N.S.", "N.S. Khrushchev"). A label is matched by its words, ignoring case,
+order, honorifics and the full stops of initials, first against the edition's register
+(`edition/data/persons.toml`), then against the other labels of the same document.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+HONORIFICS = {"comrade", "comrades", "cde", "cdes", "com", "coms", "mr", "mrs", "comr"}
+
+
+@dataclass(frozen=True)
+class RegisteredPerson:
+    id: str
+    name: str
+    variants: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass
+class Register:
+    persons: list[RegisteredPerson] = field(default_factory=list)
+
+    def find(self, label: str) -> RegisteredPerson | None:
+        words = name_words(label)
+        if not words - INITIAL_WORDS(words):
+            return None
+        exact = [p for p in self.persons if any(name_words(v) == words for v in (p.name, *p.variants))]
+        if exact:
+            return exact[0]
+        # "Comrade Liri" names Liri Belishova when no other registered person is a Liri.
+        partial = [p for p in self.persons if any(words <= name_words(v) for v in (p.name, *p.variants))]
+        return partial[0] if len(partial) == 1 else None
+
+
+def INITIAL_WORDS(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(word for word in words if len(word) == 1)
+
+
+def name_words(label: str) -> frozenset[str]:
+    """The words of a name, folded: `KHRUSHCHEV N.S.` and `N.S. Khrushchev` give the same set."""
+    folded = unicodedata.normalize("NFKD", label.casefold())
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    words = re.findall(r"[a-z0-9]+", folded.replace("’", "").replace("'", ""))
+    return frozenset(word for word in words if word not in HONORIFICS)
+
+
+def slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in HONORIFICS]
+    value = "-".join(words) or "person"
+    return value if value[0].isalpha() else f"p-{value}"
+
+
+@cache
+def default_register() -> Register:
+    data = tomllib.loads(resources.files("edition.data").joinpath("persons.toml").read_text("utf-8"))
+    return register_from_table(data)
+
+
+def register_from_table(data: dict) -> Register:
+    return Register([RegisteredPerson(key, entry["name"], tuple(entry.get("variants", [])), entry.get("note", ""))
+                     for key, entry in data.items()])
+
+
+def strip_honorific(label: str) -> str:
+    return re.sub(r"^(?:Comrades?|Cdes?\.|Coms?\.)\s+", "", label.strip(), flags=re.I)
+
+
+def display_form(label: str) -> str:
+    """A name for readers from a label printed in capitals: `MAO ZEDONG` → `Mao Zedong`."""
+    name = strip_honorific(label)
+    if name.isupper():
+        name = " ".join(word if re.fullmatch(r"(?:[A-Z]\.)+", word) else word.capitalize() for word in name.split())
+    return name
+
+
+class PersonResolver:
+    """Gives each label of one document its person id, the same for every variant."""
+
+    def __init__(self, register: Register):
+        self.register = register
+        self.ids: dict[str, str] = {}  # label → id
+        self.names: dict[str, str] = {}  # id → name shown to readers
+        self.labels: dict[str, list[str]] = {}  # id → labels as printed, in order
+
+    def resolve(self, label: str) -> str:
+        if label in self.ids:
+            return self.ids[label]
+        registered = self.register.find(label)
+        if registered:
+            person_id, name = registered.id, registered.name
+        else:
+            person_id, name = self._local(label)
+        self.ids[label] = person_id
+        self.names.setdefault(person_id, name)
+        self.labels.setdefault(person_id, [])
+        if label not in self.labels[person_id]:
+            self.labels[person_id].append(label)
+        return person_id
+
+    def _local(self, label: str) -> tuple[str, str]:
+        words = name_words(label)
+        for other, other_id in self.ids.items():
+            other_words = name_words(other)
+            if words and (words <= other_words or other_words <= words):
+                if len(words) > len(other_words):  # the fuller form names the person
+                    self.names[other_id] = display_form(label)
+                return other_id, self.names[other_id]
+        return slug(display_form(label)), display_form(label)

@@ -1,0 +1,55 @@
+"""Source readers, one per route a transcript took to us, detected automatically.
+
+`read_source` is the only entry point: bytes on disk → the document model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from edition.errors import SourceError
+from edition.model import Document
+from edition.persons import Register
+from edition.readers import markdown, pdftext, webpage
+from edition.readers.structure import build_document
+from edition.readers.text import decode_source, split_lines
+
+READERS = {"markdown": markdown, "pdf": pdftext, "web": webpage}
+
+
+def detect_reader(text: str) -> str:
+    """The route a text took: the reader whose signs it shows most (ties go to the web page)."""
+    scores = {name: module.looks_like(text) for name, module in READERS.items()}
+    best = max(scores.values())
+    for name in ("markdown", "pdf", "web"):
+        if scores[name] == best:
+            return name
+    return "web"
+
+
+def document_id(path: Path) -> str:
+    """The document's id from its file name: ASCII letters, digits, `-`, `_` and `.`."""
+    folded = unicodedata.normalize("NFKD", path.stem)
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    value = re.sub(r"[^A-Za-z0-9._-]+", "-", folded).strip("-._")
+    if not value:
+        raise SourceError(path, "the file name gives no usable document id; rename it with letters or digits")
+    return value
+
+
+def read_source(path: Path, source_name: str | None = None, register: Register | None = None,
+                data: bytes | None = None) -> Document:
+    data = path.read_bytes() if data is None else data
+    name = source_name or path.as_posix()
+    text, problems = decode_source(data, name)
+    reader = READERS[detect_reader(text)]
+    extracted = reader.read(split_lines(text))
+    extracted.problems = problems + extracted.problems
+    if not extracted.body:
+        raise SourceError(name, "no body text found after the page's header; check that the file holds the "
+                                "transcript itself")
+    sha256 = hashlib.sha256(data).hexdigest()
+    return build_document(extracted, document_id(path), name, sha256, register)

@@ -1,0 +1,257 @@
+"""Inline rules: a paragraph's text → strings and editorial elements of the model.
+
+Each rule is one small function over plain strings; `parse_inline` applies them in order
+(brackets first, since a bracket decides what its words are; then manners, emphasis,
+repairs of extraction damage and names). Adding a quirk means adding a rule and a fixture
+in `tests/fixtures/inline.txt`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from edition.errors import Problem
+from edition.model import (DateRef, Foreign, Hi, InlineNote, Manner, NoteRef, OrphanNoteRef, PersonRef, Repair,
+                           Sic, Supplied, Unclear)
+from edition.readers.base import EM_CLOSE, EM_OPEN, parse_date
+
+# Short Russian words that look like English or abbreviations to a frequency list ("v", "ne", "na").
+RUSSIAN_FUNCTION_WORDS = {"v", "ne", "na", "k", "ja", "ia", "mi", "my", "vam", "vas", "po", "za", "o", "ob", "s",
+                          "u", "ot", "do", "i"}
+MANNERS = re.compile(r"\((?P<text>(?:[Jj]ok(?:ing|ingly|es)|[Ll]augh(?:ing|s)|[Ss]mil(?:ing|es)|[Ii]rritated|"
+                     r"[Cc]rossly|[Ii]ronically|[Aa]ngrily|[Ww]ith irritation)\.?)\)")
+HYPHEN_BREAK = re.compile(r"\b(?P<a>[A-Za-z]+)- (?P<b>[a-z]+)\b")
+WORD_PAIR = re.compile(r"(?<![\w’'-])(?P<a>[A-Za-z]+) (?P<b>[A-Za-z]+)(?![\w’'-])")
+
+
+@dataclass
+class InlineContext:
+    """What the inline rules need to know about the document they work in."""
+
+    path: str
+    note_numbers: set[str]
+    repair_words: bool = False
+    names: dict[str, str] = field(default_factory=dict)  # printed name → person id (for narration)
+    problems: list[Problem] = field(default_factory=list)
+    used_notes: list[str] = field(default_factory=list)
+    inline_notes: int = 0
+    repairs: list[str] = field(default_factory=list)
+
+    def next_letter(self) -> str:
+        self.inline_notes += 1
+        number, letters = self.inline_notes, ""
+        while number:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return letters
+
+    def warn(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message, "warning"))
+
+
+def parse_inline(text: str, ctx: InlineContext, line: int, *, narration: bool = False,
+                 dateline: bool = False) -> list:
+    nodes = _brackets(text, ctx, line)
+    nodes = _apply(nodes, _manners)
+    nodes = _emphasis(nodes)
+    nodes = _apply(nodes, _hyphen_breaks)
+    if ctx.repair_words:
+        nodes = _apply(nodes, _broken_words)
+    if narration and ctx.names:
+        nodes = _apply(nodes, lambda s: _names(s, ctx.names))
+    if dateline:
+        nodes = _apply(nodes, _dates)
+    return _merge_strings(nodes)
+
+
+# --- brackets --------------------------------------------------------------------------
+
+def _brackets(text: str, ctx: InlineContext, line: int) -> list:
+    out: list = []
+    position = 0
+    for match in re.finditer(r"\[([^\[\]]*)\]", text):
+        before = text[position:match.start()]
+        out.append(before)
+        content = match.group(1)
+        char_before = text[match.start() - 1] if match.start() else " "
+        char_after = text[match.end()] if match.end() < len(text) else " "
+        out.extend(_bracket(content, char_before, char_after, out, ctx, line))
+        position = match.end()
+    rest = text[position:]
+    if "[" in rest:
+        ctx.warn(line, f"a square bracket opened and never closed ('{_excerpt(rest[rest.index('['):])}'); "
+                       "kept as printed")
+    out.append(rest)
+    return [node for node in out if node != ""]
+
+
+def _bracket(content: str, before: str, after: str, out: list, ctx: InlineContext, line: int) -> list:
+    stripped = content.strip()
+    if re.fullmatch(r"\d+", stripped):
+        if stripped in ctx.note_numbers:
+            ctx.used_notes.append(stripped)
+            return [NoteRef(stripped)]
+        ctx.warn(line, f"footnote marker [{stripped}] has no note in the source; kept as printed")
+        return [OrphanNoteRef(stripped, f"[{content}]")]
+    if stripped.lower() == "sic":
+        return [Sic(_take_back(out, r"((?:[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*|\S+)\s*$"))]
+    if stripped == "?":
+        if before.isspace():
+            return [Unclear(_take_back(out, r"(\S+)\s*$"))]
+        return [Supplied("?", "punctuation")]
+    if before.isalnum() or after.isalnum():
+        return [Supplied(content)]
+    if is_original_language(stripped):
+        return [Foreign(content)]
+    if _is_comment(stripped):
+        return [InlineNote([content], ctx.next_letter())]
+    return [Supplied(content)]
+
+
+def _take_back(out: list, pattern: str) -> str:
+    """Remove and return the words just before a `[sic]` or `[?]` from what is already parsed."""
+    if out and isinstance(out[-1], str):
+        match = re.search(pattern, out[-1])
+        if match:
+            out[-1] = out[-1][: match.start()]
+            return match.group(1)
+    return ""
+
+
+def _is_comment(content: str) -> bool:
+    words = content.split()
+    return len(words) >= 4 and (content.endswith(".") or ", " in content)
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en")
+
+
+def is_original_language(content: str) -> bool:
+    """`[nakrucheno]`, `[na Blizhnem I Srednem Vostoke]`: words English does not know."""
+    words = content.split()
+    if not words or all(word[0].isupper() for word in words):
+        return False  # names: "[Nikolai]", "[Chiang Kai-shek]"
+    tokens = [t.lower() for t in re.findall(r"[^\W\d_]+", content)]
+    if not tokens:
+        return False
+    content_words = [t for t in tokens if t not in RUSSIAN_FUNCTION_WORDS]
+    unknown = [t for t in content_words if _zipf(t) < 3.0]
+    english = [t for t in content_words if _zipf(t) >= 3.0]
+    return bool(unknown) and len(english) * 2 <= len(tokens) - len(english)
+
+
+# --- string rules ----------------------------------------------------------------------
+
+def _apply(nodes: list, rule) -> list:
+    out: list = []
+    for node in nodes:
+        out.extend(rule(node) if isinstance(node, str) else [node])
+    return out
+
+
+def _split_by(text: str, pattern: re.Pattern, make) -> list:
+    out: list = []
+    position = 0
+    for match in pattern.finditer(text):
+        replacement = make(match)
+        if replacement is None:
+            continue
+        out.append(text[position:match.start()])
+        out.append(replacement)
+        position = match.end()
+    out.append(text[position:])
+    return [node for node in out if node != ""]
+
+
+def _manners(text: str) -> list:
+    return _split_by(text, MANNERS, lambda m: Manner(m.group("text")))
+
+
+def _hyphen_breaks(text: str) -> list:
+    def make(match: re.Match) -> Repair | None:
+        return Repair(match.group(0), f"{match.group('a')}-{match.group('b')}", "hyphenation")
+    return _split_by(text, HYPHEN_BREAK, make)
+
+
+def joins_broken_word(a: str, b: str) -> bool:
+    """`Yugosla via`, `yo ur`, `KHRUS HCHEV`: two fragments that English knows only as one word."""
+    if not (b.islower() or (a + b).isupper()):
+        return False
+    joined = _zipf((a + b).lower())
+    return joined >= 2.5 and joined - min(_zipf(a.lower()), _zipf(b.lower())) >= 1.5
+
+
+def _broken_words(text: str) -> list:
+    out: list = []
+    position = 0
+    search_from = 0
+    while True:
+        match = WORD_PAIR.search(text, search_from)
+        if not match:
+            break
+        if joins_broken_word(match.group("a"), match.group("b")):
+            out.append(text[position:match.start()])
+            out.append(Repair(match.group(0), match.group("a") + match.group("b"), "extraction"))
+            position = search_from = match.end()
+        else:
+            search_from = match.start("b")
+    out.append(text[position:])
+    return [node for node in out if node != ""]
+
+
+def _emphasis(nodes: list) -> list:
+    out: list = []
+    stack: list[list] = []
+    for node in nodes:
+        if isinstance(node, str) and (EM_OPEN in node or EM_CLOSE in node):
+            for part in re.split(f"([{EM_OPEN}{EM_CLOSE}])", node):
+                if part == EM_OPEN:
+                    stack.append([])
+                elif part == EM_CLOSE and stack:
+                    content = stack.pop()
+                    (stack[-1] if stack else out).append(Hi(content))
+                elif part:
+                    (stack[-1] if stack else out).append(part)
+        else:
+            (stack[-1] if stack else out).append(node)
+    for content in stack:  # an emphasis never closed: keep its words
+        out.extend(content)
+    return out
+
+
+def _names(text: str, names: dict[str, str]) -> list:
+    pattern = _names_pattern(tuple(sorted(names, key=len, reverse=True)))
+    return _split_by(text, pattern, lambda m: PersonRef([m.group(0)], names[m.group(0)]))
+
+
+@lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
+
+
+def _dates(text: str) -> list:
+    date = parse_date(text)
+    if not date:
+        return [text]
+    when, printed = date
+    start = text.index(printed)
+    return [node for node in (text[:start], DateRef(printed, when), text[start + len(printed):]) if node]
+
+
+def _merge_strings(nodes: list) -> list:
+    out: list = []
+    for node in nodes:
+        if isinstance(node, str) and out and isinstance(out[-1], str):
+            out[-1] += node
+        elif node != "":
+            out.append(node)
+    return out
+
+
+def _excerpt(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[:length] + "…"

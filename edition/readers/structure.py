@@ -1,0 +1,345 @@
+"""Shared rules: a reader's paragraphs → turns, narration, omissions, notes and persons.
+
+Every route ends here, so a rule written once (a paragraph broken over blank lines, a
+bracketed summary standing for an omitted passage, the closing lines of a record) serves
+all of them. Structural repairs are logged for the TEI `revisionDesc`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from edition.archives import default_archives, parse_citation, publication, translators
+from edition.errors import Problem
+from edition.model import (ArchivalSource, Closer, Document, Narration, Note, Omission, Paragraph, Person, Repair,
+                           Turn)
+from edition.persons import PersonResolver, Register, default_register, display_form, name_words, strip_honorific
+from edition.readers.base import FOOTNOTE_LINE, Extracted, names_list, parse_date
+from edition.readers.inline import InlineContext, joins_broken_word, parse_inline
+from edition.readers.text import Block, Line
+
+DEFAULT_RIGHTS = ("The History and Public Policy Program welcomes reuse of Digital Archive materials for research "
+                  "and educational purposes. Some documents may be subject to copyright, which is retained by the "
+                  "rights holders in accordance with US and international copyright laws. When possible, rights "
+                  "holders have been contacted for permission to reproduce their materials.")
+
+TERMINAL = re.compile(r"[.?!…:;\"”’)\]*]$")
+PRESENT = re.compile(r"^Present(?: at the meeting)?:\s*(?:(?:Cdes|Coms|Comrades|Cde|Com)\.?\s+)?(?P<names>.+?)\.?$")
+_NAME = r"(?:(?:[A-Z]\.\s?)+[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*|[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*|(?:[A-Z]\.)+)"
+_NAMES = rf"{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})*"
+RECORDER = re.compile(rf"(?:The conversation was recorded by|The protocol was kept by|Recorded by)\s+(?P<names>{_NAMES})\.?")
+TYPIST = re.compile(rf"(?:It was typed by|Typed by)\s+(?P<names>{_NAMES})\.?")
+NOT_AN_END = {"the", "a", "an", "of", "to", "and", "or", "not", "with", "in", "for", "his", "her", "its", "their",
+              "our", "your", "my", "that", "than", "as", "at", "by", "from", "on", "but", "was", "were", "is", "be"}
+COPIES = re.compile(r"(?P<copies>\b\d+\s+cop(?:y|ies))\.?")
+END_OF_MEETING = re.compile(r"^(?:This was the end of the meeting|The meeting ends here|The conversation ended)\b", re.I)
+PRONOUN_NARRATION = re.compile(r"^(?:He|She|They) (?:then |also )?[a-z]+s\b")
+TRANSLATOR_NOTE = re.compile(r"^(?P<label>Translator[’'`]?s? note:)\s*", re.I)
+
+
+def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
+                   register: Register | None = None) -> Document:
+    register = register or default_register()
+    problems: list[Problem] = list(src.problems)
+    repairs: list[str] = []
+    notes, note_problems = _notes(src, source_name)
+    problems += note_problems
+    blocks = _split_glued_turns(src, src.body, repairs)
+    blocks = _join_broken_paragraphs(src, blocks, repairs)
+
+    resolver = PersonResolver(register)
+    labels = [_label_text(src, src.match_label(block.text).label)
+              for block in blocks if src.match_label(block.text)]
+    for label in labels:
+        resolver.resolve(label)
+    names = _narration_names(resolver, register)
+    ctx = InlineContext(source_name, set(notes), repair_words=src.repair_words, names=names)
+    for note in notes.values():
+        note.content = parse_inline(note.raw, ctx, note.line)  # type: ignore[attr-defined]
+    ctx.used_notes.clear()
+
+    body, dateline, closer, present = _body(src, blocks, ctx, resolver, repairs)
+    _place_unmarked_notes(notes, ctx, problems, source_name)
+    problems += ctx.problems
+    if not any(isinstance(block, Turn) for block in body):
+        problems.append(Problem(source_name, src.body[0].number if src.body else None,
+                                "no speaker turns recognised (no line starts with a speaker label such as "
+                                "'Mao Zedong:'); the text is kept as narration", "warning"))
+
+    metadata = src.metadata
+    metadata.rights = metadata.rights or DEFAULT_RIGHTS
+    metadata.translators = metadata.translators or translators(src.citation)
+    metadata.publication = publication(src.citation)
+    if metadata.url and not metadata.record_id:
+        record = re.search(r"/document/(\d+)", metadata.url)
+        metadata.record_id = record.group(1) if record else ""
+    archive = parse_citation(src.citation) if src.citation else None
+    if src.citation and archive is None:
+        problems.append(Problem(source_name, None, "the citation names no archive the edition knows; add it to "
+                                "edition/data/archives.toml so its parts can be recorded", "warning"))
+    _fill_language(metadata, src.citation, archive)
+    metadata.place = metadata.place or _place(dateline, metadata.title)
+    if closer:
+        for kind, content in closer.items:
+            text = "".join(part for part in content if isinstance(part, str))
+            if kind == "recorder":
+                metadata.recorders = names_list(RECORDER.search(text).group("names"))
+            elif kind == "typist":
+                metadata.typists = names_list(TYPIST.search(text).group("names"))
+
+    persons = []
+    speakers = {block.person_id for block in body if isinstance(block, Turn)}
+    for person_id in resolver.names:
+        role = "speaker" if person_id in speakers else "present"
+        persons.append(Person(person_id, resolver.names[person_id], role, resolver.labels[person_id]))
+    languages = [("en", "English")]
+    if metadata.original_language_code:
+        languages.append((metadata.original_language_code, metadata.original_language))
+    if _has_foreign(body, notes):
+        languages.append(("ru-Latn", "Russian, transliterated"))
+    return Document(doc_id, source_name, sha256, src.reader, metadata, archive, persons, src.head, dateline, body,
+                    closer, notes, repairs, problems, languages)
+
+
+# --- notes -----------------------------------------------------------------------------
+
+def _notes(src: Extracted, source_name: str) -> tuple[dict[str, Note], list[Problem]]:
+    notes: dict[str, Note] = {}
+    problems = []
+    for block in src.notes:
+        match = FOOTNOTE_LINE.match(block.text)
+        n, text = match.group(1), match.group(2)
+        label = TRANSLATOR_NOTE.match(text)
+        kind = "translator" if label else "editorial"
+        if label:
+            text = text[label.end():]
+        note = Note(n, kind, [], block.number, label.group("label") if label else "")
+        note.raw = text  # type: ignore[attr-defined]
+        if n in notes:
+            problems.append(Problem(source_name, block.number, f"a second note numbered [{n}]; it is kept as a note "
+                                    "without a marker; renumber the notes in the source", "warning"))
+            n = f"{n}-{block.number}"
+            note.n = n
+        notes[n] = note
+    return notes, problems
+
+
+def _place_unmarked_notes(notes: dict[str, Note], ctx: InlineContext, problems: list[Problem], source: str) -> None:
+    for n, note in notes.items():
+        if n not in ctx.used_notes:
+            note.unplaced = True  # type: ignore[attr-defined]
+            problems.append(Problem(source, note.line, f"note [{note.n.split('-')[0]}] has no marker in the text; it "
+                                    "is kept at the end of the document", "warning"))
+        if ctx.used_notes.count(n) > 1:
+            problems.append(Problem(source, note.line, f"note [{n}] is marked more than once; the text shows it at "
+                                    "its first marker only", "warning"))
+
+
+# --- paragraphs ------------------------------------------------------------------------
+
+def _split_glued_turns(src: Extracted, blocks: list[Block], repairs: list[str]) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        text = block.text
+        while (cut := src.find_glued_label(text)) is not None:
+            repairs.append(f"Source line {block.number}: two passages printed on one line were separated at the "
+                           f"speaker label '{text[cut:cut + 20].split(':')[0]}'.")
+            out.append(Block([Line(text[:cut].rstrip(), block.number)]))
+            text = text[cut:]
+        out.append(Block([Line(text, block.number)]) if text != block.text else block)
+    return out
+
+
+def _join_broken_paragraphs(src: Extracted, blocks: list[Block], repairs: list[str]) -> list[Block]:
+    """A paragraph that stops mid-sentence continues in the next one (page breaks of a PDF or a web page)."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (previous is not None and not TERMINAL.search(previous.text) and not src.match_label(block.text)
+                and not FOOTNOTE_LINE.match(block.text) and not block.text.startswith("[")
+                and (block.text[:1].islower() or previous.text.split()[-1].lower() in NOT_AN_END)):
+            repairs.append(f"Source lines {previous.lines[-1].number} and {block.number}: a paragraph broken by blank lines "
+                           "was joined.")
+            out[-1] = Block(previous.lines + block.lines)
+        else:
+            out.append(block)
+    return out
+
+
+def _label_text(src: Extracted, label: str) -> str:
+    if not src.repair_words:
+        return label
+    return " ".join(_repaired_words(label.split()))
+
+
+def _repaired_words(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        if out and joins_broken_word(out[-1], word):
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
+def _narration_names(resolver: PersonResolver, register: Register) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for label, person_id in resolver.ids.items():
+        names[strip_honorific(label)] = person_id
+        registered = next((p for p in register.persons if p.id == person_id), None)
+        if registered:
+            for variant in (registered.name, *registered.variants):
+                if len(name_words(variant)) > 1 or variant == registered.name:
+                    names.setdefault(variant, person_id)
+    return names
+
+
+def _omission_end(blocks: list[Block], index: int) -> int | None:
+    """If blocks[index] opens a bracketed summary, the index of the block that closes it."""
+    text = blocks[index].text
+    if not text.startswith("[") or len(text.split()) < 4 or re.match(r"^\[\d+\]", text):
+        return None
+    depth_text = text
+    for end in range(index, min(index + 6, len(blocks))):
+        if end > index:
+            depth_text += " " + blocks[end].text
+        if depth_text.count("]") >= depth_text.count("[") and depth_text.rstrip().endswith("]"):
+            return end
+    return None
+
+
+def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: PersonResolver, repairs: list[str]):
+    body: list = []
+    dateline = None
+    closer_items: list[tuple[str, list]] = []
+    closer_line = 0
+    present: list[str] = []
+    current: Turn | None = None
+    index = 0
+    names_pattern = _narration_start(ctx.names)
+    while index < len(blocks):
+        block = blocks[index]
+        text, line = block.text, block.number
+        label = src.match_label(text)
+        if closer_items or _closing(text):
+            closer_line = closer_line or line
+            closer_items += _closer_items(text, ctx, line)
+            index += 1
+            continue
+        if not body and dateline is None and parse_date(text[:30]) and text[:1].isdigit() and len(text) < 200:
+            dateline = parse_inline(text, ctx, line, dateline=True)
+        elif label:
+            printed = label.label
+            fixed = _label_text(src, printed)
+            person_id = resolver.resolve(fixed)
+            label_content: list = [printed] if fixed == printed else [Repair(printed, fixed, "extraction")]
+            if label.separator != ":":
+                repairs.append(f"Source line {line}: the speaker label '{printed}{label.separator}' is followed by "
+                               f"'{label.separator}' instead of a colon; read as a label.")
+            rest = label.rest.strip()
+            current = Turn(label_content, person_id, [], line, label.manner)
+            if rest:
+                current.paragraphs.append(Paragraph(parse_inline(rest, ctx, line), line))
+            else:
+                ctx.warn(line, f"speaker label '{printed}' has no words after it")
+            body.append(current)
+        elif (end := _omission_end(blocks, index)) is not None:
+            joined = " ".join(b.text for b in blocks[index:end + 1])
+            body.append(Omission(parse_inline(joined[1:-1].strip(), ctx, line), line))
+            current = None
+            index = end + 1
+            continue
+        elif (present_match := PRESENT.match(text)):
+            for name in names_list(present_match.group("names")):
+                person_id = resolver.resolve(name)
+                ctx.names.setdefault(name, person_id)
+                present.append(person_id)
+            names_pattern = _narration_start(ctx.names)
+            body.append(Narration(Paragraph(parse_inline(text, ctx, line, narration=True), line)))
+        elif current is None or _is_narration(text, names_pattern):
+            body.append(Narration(Paragraph(parse_inline(text, ctx, line, narration=True), line)))
+            current = None
+        else:
+            current.paragraphs.append(Paragraph(parse_inline(text, ctx, line), line))
+        index += 1
+    closer = Closer(closer_items, closer_line) if closer_items else None
+    return body, dateline, closer, present
+
+
+def _narration_start(names: dict[str, str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"^(?:Then |At the beginning |After that |Later )?(?:[Cc]omrade |[Cc]de\. )?(?:{alternatives})"
+                      rf"\s+(?:also |then |again )?[a-z]+(?:s|ed)\b")
+
+
+def _is_narration(text: str, names_pattern: re.Pattern) -> bool:
+    return bool(names_pattern.match(text) or PRONOUN_NARRATION.match(text) or END_OF_MEETING.match(text))
+
+
+def _closing(text: str) -> bool:
+    return bool(RECORDER.match(text) or re.match(r"^(?:It was typed by|Typed by)\b", text))
+
+
+def _closer_items(text: str, ctx: InlineContext, line: int) -> list[tuple[str, list]]:
+    """Split the closing lines into who recorded, who typed and how many copies."""
+    items = []
+    position = 0
+    for kind, pattern in (("recorder", RECORDER), ("typist", TYPIST), ("copies", COPIES)):
+        match = pattern.search(text, position)
+        if match:
+            gap = text[position:match.start()].strip()
+            if gap:
+                items.append(("other", [gap]))
+            end = match.end()
+            if kind == "typist" and text[end:end + 1] == ".":
+                end += 1
+            items.append((kind, parse_inline(text[match.start():end].strip(), ctx, line)))
+            position = end
+    rest = text[position:].strip()
+    if rest:
+        items.append(("other", parse_inline(rest, ctx, line)))
+    return items
+
+
+def _fill_language(metadata, citation: str, archive: ArchivalSource | None) -> None:
+    names = {"russian": "ru", "albanian": "sq", "chinese": "zh", "english": "en", "german": "de", "french": "fr",
+             "polish": "pl", "hungarian": "hu", "czech": "cs", "bulgarian": "bg", "romanian": "ro"}
+    if not metadata.original_language:
+        stated = re.search(r"translat\w+ from (\w+)", citation, re.I)
+        if stated:
+            metadata.original_language = stated.group(1).capitalize()
+        elif archive is not None:
+            from edition.archives import default_archives as archives
+            entry = next((a for a in archives() if a.abbreviation == archive.abbreviation), None)
+            if entry and entry.language:
+                metadata.original_language_code, metadata.original_language = entry.language
+                return
+    if metadata.original_language and not metadata.original_language_code:
+        metadata.original_language_code = names.get(metadata.original_language.lower(), "und")
+
+
+def _place(dateline: list | None, title: str) -> str:
+    text = "".join(part for part in dateline if isinstance(part, str)) if dateline else ""
+    match = re.search(r"\bin ([A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*)", text) or \
+        re.search(r"\bin ([A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*)(?!.*\bin [A-Z])", title)
+    return match.group(1) if match else ""
+
+
+def _has_foreign(body: list, notes: dict) -> bool:
+    from edition.model import Foreign
+
+    def walk(nodes) -> bool:
+        for node in nodes:
+            if isinstance(node, Foreign):
+                return True
+            for child in (getattr(node, "content", None), getattr(node, "text", None)):
+                if isinstance(child, list) and walk(child):
+                    return True
+        return False
+
+    for block in body:
+        paragraphs = block.paragraphs if isinstance(block, Turn) else \
+            [block.paragraph] if isinstance(block, Narration) else [Paragraph(block.content, 0)]
+        if any(walk(p.content) for p in paragraphs):
+            return True
+    return any(walk(note.content) for note in notes.values())

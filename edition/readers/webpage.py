@@ -1,0 +1,88 @@
+"""Reader for a web page of the archive saved as text (the browser's "Save as text").
+
+The page's navigation and field labels ("Skip to content", "Document Information",
+"Record ID" ...) surround the record; the footnotes, the summary, the archival citation
+and the rights statement follow the body, in that order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from edition.model import Metadata
+from edition.readers.base import (FUNDER_LINE, RIGHTS_START, Extracted, LabelMatch, parse_date,
+                                  split_notes)
+from edition.readers.text import Block, Line, split_blocks
+
+NAME = "web page saved as text"
+
+# Navigation, buttons and empty field labels of the archive's web page: never part of the record.
+CHROME = {
+    "Skip to content", "Document Information", "Original Uploaded Date", "Record ID",
+    "Original Classification", "The Woodrow Wilson International Center for Scholars",
+    "Memorandum of Conversation", "Search in", "Digital Archive International History Declassified",
+}
+
+LABEL = re.compile(r"^(?P<label>Comrade (?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*){0,3})\s*:\s*(?P<rest>.*)$", re.S)
+
+
+def looks_like(text: str) -> int:
+    score = 0
+    score += 3 * ("Skip to content" in text[:200])
+    score += 2 * ("Document Information" in text)
+    score += min(5, len(re.findall(r"(?m)^Comrade [A-Z][\w ]+:", text)))
+    return score
+
+
+class WebPage(Extracted):
+    def match_label(self, text: str) -> LabelMatch | None:
+        match = LABEL.match(text)
+        if not match:
+            return None
+        return LabelMatch(match.group("label"), None, match.group("rest"))
+
+
+def read(lines: list[Line]) -> WebPage:
+    blocks = split_blocks(lines)
+    chrome = [line for block in blocks for line in block.lines if line.text.strip() in CHROME]
+    blocks = [block for block in blocks if block.text not in CHROME]
+    metadata = Metadata()
+
+    # The page header: date, title, funder; the record's own heading comes next.
+    header_end = 0
+    for index, block in enumerate(blocks[:6]):
+        funder = FUNDER_LINE.match(block.text)
+        date = parse_date(block.text)
+        if funder:
+            metadata.funder = funder.group(1)
+            header_end = index + 1
+            break
+        if date and not metadata.date_when and len(block.text) < 40:
+            metadata.date_when, metadata.date_text = date
+        elif not metadata.title:
+            metadata.title = block.text
+    body, notes, after = split_notes(blocks[header_end:])
+
+    citation, summary, rights = "", "", []
+    for block in after:
+        if block.text.startswith(RIGHTS_START) or rights:
+            rights.append(block.text)
+        elif not summary:
+            summary = block.text
+        elif not citation:
+            citation = block.text
+    metadata.summary = summary
+    metadata.rights = "\n".join(rights)
+
+    head: list[str] = []
+    if body and _same_title(body[0].text, metadata.title):
+        head = [line.text.strip() for line in body[0].lines]
+        body = body[1:]
+    page = WebPage(NAME, metadata, citation, head, body, notes, chrome=chrome)
+    return page
+
+
+def _same_title(text: str, title: str) -> bool:
+    def words(value: str) -> list[str]:
+        return re.findall(r"\w+", value.lower())
+    return bool(title) and words(text) == words(title)

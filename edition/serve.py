@@ -1,0 +1,54 @@
+"""Preview a built site on 127.0.0.1 (search needs HTTP: browsers block Pagefind on file://)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+from pathlib import Path
+
+from edition.errors import EditionError
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".pagefind": "application/octet-stream",
+        ".pf_meta": "application/octet-stream",
+        ".pf_fragment": "application/octet-stream",
+        ".pf_index": "application/octet-stream",
+        ".pf_filter": "application/octet-stream",
+        ".xml": "application/xml",
+        ".txt": "text/plain; charset=utf-8",
+        ".ris": "application/x-research-info-systems",
+        ".bib": "application/x-bibtex; charset=utf-8",
+        ".js": "text/javascript",
+        ".json": "application/json",
+    }
+
+    def log_message(self, format: str, *args) -> None:  # quieter than the default
+        pass
+
+
+def make_server(site_dir: Path, port: int) -> http.server.ThreadingHTTPServer:
+    site_dir = Path(site_dir)
+    if not (site_dir / "index.html").is_file():
+        raise EditionError(f"{site_dir}: no built site here (run `edition build` first)")
+    handler = functools.partial(_Handler, directory=str(site_dir.resolve()))
+    try:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise EditionError(f"cannot serve on 127.0.0.1:{port}: {error.strerror} (try --port)") from None
+
+
+def serve_site(site_dir: Path, port: int = 8000) -> None:
+    """Serve `site_dir` until Ctrl-C; prints the URL."""
+    server = make_server(site_dir, port)
+    host, real_port = server.server_address[:2]
+    print(f"Serving {site_dir} at http://{host}:{real_port}/  (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nStopped.", flush=True)
+    finally:
+        server.server_close()

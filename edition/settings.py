@@ -1,0 +1,163 @@
+"""An edition's settings: one TOML file (`edition.toml`) with documented defaults.
+
+```toml
+title = "Conversations with Mao Zedong"
+subtitle = "Soviet and Albanian records, 1958-1960"
+introduction = '''Markdown, shown on the home page.'''
+editors = ["A. Editor", "B. Editor"]
+publisher = "Example University Library"
+licence = { name = "CC BY 4.0", url = "https://creativecommons.org/licenses/by/4.0/" }
+base_url = "https://example.org/edition/"   # canonical URLs and sitemap.xml; "" for none
+version = "1.0"                             # the edition's release, printed on every page
+date = 2025-01-15                           # the release date, printed as the build date
+language = "en"
+```
+
+The build date comes from here and never from the clock, so two builds of the same
+inputs are byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from markupsafe import Markup
+
+from edition.errors import EditionError
+
+
+@dataclass(frozen=True)
+class Licence:
+    """The licence of the edition's own work (the encoding, notes, site)."""
+
+    name: str = ""
+    url: str = ""
+
+
+@dataclass
+class Settings:
+    title: str = "Untitled edition"
+    subtitle: str = ""
+    introduction: str = ""  # Markdown
+    editors: list[str] = field(default_factory=list)
+    publisher: str = ""
+    licence: Licence = field(default_factory=Licence)
+    base_url: str = ""
+    version: str = "0.0.0"
+    date: str = ""  # ISO 8601 (YYYY-MM-DD): the release/build date shown on every page
+    language: str = "en"
+
+    @property
+    def introduction_html(self) -> Markup:
+        """The introduction rendered from Markdown; raw HTML in it is escaped, not passed through."""
+        return render_markdown(self.introduction)
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+    def absolute_url(self, path: str) -> str:
+        """`path` (relative to the site root) under base_url; "" when there is no base_url."""
+        if not self.base_url:
+            return ""
+        if path == "index.html":
+            path = ""
+        elif path.endswith("/index.html"):
+            path = path[: -len("index.html")]
+        return self.base_url.rstrip("/") + "/" + path
+
+
+def render_markdown(text: str) -> Markup:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "replacements", "smartquotes"])
+    return Markup(md.render(text))
+
+
+_STRING_KEYS = {"title", "subtitle", "introduction", "publisher", "base_url", "version", "language"}
+
+
+def load_settings(path: Path) -> Settings:
+    """Read the settings file at `path`; a missing file gives the defaults.
+
+    Raises EditionError (naming the file and the key) for a TOML syntax error, an
+    unknown key or a value of the wrong type.
+    """
+    path = Path(path)
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise EditionError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise EditionError(f"{path}: not UTF-8 text") from None
+    return settings_from_dict(data, source=str(path))
+
+
+def settings_from_dict(data: dict, source: str = "settings") -> Settings:
+    known = [f.name for f in fields(Settings)]
+    values: dict = {}
+    for key, value in data.items():
+        if key not in known:
+            raise EditionError(f"{source}: unknown setting `{key}`{_suggest(key, known + ['license'])}")
+        if key in _STRING_KEYS:
+            values[key] = _string(value, key, source)
+        elif key == "editors":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise EditionError(f"{source}: `editors` must be a list of names, e.g. editors = [\"A. Editor\"]")
+            values[key] = [v.strip() for v in value if v.strip()]
+        elif key == "licence":
+            values[key] = _licence(value, source)
+        elif key == "date":
+            values[key] = _date(value, source)
+    settings = Settings(**values)
+    if settings.base_url and not settings.base_url.startswith(("http://", "https://")):
+        raise EditionError(f"{source}: `base_url` must start with http:// or https:// (got {settings.base_url!r})")
+    return settings
+
+
+def _suggest(key: str, known: list[str]) -> str:
+    if key == "license":
+        return " (the setting is spelt `licence`)"
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean `{close[0]}`?)" if close else f"; known settings: {', '.join(sorted(known[:-1]))}"
+
+
+def _string(value, key: str, source: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise EditionError(f"{source}: `{key}` must be a string")
+    return str(value).strip() if key != "introduction" else str(value)
+
+
+def _licence(value, source: str) -> Licence:
+    if isinstance(value, str):
+        return Licence(name=value.strip())
+    if not isinstance(value, dict):
+        raise EditionError(f"{source}: `licence` must be a table: licence = {{ name = \"…\", url = \"…\" }}")
+    for key in value:
+        if key not in ("name", "url"):
+            raise EditionError(f"{source}: unknown setting `licence.{key}` (known: licence.name, licence.url)")
+    return Licence(name=_string(value.get("name", ""), "licence.name", source),
+                   url=_string(value.get("url", ""), "licence.url", source))
+
+
+def _date(value, source: str) -> str:
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            _dt.date.fromisoformat(text)
+        except ValueError:
+            raise EditionError(f"{source}: `date` must be an ISO date like 2025-01-15 (got {text!r})") from None
+        return text
+    raise EditionError(f"{source}: `date` must be an ISO date like 2025-01-15")

@@ -1,0 +1,281 @@
+"""The TEI writer: the document model → a TEI P5 file (see docs/encoding.md).
+
+The only place that knows TEI element names on the way in. It knows nothing of source
+formats. Ids are numbered in document order here; `edition.ids` then carries forward the
+ids of an existing file so that citations keep pointing at the same passages.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from edition import __version__
+from edition.model import (ArchivalSource, Closer, DateRef, Document, Foreign, Hi, InlineNote, Manner, Narration,
+                           Note, NoteRef, Omission, OrphanNoteRef, Paragraph, PersonRef, Repair, Sic, Supplied,
+                           Turn, Unclear)
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_ID = f"{{{XML_NS}}}id"
+XML_LANG = f"{{{XML_NS}}}lang"
+# Elements whose whitespace is part of the text: never indented.
+MIXED_CONTENT = {"p", "speaker", "head", "note", "seg", "choice", "hi", "persName", "desc", "label", "title", "bibl",
+                 "stage", "dateline", "closer", "supplied", "sic", "corr", "orig", "reg", "foreign", "unclear", "ref",
+                 "date", "placeName", "name", "resp", "funder", "publisher", "idno", "locus", "textLang"}
+MASKED_EMAIL = "[email\u00a0protected]"
+
+
+def E(tag: str, *children, **attributes) -> etree._Element:
+    """Build a TEI element: children are strings or elements; attributes map names to values."""
+    element = etree.Element(f"{{{TEI_NS}}}{tag}", nsmap={None: TEI_NS} if tag == "TEI" else None)
+    for name, value in attributes.items():
+        if value is None or value == "":
+            continue
+        key = {"xml_id": XML_ID, "xml_lang": XML_LANG}.get(name, name.rstrip("_"))
+        element.set(key, str(value))
+    for child in children:
+        append(element, child)
+    return element
+
+
+def append(parent: etree._Element, child) -> None:
+    if child is None:
+        return
+    if isinstance(child, (list, tuple)):
+        for item in child:
+            append(parent, item)
+        return
+    if isinstance(child, str):
+        if len(parent):
+            last = parent[-1]
+            last.tail = (last.tail or "") + child
+        else:
+            parent.text = (parent.text or "") + child
+        return
+    parent.append(child)
+
+
+class Writer:
+    """Writes one document; holds the per-document id counters."""
+
+    def __init__(self, doc: Document, publisher: str, when: str):
+        self.doc = doc
+        self.publisher = publisher
+        self.when = when
+        self.counters: dict[str, int] = {}
+
+    def next_id(self, prefix: str) -> str:
+        self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        return f"{prefix}-{self.counters[prefix]}"
+
+    # --- whole document ------------------------------------------------------------------
+
+    def tei(self) -> etree._Element:
+        doc = self.doc
+        root = E("TEI", self.header(), E("text", E("body", self.div())), xml_id=f"doc-{doc.id}", xml_lang="en")
+        return root
+
+    def header(self) -> etree._Element:
+        return E("teiHeader", self.file_desc(), self.encoding_desc(), self.profile_desc(), self.revision_desc())
+
+    def file_desc(self) -> etree._Element:
+        doc, meta = self.doc, self.doc.metadata
+        title_stmt = E("titleStmt", E("title", meta.title or doc.id, type="main"),
+                       E("funder", meta.funder) if meta.funder else None,
+                       self.resp("translated by", meta.translators),
+                       self.resp("recorded by", meta.recorders),
+                       self.resp("typed by", meta.typists),
+                       E("respStmt", E("resp", "encoded in TEI by"), E("name", f"edition {__version__}", ref="#edition")))
+        publication = E("publicationStmt", E("publisher", self.publisher),
+                        E("idno", doc.id, type="edition"),
+                        E("idno", meta.record_id, type="wcda") if meta.record_id else None,
+                        E("idno", meta.url, type="URI") if meta.url else None,
+                        E("availability", [E("p", self.rights_text(p)) for p in meta.rights.split("\n") if p],
+                          status="restricted"))
+        source = E("sourceDesc", E("bibl", self.citation_text(), type="citation"))
+        if doc.archive:
+            source.append(self.ms_desc(doc.archive))
+        if doc.translations:
+            source.append(E("listBibl", [E("bibl", E("ref", title, target=f"{other}.xml"))
+                                         for other, title in doc.translations], type="translations"))
+        return E("fileDesc", title_stmt, publication, source)
+
+    def resp(self, what: str, names: list[str]):
+        return E("respStmt", E("resp", what), [E("persName", name) for name in names]) if names else None
+
+    def rights_text(self, paragraph: str) -> list:
+        # The web page hides the archive's e-mail address behind "[email protected]": not text of the statement.
+        if MASKED_EMAIL in paragraph or "[email protected]" in paragraph:
+            masked = MASKED_EMAIL if MASKED_EMAIL in paragraph else "[email protected]"
+            before, after = paragraph.split(masked, 1)
+            return [before, E("gap", E("desc", "e-mail address hidden by the archive's web page"),
+                              reason="email-protected"), after]
+        return [paragraph]
+
+    def citation_text(self) -> str:
+        return self.doc.archive.citation if self.doc.archive else self._raw_citation()
+
+    def _raw_citation(self) -> str:
+        return getattr(self.doc, "citation", "") or "(no citation given in the source)"
+
+    def ms_desc(self, archive: ArchivalSource) -> etree._Element:
+        identifier = E("msIdentifier", E("country", archive.country or "unknown"),
+                       E("settlement", archive.settlement or "unknown"),
+                       E("repository", archive.repository),
+                       E("collection", archive.collection) if archive.collection else None,
+                       [E("idno", value, type=kind) for kind, value in archive.idnos],
+                       E("msName", archive.abbreviation, type="abbreviation") if archive.abbreviation else None)
+        meta = self.doc.metadata
+        item = E("msItem",
+                 E("locus", archive.locus_text, from_=archive.locus_from, to=archive.locus_to)
+                 if archive.locus_text else None,
+                 E("textLang", meta.original_language, mainLang=meta.original_language_code)
+                 if meta.original_language else None)
+        ms = E("msDesc", identifier, E("msContents", item) if len(item) else None)
+        if archive.copy:
+            ms.append(E("additional", E("surrogates", E("bibl", f"copy in {archive.copy}"))))
+        return ms
+
+    def encoding_desc(self) -> etree._Element:
+        return E("encodingDesc",
+                 E("appInfo", E("application", E("label", "edition"), ident="edition", version=__version__,
+                                xml_id="edition")),
+                 E("refsDecl",
+                   E("citeStructure", E("citeStructure", unit="paragraph", match="tei:p", use="@xml:id"),
+                     unit="turn", match="//tei:sp", use="@xml:id"),
+                   E("citeStructure", unit="paragraph", match="//tei:div/tei:p", use="@xml:id"),
+                   E("citeStructure", unit="note", match="//tei:note", use="@xml:id"),
+                   E("citeStructure", unit="omission", match="//tei:div/tei:gap", use="@xml:id")))
+
+    def profile_desc(self) -> etree._Element:
+        doc, meta = self.doc, self.doc.metadata
+        persons = [E("person", E("persName", person.name), xml_id=person.id, role=person.role)
+                   for person in doc.persons]
+        return E("profileDesc",
+                 E("abstract", E("p", meta.summary or "(no summary in the source)")),
+                 E("creation", E("date", meta.date_text or meta.date_when, when=meta.date_when),
+                   E("placeName", meta.place) if meta.place else None),
+                 E("langUsage", [E("language", name, ident=ident) for ident, name in doc.languages]),
+                 E("particDesc", E("listPerson", persons)))
+
+    def revision_desc(self) -> etree._Element:
+        doc = self.doc
+        changes = [E("change", f"Converted by edition {__version__} from {doc.source_name} (sha256 "
+                               f"{doc.source_sha256}), read as {doc.reader}.", when=self.when, who="#edition")]
+        changes += [E("change", repair, type="repair", when=self.when, who="#edition") for repair in doc.repairs]
+        return E("revisionDesc", changes)
+
+    # --- body -----------------------------------------------------------------------------
+
+    def div(self) -> etree._Element:
+        doc = self.doc
+        div = E("div", type="conversation")
+        if doc.head:
+            head = E("head")
+            for index, line in enumerate(doc.head):
+                if index:
+                    append(head, E("lb"))
+                append(head, line)
+            div.append(head)
+        if doc.dateline:
+            div.append(E("opener", E("dateline", self.inline(doc.dateline))))
+        for block in doc.body:
+            div.append(self.block(block))
+        unplaced = [note for note in doc.notes.values() if getattr(note, "unplaced", False)]
+        for note in unplaced:
+            div.append(self.note(note, place="end"))
+        if doc.closer:
+            div.append(self.closer(doc.closer))
+        return div
+
+    def block(self, block) -> etree._Element:
+        if isinstance(block, Turn):
+            sp = E("sp", E("speaker", self.inline(block.label)), xml_id=self.next_id("sp"), who=f"#{block.person_id}")
+            if block.manner:
+                sp.append(E("stage", block.manner, type="manner", xml_id=self.next_id("stage")))
+            for paragraph in block.paragraphs:
+                sp.append(self.paragraph(paragraph))
+            return sp
+        if isinstance(block, Narration):
+            return self.paragraph(block.paragraph)
+        if isinstance(block, Omission):
+            return E("gap", E("desc", self.inline(block.content)), reason="omitted", xml_id=self.next_id("gap"))
+        raise TypeError(block)
+
+    def paragraph(self, paragraph: Paragraph) -> etree._Element:
+        return E("p", self.inline(paragraph.content), xml_id=self.next_id("p"))
+
+    def closer(self, closer: Closer) -> etree._Element:
+        element = E("closer")
+        for index, (kind, content) in enumerate(closer.items):
+            if index:
+                append(element, " ")
+            element.append(E("seg", self.inline(content), type=kind))
+        return element
+
+    def note(self, note: Note, place: str = "foot") -> etree._Element:
+        return E("note", E("label", note.label) if note.label else None, " " if note.label else None,
+                 self.inline(note.content), type=note.type, place=place, n=note.n, xml_id=self.next_id("n"))
+
+    def inline(self, nodes: list) -> list:
+        return [self.inline_node(node) for node in nodes]
+
+    def inline_node(self, node):
+        if isinstance(node, str):
+            return node
+        if isinstance(node, Supplied):
+            return E("supplied", node.text, reason=node.reason)
+        if isinstance(node, Foreign):
+            return E("seg", E("foreign", node.text, xml_lang=node.lang), type="original-wording")
+        if isinstance(node, Sic):
+            return E("sic", node.text)
+        if isinstance(node, Unclear):
+            return E("unclear", node.text, cert="low")
+        if isinstance(node, Hi):
+            return E("hi", self.inline(node.content), rend=node.rend)
+        if isinstance(node, NoteRef):
+            return self.note(self.doc.notes[node.n])
+        if isinstance(node, OrphanNoteRef):
+            return E("ref", node.raw, type="noteref", n=node.n)
+        if isinstance(node, InlineNote):
+            return E("note", self.inline(node.content), type="editorial", place="inline", n=node.letter,
+                     xml_id=self.next_id("n"))
+        if isinstance(node, Repair):
+            if node.kind == "hyphenation":
+                return E("choice", E("orig", node.original), E("reg", node.corrected))
+            return E("choice", E("sic", node.original), E("corr", node.corrected, type="extraction", resp="#edition"))
+        if isinstance(node, Manner):
+            return E("stage", node.text, type="manner", xml_id=self.next_id("stage"))
+        if isinstance(node, PersonRef):
+            return E("persName", self.inline(node.text), ref=f"#{node.person_id}")
+        if isinstance(node, DateRef):
+            return E("date", node.text, when=node.when)
+        raise TypeError(node)
+
+
+def document_to_tei(doc: Document, publisher: str = "edition", when: str = "") -> etree._Element:
+    return Writer(doc, publisher, when).tei()
+
+
+def serialize(root: etree._Element) -> bytes:
+    """Canonical bytes for a TEI tree: the same tree always gives the same file."""
+    indent(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def indent(element: etree._Element, level: int = 0) -> None:
+    """Indent element-only content; never touch mixed content, where whitespace is text."""
+    children = list(element)
+    if etree.QName(element).localname in MIXED_CONTENT:
+        return
+    if not children or not _is_blank(element.text) or any(not _is_blank(child.tail) for child in children):
+        return
+    element.text = "\n" + "  " * (level + 1)
+    for child in children:
+        child.tail = "\n" + "  " * (level + 1)
+        indent(child, level + 1)
+    children[-1].tail = "\n" + "  " * level
+
+
+def _is_blank(text: str | None) -> bool:
+    return text is None or not text.strip()
