@@ -27,11 +27,15 @@ def cli() -> None:
               help="Folder for the TEI files.")
 @click.option("--force", is_flag=True, help="Overwrite TEI files that were edited by hand.")
 @click.option("--jobs", "-j", type=int, default=0, help="Parallel workers (default: all cores).")
-def convert(source: Path, out: Path, force: bool, jobs: int) -> None:
+@click.option("--settings", "settings_path", type=click.Path(path_type=Path), default=Path("edition.toml"),
+              show_default=True, help="The edition's settings file (the publisher named in each TEI header).")
+def convert(source: Path, out: Path, force: bool, jobs: int, settings_path: Path) -> None:
     """Convert plain-text sources (a folder or files) into TEI files."""
     from edition.convert import convert_corpus, print_report
+    from edition.settings import load_settings
 
-    report = convert_corpus(source, out, force=force, jobs=jobs)
+    publisher = load_settings(settings_path).publisher
+    report = convert_corpus(source, out, force=force, jobs=jobs, publisher=publisher)
     print_report(report)
     sys.exit(1 if report.failed else 0)
 

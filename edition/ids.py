@@ -21,7 +21,8 @@ KINDS = {"sp": "sp", "p": "p", "note": "n", "stage": "stage", "gap": "gap"}
 
 
 def _key(element: etree._Element) -> str:
-    text = " ".join("".join(element.itertext()).split())
+    # pieces joined with spaces: indentation in the old file must not make texts differ
+    text = " ".join(" ".join(element.itertext()).split())
     return f"{element.get('who', '')}|{text}"
 
 

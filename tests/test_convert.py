@@ -1,0 +1,331 @@
+"""Conversion: inline fixtures, purpose-made documents, and the whole sample corpus."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from edition.convert import convert_corpus
+from edition.model import Document, Metadata, Note
+from edition.persons import default_register
+from edition.plaintext import body_words_text
+from edition.readers import detect_reader, read_source
+from edition.readers.inline import InlineContext, parse_inline
+from edition.readers.text import decode_source, split_lines
+from edition.tei import TEI_NS, XML_ID, Writer
+
+from conftest import CORPUS, TEI_DIR
+
+NS = {"tei": TEI_NS}
+FIXTURES = Path(__file__).parent / "fixtures"
+ZUBOK = "1958-07-31_khrushchev-mao_first-conversation_zubok"
+WOLFF = "1958-07-31_khrushchev-mao_first-conversation_wolff"
+ALBANIAN = "1960-06-07_mao-zedong_albanian-delegation"
+DOCS = [ZUBOK, WOLFF, ALBANIAN]
+
+
+# --- inline fixtures -------------------------------------------------------------------
+
+def inline_cases() -> list:
+    text = (FIXTURES / "inline.txt").read_text("utf-8")
+    blocks = [b for b in text.split("\n\n") if b.strip() and not b.lstrip().startswith("#")]
+    cases = []
+    for block in blocks:
+        source, expected = block.strip().split("\n=> ")
+        options = ""
+        if " | " in source:
+            source, options = source.rsplit(" | ", 1)
+        cases.append(pytest.param(source, expected.strip(), options, id=source[:40]))
+    return cases
+
+
+def _empty_document(notes: dict) -> Document:
+    return Document("test", "test.txt", "0", "test", Metadata(), None, [], [], None, [], None, notes)
+
+
+@pytest.mark.parametrize("source, expected, options", inline_cases())
+def test_inline_rule(source: str, expected: str, options: str) -> None:
+    numbers = re.search(r"notes=([\d,]+)", options)
+    note_numbers = set(numbers.group(1).split(",")) if numbers else set()
+    names = {"Mao Zedong": "mao-zedong", "Deng Xiaoping": "deng-xiaoping"} if "narration" in options else {}
+    ctx = InlineContext("test.txt", note_numbers, repair_words="pdf" in options, names=names)
+    nodes = parse_inline(source, ctx, 1, narration="narration" in options)
+    notes = {n: Note(n, "editorial", [f"note {n}"], 1) for n in note_numbers}
+    writer = Writer(_empty_document(notes), "", "")
+    paragraph = etree.Element(f"{{{TEI_NS}}}p", nsmap={None: TEI_NS})
+    for node in writer.inline(nodes):
+        if isinstance(node, str):
+            if len(paragraph):
+                paragraph[-1].tail = (paragraph[-1].tail or "") + node
+            else:
+                paragraph.text = (paragraph.text or "") + node
+        else:
+            paragraph.append(node)
+    actual = etree.tostring(paragraph, encoding="unicode").replace(f' xmlns="{TEI_NS}"', "")
+    assert actual == expected
+
+
+# --- purpose-made documents ------------------------------------------------------------
+
+def convert_text(tmp_path: Path, text: str, name: str = "doc.txt") -> tuple[etree._Element, object]:
+    source = tmp_path / "corpus"
+    source.mkdir(exist_ok=True)
+    (source / name).write_text(text, "utf-8")
+    report = convert_corpus(source, tmp_path / "tei", progress=False)
+    result = report.results[0]
+    target = tmp_path / "tei" / f"{result.doc_id}.xml"
+    return (etree.parse(str(target)).getroot() if target.exists() else None), report
+
+
+MARKDOWN_DOC = """**May 1, 1960**
+**A Test Conversation**
+
+**Citation:**
+
+"A Test Conversation," May 1, 1960, Archive of the President of the Russian Federation (APRF), fond 3, opis 65, delo 9, ll. 1-5. Translated by A. Translator.
+
+## RECORD
+
+**Mao Zedong:** First paragraph of a long turn.
+
+Second paragraph of the same turn.
+
+Mao Zedong turns to Deng Xiaoping and asks him for the records.
+
+**Deng Xiaoping (smiling):** A short answer.<sup>[1]</sup>
+
+The conversation was recorded by N. Fedorenko.
+
+[1] A note.
+"""
+
+
+def test_markdown_turns_narration_and_notes(tmp_path: Path) -> None:
+    root, report = convert_text(tmp_path, MARKDOWN_DOC)
+    assert not report.failed
+    sps = root.findall(".//tei:sp", NS)
+    assert [sp.get("who") for sp in sps] == ["#mao-zedong", "#deng-xiaoping"]
+    assert len(sps[0].findall("tei:p", NS)) == 2  # one turn, two paragraphs
+    narration = root.find(".//tei:div/tei:p", NS)
+    assert "turns to" in "".join(narration.itertext())
+    assert sps[1].find("tei:stage", NS).text == "smiling"
+    note = sps[1].find(".//tei:note", NS)
+    assert note.get("n") == "1" and "".join(note.itertext()) == "A note."
+    assert root.find(".//tei:closer/tei:seg[@type='recorder']", NS) is not None
+    assert [i.text for i in root.findall(".//tei:msIdentifier/tei:idno", NS)] == ["3", "65", "9"]
+    assert root.find(".//tei:titleStmt/tei:respStmt/tei:persName", NS).text == "A. Translator"
+
+
+def test_same_source_twice_gives_identical_tei(tmp_path: Path) -> None:
+    convert_text(tmp_path, MARKDOWN_DOC)
+    first = (tmp_path / "tei" / "doc.xml").read_bytes()
+    shutil.rmtree(tmp_path / "tei")
+    convert_text(tmp_path, MARKDOWN_DOC)
+    assert (tmp_path / "tei" / "doc.xml").read_bytes() == first
+
+
+def _ids(root: etree._Element) -> dict[str, str]:
+    """Each id'd element's text → its id."""
+    body = root.find(".//tei:text", NS)
+    return {" ".join("".join(e.itertext()).split()): e.get(XML_ID) for e in body.iter() if e.get(XML_ID)}
+
+
+def test_editing_one_paragraph_keeps_every_other_id(tmp_path: Path) -> None:
+    root, _ = convert_text(tmp_path, MARKDOWN_DOC)
+    before = _ids(root)
+    edited = MARKDOWN_DOC.replace("First paragraph of a long turn.", "First paragraph, corrected, of a long turn.")
+    root, _ = convert_text(tmp_path, edited)
+    after = _ids(root)
+    unchanged = {text: i for text, i in before.items() if "First paragraph" not in text}
+    assert all(after.get(text) == i for text, i in unchanged.items())
+    # the edited paragraph keeps its own id too
+    old_p = next(i for t, i in before.items() if t.startswith("First paragraph") and i.startswith("p-"))
+    new_p = next(i for t, i in after.items() if t.startswith("First paragraph, corrected") and i.startswith("p-"))
+    assert old_p == new_p
+
+
+def test_inserting_a_turn_moves_no_id(tmp_path: Path) -> None:
+    root, _ = convert_text(tmp_path, MARKDOWN_DOC)
+    before = _ids(root)
+    inserted = MARKDOWN_DOC.replace("Mao Zedong turns to", "**Mao Zedong:** An inserted turn.\n\nMao Zedong turns to")
+    root, _ = convert_text(tmp_path, inserted)
+    after = _ids(root)
+    assert all(after[text] == i for text, i in before.items())
+    assert after["Mao Zedong An inserted turn."] == "sp-3"  # a new number, above those in use
+
+
+def test_hand_edited_tei_is_not_overwritten(tmp_path: Path) -> None:
+    convert_text(tmp_path, MARKDOWN_DOC)
+    target = tmp_path / "tei" / "doc.xml"
+    target.write_bytes(target.read_bytes().replace(b"A short answer.", b"A short answer, edited by hand."))
+    _, report = convert_text(tmp_path, MARKDOWN_DOC.replace("First paragraph", "The first paragraph"))
+    assert report.results[0].status == "refused"
+    assert b"edited by hand." in target.read_bytes()
+    forced = convert_corpus(tmp_path / "corpus", tmp_path / "tei", force=True, progress=False)
+    assert forced.results[0].status == "written"
+    assert b"edited by hand." not in target.read_bytes()
+
+
+def test_reader_detection_on_the_corpus() -> None:
+    expected = {ZUBOK: "markdown", WOLFF: "pdf", ALBANIAN: "web"}
+    for doc_id, reader in expected.items():
+        text, _ = decode_source((CORPUS / f"{doc_id}.txt").read_bytes(), doc_id)
+        assert detect_reader(text) == reader
+
+
+# --- the sample corpus -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus_tei() -> dict[str, etree._Element]:
+    return {doc: etree.parse(str(TEI_DIR / f"{doc}.xml")).getroot() for doc in DOCS}
+
+
+def source_turn_count(doc: str) -> int:
+    """Speaker turns in a source, counted independently of the readers' rules."""
+    text = (CORPUS / f"{doc}.txt").read_text("utf-8")
+    if doc == ZUBOK:
+        labels = re.findall(r"(?m)^\*\*([^*]+):\*\*", text)
+        return sum(1 for label in labels if label not in {"Citation", "Summary", "Original Language", "Contents"})
+    if doc == WOLFF:
+        return len(re.findall(r"(?:MAO ZEDONG|KHRUS ?HCHEV N\.S\.)\s*[:;]", text))
+    return len(re.findall(r"(?m)^Comrade [A-Z][a-z]+(?: [A-Z][a-z]+)?:", text))
+
+
+@pytest.mark.parametrize("doc, turns", [(ZUBOK, 268), (WOLFF, 56), (ALBANIAN, 64)])
+def test_one_sp_per_speaker_turn(corpus_tei, doc: str, turns: int) -> None:
+    assert source_turn_count(doc) == turns
+    assert len(corpus_tei[doc].findall(".//tei:sp", NS)) == turns
+
+
+@pytest.mark.parametrize("doc, persons", [
+    (ZUBOK, {"mao-zedong": "speaker", "khrushchev-nikita": "speaker", "deng-xiaoping": "speaker",
+             "ponomarev-boris": "speaker"}),
+    (WOLFF, {"mao-zedong": "speaker", "khrushchev-nikita": "speaker", "deng-xiaoping": "present",
+             "ponomarev-boris": "present"}),
+    (ALBANIAN, {"mao-zedong": "speaker", "belishova-liri": "speaker", "nathanaili-vasil": "speaker",
+                "lleshi-haxhi": "speaker", "mihal": "speaker"}),
+])
+def test_the_persons_are_the_right_ones(corpus_tei, doc: str, persons: dict) -> None:
+    found = {p.get(XML_ID): p.get("role") for p in corpus_tei[doc].findall(".//tei:listPerson/tei:person", NS)}
+    assert found == persons
+    whos = {sp.get("who") for sp in corpus_tei[doc].findall(".//tei:sp", NS)}
+    assert whos == {f"#{pid}" for pid, role in persons.items() if role == "speaker"}
+
+
+def test_label_variants_are_one_person(corpus_tei) -> None:
+    albanian = corpus_tei[ALBANIAN]
+    labels = {sp.findtext("tei:speaker", namespaces=NS) for sp in albanian.findall(".//tei:sp[@who='#belishova-liri']", NS)}
+    assert labels >= {"Comrade Liri Belishova"}
+    vasil = {sp.findtext("tei:speaker", namespaces=NS) for sp in albanian.findall(".//tei:sp[@who='#nathanaili-vasil']", NS)}
+    assert vasil == {"Comrade Vasil", "Comrade Vasil Nathanaili"}
+    wolff = corpus_tei[WOLFF]
+    repaired = wolff.findall(".//tei:sp[@who='#khrushchev-nikita']/tei:speaker/tei:choice", NS)
+    assert [c.findtext("tei:sic", namespaces=NS) for c in repaired] == ["KHRUS HCHEV N.S."]
+
+
+@pytest.mark.parametrize("doc, notes", [(ZUBOK, ["1", "2", "3", "4"]), (ALBANIAN, ["1", "2", "3", "4"])])
+def test_each_footnote_sits_in_the_turn_that_cites_it(corpus_tei, doc: str, notes: list) -> None:
+    root = corpus_tei[doc]
+    found = root.findall(".//tei:note[@place='foot']", NS)
+    assert [n.get("n") for n in found] == notes
+    lines = (CORPUS / f"{doc}.txt").read_text("utf-8").split("\n")
+    for note in found:
+        sp = next(note.iterancestors(f"{{{TEI_NS}}}sp"))
+        marker_line = next(i for i, line in enumerate(lines)
+                           if re.search(rf"\S\s?(?:<sup>)?\[{note.get('n')}\]", line) and not line.startswith("["))
+        label_line = next(lines[i] for i in range(marker_line, -1, -1)
+                          if re.match(r"^(\*\*[^*]+:\*\*|Comrade [A-Z][a-z]+( [A-Z][a-z]+)?:)", lines[i]))
+        assert sp.findtext("tei:speaker", namespaces=NS) in label_line
+        body_note_text = " ".join("".join(note.itertext()).split())
+        printed = next(line for line in lines if line.startswith(f"[{note.get('n')}] "))
+        assert body_note_text.split()[-3:] == printed.split()[-3:]
+    # none is left at the end of the document
+    assert not root.findall(".//tei:div/tei:note", NS)
+
+
+def test_omitted_passages_are_editorial_not_speech(corpus_tei) -> None:
+    gaps = corpus_tei[WOLFF].findall(".//tei:div/tei:gap[@reason='omitted']", NS)
+    assert len(gaps) == 6
+    assert all(gap.getparent().tag == f"{{{TEI_NS}}}div" for gap in gaps)
+    assert "Mao demurs" in "".join(gaps[4].itertext())  # a summary running over two paragraphs is one gap
+
+
+def test_header_records_the_archival_location(corpus_tei) -> None:
+    zubok = corpus_tei[ZUBOK].find(".//tei:msIdentifier", NS)
+    assert [(i.get("type"), i.text) for i in zubok.findall("tei:idno", NS)] == [("fond", "52"), ("opis", "1"),
+                                                                                 ("delo", "498")]
+    assert zubok.findtext("tei:repository", namespaces=NS) == "Archive of the President of the Russian Federation"
+    locus = corpus_tei[ZUBOK].find(".//tei:msItem/tei:locus", NS)
+    assert (locus.get("from"), locus.get("to")) == ("44", "477")
+    assert "Volkogonov" in "".join(corpus_tei[ZUBOK].find(".//tei:surrogates", NS).itertext())
+    albanian = corpus_tei[ALBANIAN].find(".//tei:msIdentifier", NS)
+    assert albanian.findtext("tei:country", namespaces=NS) == "Albania"
+    assert albanian.findtext("tei:msName", namespaces=NS) == "AQSH"
+    assert [(i.get("type"), i.text) for i in albanian.findall("tei:idno", NS)] == [("fond", "14/AP"),
+                                                                                    ("year", "1960"), ("dossier", "3")]
+    assert albanian.findtext("tei:collection", namespaces=NS) == "Marrëdhëniet me Partinë Komuniste të Kinës"
+
+
+def test_translations_of_one_conversation_know_each_other(corpus_tei) -> None:
+    for doc, other in ((ZUBOK, WOLFF), (WOLFF, ZUBOK)):
+        refs = [r.get("target") for r in corpus_tei[doc].findall(".//tei:listBibl[@type='translations']//tei:ref", NS)]
+        assert refs == [f"{other}.xml"]
+    assert corpus_tei[ALBANIAN].find(".//tei:listBibl", NS) is None
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.replace("’", "'").replace("'", "").lower())
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_nothing_is_lost(corpus_tei, doc: str) -> None:
+    """Every word of the source, less the page chrome, is in the TEI; the body's words in order."""
+    path = CORPUS / f"{doc}.txt"
+    document = read_source(path, f"corpus/{doc}.txt")
+    from edition.readers import READERS
+    text, _ = decode_source(path.read_bytes(), doc)
+    reader = READERS[detect_reader(text)]
+    extracted = reader.read(split_lines(text))
+    chrome = {line.number for line in extracted.chrome}
+    source_text = "\n".join(line.text for line in split_lines(text) if line.number not in chrome)
+    # markup, the web page's masked e-mail address and the wording of its credit line
+    # ("This document was made possible with support from X": X is kept as the funder)
+    source_text = re.sub(r"</?sup>|\*\*|\[email\u00a0?protected\]|\\|This document was made possible with support from",
+                         " ", source_text)
+    root = corpus_tei[doc]
+    header_text = " ".join(root.find("tei:teiHeader", NS).itertext())
+    body_text = body_words_text(root, original=True)
+    available = Counter(words(header_text) + words(body_text))
+    missing = Counter(words(source_text)) - available
+    assert not missing, f"words of the source missing from the TEI: {dict(missing)}"
+    # order: the body paragraphs' words appear in the TEI body in the same order
+    body_source = " ".join(block.text for block in extracted.body)
+    body_source = re.sub(r"</?sup>|\*\*|\\", " ", body_source)
+    assert _is_subsequence(words(body_source), words(body_text))
+    assert document.problems is not None
+
+
+def _is_subsequence(needle: list[str], haystack: list[str]) -> bool:
+    iterator = iter(haystack)
+    return all(any(word == other for other in iterator) for word in needle)
+
+
+def test_tei_is_up_to_date_with_the_corpus(tmp_path: Path) -> None:
+    """Converting corpus/ again over a copy of tei/ changes no byte: tei/ was made from corpus/."""
+    copy = tmp_path / "tei"
+    shutil.copytree(TEI_DIR, copy)
+    report = convert_corpus(CORPUS, copy, progress=False, publisher=_publisher())
+    assert {r.status for r in report.results} == {"unchanged"}, [(r.source, r.status) for r in report.results]
+    for doc in DOCS:
+        assert (copy / f"{doc}.xml").read_bytes() == (TEI_DIR / f"{doc}.xml").read_bytes()
+
+
+def _publisher() -> str:
+    from edition.settings import load_settings
+    from conftest import ROOT
+    return load_settings(ROOT / "edition.toml").publisher
