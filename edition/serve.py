@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import signal
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 from edition.errors import EditionError
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".wasm": "application/wasm",
         ".pagefind": "application/octet-stream",
@@ -41,9 +44,15 @@ def make_server(site_dir: Path, port: int) -> http.server.ThreadingHTTPServer:
         raise EditionError(f"cannot serve on 127.0.0.1:{port}: {error.strerror} (try --port)") from None
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_site(site_dir: Path, port: int = 8000) -> None:
-    """Serve `site_dir` until Ctrl-C; prints the URL."""
+    """Serve `site_dir` until Ctrl-C (or SIGTERM); prints the URL."""
     server = make_server(site_dir, port)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     host, real_port = server.server_address[:2]
     print(f"Serving {site_dir} at http://{host}:{real_port}/  (Ctrl-C to stop)", flush=True)
     try:

@@ -21,15 +21,16 @@ keyed by (sha256 of the file, version of tei_all.rng and libxml2): when no file 
 is not loaded at all. The edition schema and the rules take about a millisecond per document
 and always run (the rules depend on the file's name, not only its content).
 
-Measured figures (this machine, Python 3.11.7, lxml 6.1.3 / libxml2 2.14, xmlschema 4.3.2;
-load = parse and compile the schema, validate = one document, mean of 200 runs, on
-tests/fixtures/tei/valid/full.xml (105 lines) and minimal.xml (57 lines)):
+Measured figures (this machine, Python 3.11.7, lxml 6.1.3 / libxml2 2.14.6, xmlschema 4.3.2;
+load = parse and compile the schema in a fresh process; validate = one document, median of
+200 runs (xmlschema: 50), on tests/fixtures/tei/valid/full.xml (105 lines) / minimal.xml (57)):
 
-    edition.xsd, lxml.etree.XMLSchema    load    3 ms     validate  0.13 ms / 0.07 ms
-    edition.xsd, xmlschema.XMLSchema     load  530 ms     validate  13 ms   / 4.5 ms
-    tei_all.rng, lxml.etree.RelaxNG      load   17 s      validate  0.5 ms  / 0.3 ms
+    edition.xsd, lxml.etree.XMLSchema    load    3 ms     validate  0.31 ms / 0.10 ms
+    edition.xsd, xmlschema.XMLSchema10   load  540 ms     validate  18.5 ms / 5.4 ms
+                                         (190 ms for a second load in the same process)
+    tei_all.rng, lxml.etree.RelaxNG      load   17.8 s    validate  1.0 ms  / 0.27 ms
 
-lxml is ~170x faster to load and ~100x faster per document, so lxml validates. When lxml finds
+lxml is ~180x faster to load and ~55x faster per document, so lxml validates. When lxml finds
 an error, xmlschema (loaded then, once) re-validates that document to name the failing element
 by a readable path (``/TEI/text/body/div/sp[2]/p``) in the message.
 """
@@ -142,7 +143,7 @@ def load_edition_xmlschema():
 
 @functools.cache
 def load_tei_all() -> etree.RelaxNG:
-    """The official TEI P5 tei_all RELAX NG schema (takes 13 to 18 s to load)."""
+    """The official TEI P5 tei_all RELAX NG schema (about 18 s to load)."""
     try:
         return etree.RelaxNG(etree.parse(str(TEI_ALL_RNG)))
     except (OSError, etree.XMLSyntaxError, etree.RelaxNGParseError) as error:
@@ -504,16 +505,16 @@ def _collect(paths: list[Path]) -> list[Path]:
     return unique
 
 
-def validate_paths(paths: list[Path], tei_all: bool = True, cache_path: Path | None = None) -> ValidationReport:
+def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None = None) -> ValidationReport:
     """Validate TEI files and folders of ``*.xml`` files.
 
-    ``cache_path``: a JSON file remembering tei_all results by file content, so that an
-    unchanged edition is re-validated without loading tei_all (default: no cache).
+    ``cache``: a JSON file remembering tei_all results by file content, so that an unchanged
+    edition is re-validated without loading tei_all (default: no cache).
     """
-    cache = _ResultCache(Path(cache_path) if cache_path is not None else None)
-    results = [_validate_file(path, tei_all, cache) for path in _collect(list(paths))]
+    results_cache = _ResultCache(Path(cache) if cache is not None else None)
+    results = [_validate_file(path, tei_all, results_cache) for path in _collect(list(paths))]
     try:
-        cache.save()
+        results_cache.save()
     except OSError:
         pass  # the cache only saves time
     return ValidationReport.from_files(results, tei_all=tei_all)

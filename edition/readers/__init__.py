@@ -24,6 +24,8 @@ def detect_reader(text: str) -> str:
     """The route a text took: the reader whose signs it shows most (ties go to the web page)."""
     scores = {name: module.looks_like(text) for name, module in READERS.items()}
     best = max(scores.values())
+    if best == 0:
+        return "web"  # plain text with no sign of a route: the simplest reader
     for name in ("markdown", "pdf", "web"):
         if scores[name] == best:
             return name

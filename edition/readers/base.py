@@ -72,14 +72,17 @@ def split_notes(blocks: list[Block]) -> tuple[list[Block], list[Block], list[Blo
     Returns the paragraphs before the notes, the notes, and whatever follows them (the web
     page prints its summary and citation after the notes).
     """
-    for index, block in enumerate(blocks):
-        match = FOOTNOTE_LINE.match(block.text)
-        if match and match.group(1) == "1":
-            end = index
-            while end < len(blocks) and FOOTNOTE_LINE.match(blocks[end].text):
-                end += 1
-            return blocks[:index], blocks[index:end], blocks[end:]
-    return blocks, [], []
+    # The notes are the last run of `[n] …` paragraphs (a body paragraph may start with a
+    # marker, but the notes come after the body).
+    end = len(blocks)
+    while end > 0 and not FOOTNOTE_LINE.match(blocks[end - 1].text):
+        end -= 1
+    if end == 0:
+        return blocks, [], []
+    start = end
+    while start > 0 and FOOTNOTE_LINE.match(blocks[start - 1].text):
+        start -= 1
+    return blocks[:start], blocks[start:end], blocks[end:]
 
 
 def names_list(text: str) -> list[str]:

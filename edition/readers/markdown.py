@@ -75,12 +75,13 @@ def read(lines: list[Line]) -> MarkdownExport:
     head: list[str] = []
     index = 0
     current_field = None
-    # The labelled header blocks, up to the record's heading.
-    while index < len(blocks):
+    # The labelled header blocks, up to the record's heading (or, without one, the first turn).
+    header_end = next((i for i, b in enumerate(blocks) if b.text.startswith("#")), None)
+    if header_end is None:
+        header_end = next((i for i, b in enumerate(blocks) if LABEL.match(inline_text(b.text))), 0)
+    while index < header_end:
         block = blocks[index]
         text = block.text
-        if text.startswith("#"):
-            break
         field = FIELD.match(text)
         if field:
             current_field = field.group("name").lower()
@@ -109,7 +110,7 @@ def read(lines: list[Line]) -> MarkdownExport:
                     metadata.title = value
         index += 1
     citation = inline_text(citation)
-    if index < len(blocks):
+    if index < len(blocks) and blocks[index].text.startswith("#"):
         head = [blocks[index].text.lstrip("#").strip()]
         index += 1
         # A short line straight after the heading, without a full stop, is its second line.

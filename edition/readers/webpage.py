@@ -48,16 +48,15 @@ def read(lines: list[Line]) -> WebPage:
     blocks = [block for block in blocks if block.text not in CHROME]
     metadata = Metadata()
 
-    # The page header: date, title, funder; the record's own heading comes next.
-    header_end = 0
-    for index, block in enumerate(blocks[:6]):
+    # The page header (date, title, funder) ends at the funder's credit line; a file without
+    # one starts straight with the record.
+    header_end = next((index + 1 for index, block in enumerate(blocks[:6]) if FUNDER_LINE.match(block.text)), 0)
+    for block in blocks[:header_end]:
         funder = FUNDER_LINE.match(block.text)
         date = parse_date(block.text)
         if funder:
             metadata.funder = funder.group(1)
-            header_end = index + 1
-            break
-        if date and not metadata.date_when and len(block.text) < 40:
+        elif date and not metadata.date_when and len(block.text) < 40:
             metadata.date_when, metadata.date_text = date
         elif not metadata.title:
             metadata.title = block.text

@@ -1,0 +1,367 @@
+"""Build the static site from the TEI files: a short function calling named steps.
+
+read TEI -> render documents -> indexes (persons, chronology, archives, translations)
+-> pages -> downloads (TEI byte-identical, plain text, BibTeX, RIS, zip) -> sitemap
+-> search index -> swap the finished folder into place.
+
+The site is built in a temporary folder next to `site_dir` and swapped in at the end, so
+a failed build leaves the previous site untouched. Nothing depends on the clock: the
+build date printed on every page is `settings.date`, so two builds of the same inputs
+are byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from edition import __version__
+from edition.errors import EditionError, Problem
+from edition.settings import Settings
+from edition.site import cite
+from edition.site.collection import (
+    archives_index,
+    chronology,
+    missing_translation_refs,
+    persons_index,
+    translation_groups,
+)
+from edition.site.document import Document, load_document, render_document, render_for_comparison
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass
+class SiteReport:
+    site_dir: Path
+    pages: list[str] = field(default_factory=list)  # HTML pages written, relative to site_dir
+    files: list[str] = field(default_factory=list)  # every other file written (downloads, assets)
+    warnings: list[Problem] = field(default_factory=list)
+    documents: int = 0
+    search_pages: int = 0  # documents in the search index (0: search not built)
+
+    def summary(self) -> str:
+        search = f", search index of {self.search_pages} documents" if self.search_pages else ", no search index"
+        return (f"site: {len(self.pages)} pages and {len(self.files)} other files for {self.documents} documents"
+                f"{search} in {self.site_dir}; {len(self.warnings)} warnings")
+
+
+class _Writer:
+    """Writes files under the build folder and remembers what it wrote."""
+
+    def __init__(self, out: Path, report: SiteReport):
+        self.out = out
+        self.report = report
+
+    def text(self, rel: str, text: str) -> None:
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        (self.report.pages if rel.endswith(".html") else self.report.files).append(rel)
+
+    def bytes(self, rel: str, data: bytes) -> None:
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.report.files.append(rel)
+
+
+def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=None, progress: bool = True,
+               exclude: Iterable[str | Path] = ()) -> SiteReport:
+    """Render the TEI files in `tei_dir` into a static site at `site_dir`.
+
+    validation: an `edition.validate.ValidationReport` (or None), shown on the quality page.
+    exclude: TEI files (names, stems or paths) to leave out, e.g. those that failed validation;
+    they are listed on the quality page.
+    """
+    tei_dir, site_dir = Path(tei_dir), Path(site_dir)
+    _check_folders(tei_dir, site_dir)
+    report = SiteReport(site_dir=site_dir)
+    if not settings.date:
+        report.warnings.append(Problem("edition.toml", None, "no `date` setting: pages show no build date", "warning"))
+    if not settings.base_url:
+        report.warnings.append(Problem("edition.toml", None,
+                                       "no `base_url` setting: no canonical URLs, no sitemap.xml", "warning"))
+
+    excluded = sorted({Path(str(x)).name if str(x).endswith(".xml") else f"{Path(str(x)).name}.xml" for x in exclude})
+    docs = _read_documents(tei_dir, report, set(excluded))
+    building = site_dir.parent / f".{site_dir.name}.building"
+    if building.exists():
+        shutil.rmtree(building)
+    building.mkdir(parents=True)
+    try:
+        _build_into(building, docs, settings, validation, report, progress, excluded)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _swap(building, site_dir)
+    report.pages.sort()
+    report.files.sort()
+    return report
+
+
+def _check_folders(tei_dir: Path, site_dir: Path) -> None:
+    if not tei_dir.is_dir():
+        raise EditionError(f"{tei_dir}: no such folder of TEI files")
+    if site_dir.exists():
+        if not site_dir.is_dir():
+            raise EditionError(f"{site_dir}: exists and is not a folder")
+        if any(site_dir.iterdir()) and not (site_dir / "index.html").exists():
+            raise EditionError(f"{site_dir}: exists, is not empty and is not a built site; refusing to replace it")
+    site, tei = site_dir.resolve(), tei_dir.resolve()
+    if site == tei or site in tei.parents:
+        raise EditionError(f"{site_dir}: the site folder must not contain the TEI folder {tei_dir}")
+    if not TEMPLATES.is_dir():
+        raise EditionError(f"{TEMPLATES}: the site templates are missing")
+
+
+def _read_documents(tei_dir: Path, report: SiteReport, excluded: set[str]) -> list[Document]:
+    docs: list[Document] = []
+    for path in sorted(tei_dir.glob("*.xml")):
+        if path.name in excluded:
+            report.warnings.append(Problem(path, None, "left out of the site (excluded by the build)", "warning"))
+            continue
+        try:
+            docs.append(load_document(path))
+        except EditionError as error:
+            report.warnings.append(Problem(path, None, f"left out of the site: {error}", "warning"))
+    if not docs:
+        report.warnings.append(Problem(tei_dir, None, "no TEI files: the site has no documents", "warning"))
+    return docs
+
+
+def _swap(building: Path, site_dir: Path) -> None:
+    old = site_dir.parent / f".{site_dir.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if site_dir.exists():
+        site_dir.rename(old)
+    building.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+
+def _build_into(out: Path, docs: list[Document], settings: Settings, validation, report: SiteReport,
+                progress: bool, excluded: list[str]) -> None:
+    from tqdm import tqdm
+
+    write = _Writer(out, report)
+    env = _environment()
+    person_ids = {p.id for d in docs for p in d.persons}
+
+    def person_href(pid: str) -> str | None:
+        return f"../persons/{pid}.html" if pid in person_ids else None
+
+    for doc in tqdm(docs, desc="render TEI", unit="doc", disable=not progress, file=sys.stderr, leave=False):
+        render_document(doc, person_href)
+    docs.sort(key=lambda d: d.sort_key)
+    report.documents = len(docs)
+    for doc in docs:
+        for message in doc.warnings:
+            report.warnings.append(Problem(doc.path, None, message, "warning"))
+
+    persons = persons_index(docs)
+    groups = translation_groups(docs)
+    for doc, target in missing_translation_refs(docs):
+        report.warnings.append(Problem(doc.path, None, f"listBibl translation {target}.xml is not in the edition",
+                                       "warning"))
+    group_of = {d.id: g for g in groups for d in g}
+    zip_name = f"downloads/tei-{_slug(settings.version) or 'edition'}.zip"
+
+    site = _Site(env, settings, write, zip_name=zip_name, documents=docs)
+    site.page("index.html", "home.html", "home", title=settings.title)
+
+    for i, doc in enumerate(tqdm(docs, desc="write pages", unit="doc", disable=not progress, file=sys.stderr,
+                                 leave=False)):
+        others = [d for d in group_of.get(doc.id, []) if d.id != doc.id]
+        site.document(doc, others, prev=docs[i - 1] if i else None, next=docs[i + 1] if i + 1 < len(docs) else None)
+    for group in groups:
+        for a_index, a in enumerate(group):
+            for b in group[a_index + 1:]:
+                site.comparison(a, b, person_href)
+
+    site.page("chronology.html", "chronology.html", "chronology", title="Chronology", years=chronology(docs))
+    site.page("persons/index.html", "persons.html", "persons", title="Persons", persons=list(persons.values()))
+    for entry in persons.values():
+        site.page(f"persons/{entry.id}.html", "person.html", "persons", title=entry.name, person=entry)
+    site.page("archives.html", "archives.html", "archives", title="Archives", archives=archives_index(docs))
+    site.page("about.html", "about.html", "about", title="About this edition", groups=groups)
+    site.page("conventions.html", "conventions.html", "about", title="Editorial conventions")
+    site.page("search.html", "search.html", "search", title="Search")
+    site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
+              excluded=excluded)
+
+    _copy_static(out, write)
+    _zip_tei(out / zip_name, docs, settings, write, zip_name)
+    if settings.base_url:
+        write.text("sitemap.xml", _sitemap(sorted(report.pages), settings))
+        write.text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {settings.absolute_url('sitemap.xml')}\n")
+
+    try:
+        from edition.site.search import build_index
+
+        report.search_pages = build_index(out, docs, settings.language)
+        for path in sorted((out / "pagefind").rglob("*")):
+            if path.is_file():
+                report.files.append(path.relative_to(out).as_posix())
+    except Exception as error:  # noqa: BLE001 - whatever breaks the search, the site is still useful
+        report.warnings.append(Problem("search", None, f"search index not built: {error}", "warning"))
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["ld_json"] = to_json
+    env.filters["slug"] = anchor_slug
+    return env
+
+
+class _Site:
+    """Renders pages with the shared context: relative root, canonical URL, settings."""
+
+    def __init__(self, env: Environment, settings: Settings, write: _Writer, zip_name: str, documents: list[Document]):
+        self.env = env
+        self.settings = settings
+        self.write = write
+        self.zip_name = zip_name
+        self.documents = documents
+
+    def page(self, path: str, template: str, section: str, title: str, **context) -> None:
+        root = "../" * path.count("/")
+        html = self.env.get_template(template).render(
+            settings=self.settings, root=root, page_path=path, section=section, page_title=title,
+            canonical=self.settings.absolute_url(path), zip_name=self.zip_name, documents=self.documents,
+            software_version=__version__, **context)
+        self.write.text(path, html)
+
+    def document(self, doc: Document, others: list[Document], prev: Document | None, next: Document | None) -> None:
+        s = self.settings
+        page = f"documents/{doc.id}.html"
+        url = s.absolute_url(page)
+        tei_url, text_url = s.absolute_url(f"tei/{doc.id}.xml"), s.absolute_url(f"text/{doc.id}.txt")
+        cite_plain, cite_html = cite.chicago(doc, s, url)
+        passage_plain, _ = cite.chicago(doc, s, url, passage="{passage}")
+        compare = {o.id: f"../compare/{_pair(doc, o)}.html" for o in others}
+        self.page(page, "document.html", "documents", title=doc.title, doc=doc, others=others, compare=compare,
+                  prev=prev, next=next, cite_plain=cite_plain, cite_html=cite_html, passage_template=passage_plain,
+                  meta=cite.highwire(doc, s, url, tei_url),
+                  json_ld=cite.json_ld(doc, s, url, tei_url, text_url))
+        self.write.bytes(f"tei/{doc.id}.xml", doc.tei_bytes)  # byte-identical: what the reader sees is what is downloaded
+        self.write.text(f"text/{doc.id}.txt", doc.plaintext)
+        self.write.text(f"cite/{doc.id}.bib", cite.bibtex(doc, s, url))
+        self.write.bytes(f"cite/{doc.id}.ris", cite.ris(doc, s, url).encode("utf-8"))
+
+    def comparison(self, a: Document, b: Document, person_href) -> None:
+        columns = []
+        for prefix, doc in (("a-", a), ("b-", b)):
+            rendered = render_for_comparison(doc, person_href, prefix, f"../documents/{doc.id}.html")
+            columns.append({"doc": doc, "html": rendered.html, "notes": rendered.notes, "prefix": prefix})
+        self.page(f"compare/{_pair(a, b)}.html", "compare.html", "documents",
+                  title=f"Comparison: {a.title} / {b.title}", columns=columns)
+
+
+def _pair(a: Document, b: Document) -> str:
+    first, second = sorted((a.id, b.id))
+    return f"{first}--{second}"
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in ".-_" else "-" for c in text).strip("-")
+
+
+def _copy_static(out: Path, write: _Writer) -> None:
+    static = TEMPLATES / "static"
+    for path in sorted(static.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            write.bytes(f"static/{path.relative_to(static).as_posix()}", path.read_bytes())
+
+
+def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Writer, rel: str) -> None:
+    """All TEI files in one zip, deterministic: sorted entries, fixed timestamps and permissions."""
+    stamp = (1980, 1, 1, 0, 0, 0)
+    if settings.date:
+        year, month, day = (int(x) for x in settings.date.split("-"))
+        stamp = (max(year, 1980), month, day, 0, 0, 0)
+    folder = f"tei-{_slug(settings.version) or 'edition'}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        for doc in sorted(docs, key=lambda d: d.id):
+            info = zipfile.ZipInfo(f"{folder}/{doc.id}.xml", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, doc.tei_bytes, compresslevel=9)
+    write.report.files.append(rel)
+
+
+def _sitemap(pages: list[str], settings: Settings) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for page in pages:
+        loc = settings.absolute_url(page).replace("&", "&amp;").replace("<", "&lt;")
+        lines.append(f"  <url><loc>{loc}</loc>" + (f"<lastmod>{settings.date}</lastmod>" if settings.date else "")
+                     + "</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+# --- the quality page ------------------------------------------------------------------
+
+
+@dataclass
+class QualityRow:
+    doc: Document
+    edition_schema: bool | None
+    tei_all: bool | None
+    rules: bool | None
+    problems: list
+
+
+def _quality(docs: list[Document], validation) -> dict:
+    """Validation results (duck-typed `edition.validate.ValidationReport`) joined to the documents."""
+    files = list(getattr(validation, "files", None) or []) if validation is not None else []
+    by_stem = {Path(str(getattr(f, "path", ""))).stem: f for f in files}
+    rows = []
+    for doc in docs:
+        f = by_stem.get(doc.id)
+        problems = sorted((getattr(f, "problems", None) or []) if f is not None else [],
+                          key=lambda p: (getattr(p, "line", None) or 0, str(getattr(p, "message", ""))))
+        rows.append(QualityRow(doc, getattr(f, "passed_edition_schema", None) if f is not None else None,
+                               getattr(f, "passed_tei_all", None) if f is not None else None,
+                               getattr(f, "passed_rules", None) if f is not None else None, problems))
+    doc_stems = {d.id for d in docs}
+    general = [p for p in (getattr(validation, "problems", None) or []) if Path(str(getattr(p, "path", ""))).stem
+               not in doc_stems] if validation is not None else []
+    return {"validated": validation is not None, "ok": getattr(validation, "ok", None), "rows": rows,
+            "general": general}
+
+
+def to_json(value) -> Markup:
+    """JSON for a <script type="application/ld+json"> block, safe inside HTML."""
+    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def anchor_slug(text: str) -> str:
+    """An HTML id from a name: "Archive of the President (APRF)" -> "archive-of-the-president-aprf"."""
+    out = "".join(c.lower() if c.isalnum() else "-" for c in text)
+    while "--" in out:
+        out = out.replace("--", "-")
+    return "a-" + out.strip("-") if out.strip("-")[:1].isdigit() else out.strip("-") or "unnamed"

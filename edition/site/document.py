@@ -1,0 +1,385 @@
+"""One TEI file read into what the site shows of it (header facts, the rendered text, counts).
+
+Everything here comes from the TEI file alone.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+from markupsafe import Markup
+
+from edition.errors import EditionError
+from edition.site.render import LANGUAGE_NAMES, Footnote, Renderer, snippet
+from edition.site.tei import XML_LANG, count_words, find, findall, first_of, name, refs, text_of, xml_id
+from edition.site.text import plaintext, reading_text
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    role: str  # "speaker" or "present"
+    note: str = ""
+
+
+@dataclass
+class Resp:
+    resp: str
+    names: list[str]
+
+
+@dataclass
+class Turn:
+    id: str
+    label: str  # the stable number shown in the margin
+    who: list[str]
+    speaker: str  # the label as printed
+    snippet: str
+    words: int
+
+
+@dataclass
+class Mention:
+    person: str
+    anchor: str  # xml:id of the passage (paragraph or turn)
+    snippet: str
+
+
+@dataclass
+class Source:
+    citation_html: Markup = field(default_factory=Markup)
+    citation_text: str = ""
+    country: str = ""
+    settlement: str = ""
+    repository: str = ""
+    collection: str = ""
+    abbreviation: str = ""
+    idnos: list[tuple[str, str]] = field(default_factory=list)
+    locus: str = ""
+    locus_from: str = ""
+    locus_to: str = ""
+    language: str = ""
+    language_code: str = ""
+    surrogates: list[Markup] = field(default_factory=list)
+
+    @property
+    def archive(self) -> str:
+        """The repository with its abbreviation: "Archive of ... (APRF)"."""
+        if self.repository and self.abbreviation:
+            return f"{self.repository} ({self.abbreviation})"
+        return self.repository or self.abbreviation
+
+    @property
+    def shelfmark(self) -> str:
+        """fond 52, opis 1, delo 498, ll. 44-477"""
+        parts = [f"{kind} {value}" if kind else value for kind, value in self.idnos]
+        if self.locus:
+            parts.append(self.locus)
+        return ", ".join(parts)
+
+    @property
+    def place(self) -> str:
+        return ", ".join(x for x in (self.settlement, self.country) if x)
+
+
+@dataclass
+class Stat:
+    person: str
+    name: str
+    role: str
+    turns: int
+    words: int
+    share: float  # of all words spoken in turns, in percent
+
+
+@dataclass
+class Document:
+    id: str
+    path: Path
+    tei_bytes: bytes
+    root: object  # the lxml root element
+    title: str = ""
+    when: str = ""
+    date_text: str = ""  # the date as the TEI prints it
+    place: str = ""
+    summary_html: Markup = field(default_factory=Markup)
+    summary_text: str = ""
+    persons: list[Person] = field(default_factory=list)
+    resps: list[Resp] = field(default_factory=list)
+    funder: str = ""
+    publisher: str = ""
+    idnos: list[tuple[str, str]] = field(default_factory=list)
+    uri: str = ""
+    availability_html: Markup = field(default_factory=Markup)
+    availability_text: str = ""
+    source: Source = field(default_factory=Source)
+    translation_refs: list[str] = field(default_factory=list)
+    languages: list[tuple[str, str]] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # filled by render():
+    body_html: Markup = field(default_factory=Markup)
+    notes: list[Footnote] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    stats: list[Stat] = field(default_factory=list)
+    narration_words: int = 0
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    plaintext: str = ""
+
+    @property
+    def year(self) -> str:
+        return self.when[:4] if self.when[:4].isdigit() else ""
+
+    @property
+    def display_date(self) -> str:
+        return format_date(self.when) or self.date_text or "undated"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.when or "9999", self.title.casefold(), self.id)
+
+    @property
+    def speakers(self) -> list[Person]:
+        return [p for p in self.persons if p.role == "speaker"]
+
+    @property
+    def present(self) -> list[Person]:
+        return [p for p in self.persons if p.role != "speaker"]
+
+    @property
+    def translators(self) -> list[str]:
+        return [n for r in self.resps if "translat" in r.resp.lower() for n in r.names]
+
+    @property
+    def speaker_set(self) -> frozenset[str]:
+        return frozenset(p.id for p in self.speakers)
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.persons if p.id == person_id), None)
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def format_date(when: str) -> str:
+    """1958-07-31 -> July 31, 1958; 1958-07 -> July 1958; 1958 -> 1958."""
+    parts = when.split("-") if when else []
+    try:
+        if len(parts) >= 3:
+            day = _dt.date(int(parts[0]), int(parts[1]), int(parts[2][:2]))
+            return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+        if len(parts) == 1 and parts[0].isdigit():
+            return parts[0]
+    except (ValueError, IndexError):
+        return ""
+    return ""
+
+
+def load_document(path: Path) -> Document:
+    """Parse a TEI file and read its header. Raises EditionError if it is not well-formed TEI."""
+    data = path.read_bytes()
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True,
+                                                             remove_comments=False, huge_tree=True))
+    except etree.XMLSyntaxError as error:
+        raise EditionError(f"{path}: not well-formed XML: {error}") from None
+    if name(root) != "TEI":
+        raise EditionError(f"{path}: the root element is <{name(root)}>, not TEI <TEI>")
+    doc = Document(id=path.stem, path=path, tei_bytes=data, root=root)
+    header = find(root, "t:teiHeader")
+    if header is None:
+        raise EditionError(f"{path}: no <teiHeader>")
+    _read_header(doc, header)
+    return doc
+
+
+def _read_header(doc: Document, header) -> None:
+    title_stmt = find(header, "t:fileDesc/t:titleStmt")
+    doc.title = text_of(first_of(title_stmt, "t:title[@type='main']", "t:title")) or doc.id
+    doc.funder = text_of(find(title_stmt, "t:funder"))
+    for resp in findall(title_stmt, "t:respStmt"):
+        what = text_of(find(resp, "t:resp"))
+        if what.lower().startswith("encoded"):
+            continue
+        names = [text_of(n) for n in findall(resp, "t:persName|t:name|t:orgName") if text_of(n)]
+        if what and names:
+            doc.resps.append(Resp(what, names))
+    pub = find(header, "t:fileDesc/t:publicationStmt")
+    if pub is not None:
+        doc.publisher = text_of(find(pub, "t:publisher"))
+        for idno in findall(pub, "t:idno"):
+            kind, value = idno.get("type", ""), text_of(idno)
+            if kind == "URI":
+                doc.uri = value
+            elif kind != "edition":
+                doc.idnos.append((kind, value))
+        availability = find(pub, "t:availability")
+        if availability is not None:
+            renderer = Renderer(lambda _id: None)
+            doc.availability_html = Markup(" ").join(
+                renderer.inline_content(p) for p in (findall(availability, "t:p|t:licence") or [availability]))
+            doc.availability_text = text_of(availability)
+    source_desc = find(header, "t:fileDesc/t:sourceDesc")
+    if source_desc is not None:
+        doc.source = _read_source(source_desc)
+        for ref in findall(source_desc, "t:listBibl[@type='translations']//t:ref[@target]"):
+            for target in ref.get("target").split():
+                stem = Path(target.split("#")[0]).name
+                stem = stem.removesuffix(".xml")
+                if stem:
+                    doc.translation_refs.append(stem)
+    profile = find(header, "t:profileDesc")
+    if profile is not None:
+        abstract = find(profile, "t:abstract")
+        if abstract is not None:
+            renderer = Renderer(lambda _id: None)
+            paras = findall(abstract, "t:p") or [abstract]
+            doc.summary_html = Markup("").join(Markup("<p>%s</p>") % renderer.inline_content(p) for p in paras)
+            doc.summary_text = text_of(abstract)
+        date = find(profile, "t:creation//t:date")
+        if date is not None:
+            doc.when = date.get("when") or date.get("from") or date.get("notBefore") or ""
+            doc.date_text = text_of(date)
+        doc.place = text_of(find(profile, "t:creation//t:placeName"))
+        for language in findall(profile, "t:langUsage/t:language"):
+            ident = language.get("ident", "")
+            doc.languages.append((ident, text_of(language) or LANGUAGE_NAMES.get(ident, ident)))
+        for person in findall(profile, "t:particDesc//t:person"):
+            pid = xml_id(person)
+            if not pid:
+                doc.warnings.append("a person in particDesc without xml:id is left out of the person pages")
+                continue
+            doc.persons.append(Person(pid, text_of(find(person, "t:persName")) or pid, person.get("role", "present"),
+                                      text_of(find(person, "t:note"))))
+    for change in findall(header, "t:revisionDesc/t:change"):
+        doc.changes.append((change.get("when", ""), change.get("type", ""), text_of(change)))
+    if not doc.when:
+        doc.warnings.append("no creation date (profileDesc/creation/date/@when): listed as undated")
+
+
+def _read_source(source_desc) -> Source:
+    source = Source()
+    renderer = Renderer(lambda _id: None)
+    citation = first_of(source_desc, "t:bibl[@type='citation']", "t:bibl")
+    if citation is not None:
+        source.citation_html = renderer.inline_content(citation)
+        source.citation_text = text_of(citation)
+    ms = find(source_desc, "t:msDesc/t:msIdentifier")
+    if ms is not None:
+        source.country = text_of(find(ms, "t:country"))
+        source.settlement = text_of(find(ms, "t:settlement"))
+        source.repository = text_of(find(ms, "t:repository"))
+        source.collection = text_of(find(ms, "t:collection"))
+        source.abbreviation = text_of(find(ms, "t:msName[@type='abbreviation']"))
+        source.idnos = [(i.get("type", ""), text_of(i)) for i in findall(ms, "t:idno")]
+    item = find(source_desc, "t:msDesc/t:msContents/t:msItem")
+    if item is not None:
+        locus = find(item, "t:locus")
+        if locus is not None:
+            source.locus = text_of(locus)
+            source.locus_from, source.locus_to = locus.get("from", ""), locus.get("to", "")
+        lang = find(item, "t:textLang")
+        if lang is not None:
+            source.language_code = lang.get("mainLang", "")
+            source.language = text_of(lang) or LANGUAGE_NAMES.get(source.language_code, source.language_code)
+    source.surrogates = [renderer.inline_content(b) for b in findall(source_desc, "t:msDesc/t:additional/t:surrogates/*")]
+    return source
+
+
+def render_document(doc: Document, person_href: Callable[[str], str | None]) -> None:
+    """Render the text, collect the turns, mentions and counts (fills `doc` in place)."""
+    root = doc.root
+    body = find(root, "t:text/t:body")
+    renderer = Renderer(person_href)
+    if body is None:
+        doc.warnings.append("no <text><body>: the page shows the header only")
+        rendered = renderer.body([])
+    else:
+        rendered = renderer.body(body)
+    doc.body_html = rendered.html
+    doc.notes = rendered.notes
+    doc.warnings += _dedupe(rendered.warnings)
+
+    turns: list[Turn] = []
+    words: dict[str, int] = {}
+    turn_counts: dict[str, int] = {}
+    for sp in findall(root, "t:text//t:sp"):
+        who = refs(sp.get("who"))
+        text = " ".join(reading_text(p, inline_notes=False) for p in findall(sp, "t:p|t:ab"))
+        count = count_words(text)
+        sid = xml_id(sp)
+        turns.append(Turn(sid, sid.removeprefix("sp-"), who, text_of(find(sp, "t:speaker")),
+                          snippet(find(sp, "t:p") if find(sp, "t:p") is not None else sp), count))
+        for person in who:
+            words[person] = words.get(person, 0) + count
+            turn_counts[person] = turn_counts.get(person, 0) + 1
+        if not who:
+            doc.warnings.append(f"turn {sid or '(no id)'} has no @who: not counted for any participant")
+    doc.turns = turns
+    known = {p.id for p in doc.persons}
+    for person in sorted(set(words) - known):
+        doc.warnings.append(f"turn speaker #{person} is not listed in particDesc")
+        doc.persons.append(Person(person, person, "speaker"))
+    total = sum(words.values()) or 1
+    doc.stats = [Stat(p.id, p.name, p.role, turn_counts.get(p.id, 0), words.get(p.id, 0),
+                      round(100 * words.get(p.id, 0) / total, 1)) for p in doc.persons]
+    doc.stats.sort(key=lambda s: (-s.words, s.name))
+    doc.narration_words = sum(count_words(reading_text(p, inline_notes=False))
+                              for p in findall(root, "t:text/t:body//t:div/t:p"))
+
+    for pers in findall(root, "t:text//t:persName[@ref]"):
+        anchor_el = next((a for a in pers.iterancestors() if name(a) in ("p", "sp", "note", "head") and xml_id(a)), None)
+        if anchor_el is None:
+            continue
+        for person in refs(pers.get("ref")):
+            doc.mentions.append(Mention(person, xml_id(anchor_el), snippet(anchor_el, 24)))
+
+    for ref_target in doc.translation_refs:
+        if ref_target == doc.id:
+            doc.warnings.append("listBibl[@type='translations'] refers to the document itself")
+
+    doc.counts = {
+        "turns": len(turns),
+        "paragraphs": len(findall(root, "t:text//t:p")),
+        "notes": len(rendered.notes),
+        "inline notes": len(findall(root, "t:text//t:note[@place='inline']")),
+        "supplied": len(findall(root, "t:text//t:supplied")),
+        "omissions": len(findall(root, "t:text//t:gap")),
+        "repairs": len(findall(root, "t:text//t:choice")),
+        "unclear": len(findall(root, "t:text//t:unclear")),
+        "orphan note markers": len(findall(root, "t:text//t:ref[@type='noteref']")),
+        "words": sum(words.values()) + doc.narration_words,
+    }
+    doc.plaintext = plaintext(root)
+
+
+def render_for_comparison(doc: Document, person_href: Callable[[str], str | None], prefix: str,
+                          page_href: str):
+    """The text again, with ids prefixed and permanent links pointing at the document page."""
+    body = find(doc.root, "t:text/t:body")
+    renderer = Renderer(person_href, id_prefix=prefix, anchor_base=page_href)
+    return renderer.body(body if body is not None else [])
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item] = seen.get(item, 0) + 1
+    return [f"{item} ({count}×)" if count > 1 else item for item, count in seen.items()]
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def lang_of(root) -> str:
+    return root.get(XML_LANG, "en")

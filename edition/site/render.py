@@ -1,0 +1,407 @@
+"""TEI -> HTML for the text of a document: one small method per TEI element.
+
+Every string from the TEI goes through `escape`; the result is `Markup`, which the
+templates (autoescaping) insert as is. Each `sp`, `p`, `note` and `gap` keeps its TEI
+`xml:id` as its HTML id (plus an optional prefix on comparison pages), with a visible
+permanent link beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from edition.site.tei import XML_LANG, find, name, normalise, refs, text_of, xml_id
+from edition.site.text import reading_text
+
+
+@dataclass
+class Footnote:
+    id: str  # the HTML id (TEI xml:id, prefixed on comparison pages)
+    xml_id: str
+    n: str
+    type: str  # "editorial", "translator", ...
+    html: Markup
+    ref_id: str  # the id of the marker in the text, for the way back
+
+
+@dataclass
+class Rendered:
+    html: Markup
+    notes: list[Footnote] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+LANGUAGE_NAMES = {
+    "ru": "Russian", "ru-Latn": "Russian, transliterated", "zh": "Chinese", "zh-Latn": "Chinese, romanised",
+    "sq": "Albanian", "de": "German", "fr": "French", "en": "English", "pl": "Polish", "cs": "Czech",
+    "hu": "Hungarian", "ko": "Korean", "ko-Latn": "Korean, romanised", "vi": "Vietnamese", "ja": "Japanese",
+    "ja-Latn": "Japanese, romanised", "it": "Italian", "es": "Spanish", "bg": "Bulgarian", "ro": "Romanian",
+}
+
+_STABLE_NUMBER = re.compile(r"^sp-(\d+)$")
+
+MANNER_WORDS = {"editorial": "Editorial note", "translator": "Translator’s note"}
+
+
+class Renderer:
+    """Renders the body of one TEI document.
+
+    person_href: person id -> relative URL of their page (None: no page).
+    id_prefix: prefixed to every HTML id (comparison pages show two documents at once).
+    anchor_base: where permanent links point ("" for the page itself, or the document's
+    page from a comparison page).
+    """
+
+    def __init__(self, person_href: Callable[[str], str | None], id_prefix: str = "", anchor_base: str = ""):
+        self.person_href = person_href
+        self.prefix = id_prefix
+        self.anchor_base = anchor_base
+        self.notes: list[Footnote] = []
+        self.warnings: list[str] = []
+        self._unknown: set[str] = set()
+        self._note_count = 0
+
+    # --- ids and links -----------------------------------------------------------
+
+    def hid(self, el) -> str:
+        value = xml_id(el)
+        return f"{self.prefix}{value}" if value else ""
+
+    def id_attr(self, el) -> Markup:
+        value = self.hid(el)
+        return Markup(' id="%s"') % value if value else Markup("")
+
+    def permalink(self, el, label: str, text: str = "¶", extra_class: str = "") -> Markup:
+        value = xml_id(el)
+        if not value:
+            return Markup("")
+        href = f"{self.anchor_base}#{value}" if self.anchor_base else f"#{self.prefix}{value}"
+        cls = f"permalink {extra_class}".strip()
+        return Markup('<a class="%s" href="%s" aria-label="%s" title="%s">%s</a>') % (
+            cls, href, f"{label}: permanent link", f"Permanent link to {label[:1].lower()}{label[1:]} (click to copy)", text)
+
+    def need_id(self, el, what: str) -> None:
+        if not xml_id(el):
+            self.warnings.append(f"{what} without xml:id (no permanent anchor): “{text_of(el)[:60]}”")
+
+    # --- blocks --------------------------------------------------------------------
+
+    def body(self, body) -> Rendered:
+        out = [self.block(child) for child in body]
+        return Rendered(Markup("").join(out), self.notes, self.warnings)
+
+    def block(self, el) -> Markup:
+        local = name(el)
+        if local is None:
+            return Markup("")
+        method = getattr(self, f"block_{local}", None)
+        if method is not None:
+            return method(el)
+        self.unknown(local)
+        return Markup('<div class="tei-%s"%s>%s</div>\n') % (local, self.id_attr(el), self.inline_content(el))
+
+    def block_div(self, el) -> Markup:
+        kind = el.get("type", "")
+        inner = Markup("").join(self.block(child) for child in el)
+        return Markup('<div class="text-division%s"%s>\n%s</div>\n') % (
+            f" division-{kind}" if kind else "", self.id_attr(el), inner)
+
+    def block_head(self, el) -> Markup:
+        return Markup('<h3 class="record-head"%s>%s</h3>\n') % (self.id_attr(el), self.inline_content(el))
+
+    def block_opener(self, el) -> Markup:
+        inner = Markup("").join(
+            Markup('<p class="%s"%s>%s</p>\n') % (name(c), self.id_attr(c), self.inline_content(c))
+            for c in el if name(c))
+        return Markup('<div class="opener">\n%s</div>\n') % inner
+
+    def block_closer(self, el) -> Markup:
+        lines = []
+        for child in el:
+            local = name(child)
+            if local is None:
+                continue
+            kind = child.get("type") or local
+            lines.append(Markup('<p class="closer-line closer-%s"%s>%s</p>\n') % (
+                kind, self.id_attr(child), self.inline_content(child)))
+        return Markup('<div class="closer">\n%s</div>\n') % Markup("").join(lines)
+
+    def block_p(self, el) -> Markup:
+        """A paragraph directly in the division: the record's own voice (narration)."""
+        self.need_id(el, "paragraph")
+        return Markup('<p class="narration"%s>%s\u00a0%s</p>\n') % (
+            self.id_attr(el), self.inline_content(el).rstrip(), self.permalink(el, f"Paragraph {xml_id(el)}"))
+
+    def block_ab(self, el) -> Markup:
+        return self.block_p(el)
+
+    def block_gap(self, el) -> Markup:
+        desc = find(el, "t:desc")
+        summary = self.inline_content(desc) if desc is not None else Markup("…")
+        reason = el.get("reason", "omitted")
+        return Markup(
+            '<div class="omission"%s role="note">'
+            '<p><span class="omission-label">%s</span> '
+            '<span class="omission-summary"><span class="bracket">[</span>%s<span class="bracket">]</span></span>\u00a0%s</p>'
+            '</div>\n') % (
+            self.id_attr(el),
+            "Passage omitted in the source; editorial summary:" if reason == "omitted" else f"Gap ({reason}):",
+            summary, self.permalink(el, f"Omission {xml_id(el)}"))
+
+    def block_stage(self, el) -> Markup:
+        return Markup('<p class="stage stage-block"%s>%s</p>\n') % (self.id_attr(el), self.stage_text(el))
+
+    def block_note(self, el) -> Markup:
+        if el.get("place") == "inline":
+            return Markup('<p class="narration">%s</p>\n') % self.inline(el)
+        return Markup('<p class="narration">%s</p>\n') % self.inline(el)
+
+    def block_lb(self, el) -> Markup:
+        return Markup("")
+
+    def block_pb(self, el) -> Markup:
+        return Markup('<p class="page-break">[page %s]</p>\n') % el.get("n", "")
+
+    def block_sp(self, el) -> Markup:
+        self.need_id(el, "turn")
+        who = refs(el.get("who"))
+        number = xml_id(el)
+        match = _STABLE_NUMBER.match(number)
+        label_number = match.group(1) if match else number.removeprefix("sp-")
+        speaker = find(el, "t:speaker")
+        head: list[Markup] = []
+        if label_number:
+            head.append(self.permalink(el, f"Turn {label_number}" + (f" ({number})" if number != f"sp-{label_number}" else ""),
+                                       label_number, "turn-link"))
+        if speaker is not None:
+            head.append(Markup('<span class="speaker">%s</span>') % self.inline_content(speaker))
+        body: list[Markup] = []
+        for child in el:
+            local = name(child)
+            if local in (None, "speaker"):
+                continue
+            if local == "stage" and not body:
+                head.append(Markup(' <span class="stage manner"%s>%s</span>') % (
+                    self.id_attr(child), self.stage_text(child)))
+            elif local == "p":
+                self.need_id(child, "paragraph")
+                body.append(Markup('<p%s>%s\u00a0%s</p>\n') % (
+                    self.id_attr(child), self.inline_content(child).rstrip(),
+                    self.permalink(child, f"Paragraph {xml_id(child)}")))
+            else:
+                body.append(self.block(child))
+        return Markup(
+            '<div class="turn" %s data-who="%s">\n<p class="turn-head">%s</p>\n<div class="turn-body">\n%s</div>\n</div>\n'
+        ) % (Markup(self.id_attr(el).strip()), " ".join(who), Markup("").join(head), Markup("").join(body))
+
+    # --- inline ----------------------------------------------------------------------
+
+    def inline_content(self, el) -> Markup:
+        """The mixed content of `el`: its text, its children rendered, their tails."""
+        if el is None:
+            return Markup("")
+        out: list = [escape(el.text or "")]
+        for child in el:
+            out.append(self.inline(child))
+            out.append(escape(child.tail or ""))
+        return Markup("").join(out)
+
+    def inline(self, el) -> Markup:
+        local = name(el)
+        if local is None:
+            return Markup("")
+        method = getattr(self, f"inline_{local.replace('-', '_')}", None)
+        if method is not None:
+            return method(el)
+        self.unknown(local)
+        return Markup('<span class="tei-%s">%s</span>') % (local, self.inline_content(el))
+
+    def unknown(self, local: str) -> None:
+        if local not in self._unknown:
+            self._unknown.add(local)
+            self.warnings.append(f"TEI element <{local}> has no special rendering; shown as plain text")
+
+    def bracketed(self, cls: str, title: str, inner: Markup) -> Markup:
+        return Markup('<span class="%s" title="%s"><span class="bracket">[</span>%s<span class="bracket">]</span></span>') % (
+            cls, title, inner)
+
+    def inline_supplied(self, el) -> Markup:
+        reason = el.get("reason", "editorial")
+        title = "Supplied by the editor or translator" if reason != "punctuation" else "Punctuation supplied by the editor"
+        return self.bracketed(f"supplied supplied-{reason}", title, self.inline_content(el))
+
+    def inline_unclear(self, el) -> Markup:
+        return Markup('<span class="unclear" title="Doubtful reading">%s <span class="editorial-mark">[?]</span></span>') % (
+            self.inline_content(el))
+
+    def inline_sic(self, el) -> Markup:
+        return Markup('<span class="sic" title="Reproduced as found in the source">%s <span class="editorial-mark">[sic]</span></span>') % (
+            self.inline_content(el))
+
+    def inline_seg(self, el) -> Markup:
+        kind = el.get("type", "")
+        if kind == "original-wording":
+            foreign = find(el, "t:foreign")
+            lang = foreign.get(XML_LANG, "") if foreign is not None else el.get(XML_LANG, "")
+            language = LANGUAGE_NAMES.get(lang, lang or "the original language")
+            return self.bracketed("original-wording", f"The original wording ({language})", self.inline_content(el))
+        if kind == "alternative-name":
+            return self.bracketed("alt-name", "Another form of the name", self.inline_content(el))
+        return Markup('<span class="seg%s">%s</span>') % (f" seg-{kind}" if kind else "", self.inline_content(el))
+
+    def inline_foreign(self, el) -> Markup:
+        lang = el.get(XML_LANG, "")
+        attr = Markup(' lang="%s"') % lang if lang else Markup("")
+        return Markup('<i class="foreign"%s>%s</i>') % (attr, self.inline_content(el))
+
+    def inline_choice(self, el) -> Markup:
+        corr = find(el, "t:corr")
+        sic = find(el, "t:sic")
+        reg = find(el, "t:reg")
+        orig = find(el, "t:orig")
+        expan = find(el, "t:expan")
+        abbr = find(el, "t:abbr")
+        if corr is not None:
+            original = text_of(sic) if sic is not None else ""
+            return Markup('<span class="repair" tabindex="0" data-original="%s" title="Repaired text-extraction damage; the source reads “%s”">%s</span>') % (
+                original, original, self.inline_content(corr))
+        if reg is not None:
+            original = text_of(orig) if orig is not None else ""
+            return Markup('<span class="regularised" tabindex="0" data-original="%s" title="Regularised; the source reads “%s”">%s</span>') % (
+                original, original, self.inline_content(reg))
+        if expan is not None:
+            original = text_of(abbr) if abbr is not None else ""
+            return Markup('<span class="expansion" title="Abbreviation in the source: %s">%s</span>') % (
+                original, self.inline_content(expan))
+        first = next((c for c in el if name(c)), None)
+        return self.inline_content(first) if first is not None else Markup("")
+
+    def inline_note(self, el) -> Markup:
+        if el.get("place") == "inline":
+            letter = el.get("n", "")
+            link = self.permalink(el, f"Note {letter or xml_id(el)}", letter or "✱", "note-letter")
+            return Markup('<span class="inline-note"%s role="note">%s<span class="bracket">[</span>%s<span class="bracket">]</span></span>') % (
+                self.id_attr(el), link, self.inline_content(el))
+        self.need_id(el, "note")
+        self._note_count += 1
+        n = el.get("n") or str(self._note_count)
+        note_id = self.hid(el) or f"{self.prefix}note-{self._note_count}"
+        ref_id = f"{self.prefix}noteref-{xml_id(el) or self._note_count}"
+        kind = el.get("type", "editorial")
+        self.notes.append(Footnote(note_id, xml_id(el), n, kind, self.note_body(el), ref_id))
+        return Markup('<a class="note-ref" id="%s" href="#%s" role="doc-noteref" aria-label="Note %s">'
+                      '<sup>%s</sup></a>') % (ref_id, note_id, n, n)
+
+    def note_body(self, el) -> Markup:
+        return self.inline_content(el)
+
+    def inline_label(self, el) -> Markup:
+        return Markup('<span class="note-label">%s</span>') % self.inline_content(el)
+
+    def inline_ref(self, el) -> Markup:
+        if el.get("type") == "noteref":
+            n = el.get("n", "")
+            self.warnings.append(f"note marker [{n}] has no note text in the source")
+            return Markup('<span class="note-ref orphan" title="The source prints a note marker here but gives no note">%s</span>') % (
+                self.inline_content(el) or f"[{n}]")
+        target = el.get("target", "")
+        if target.startswith(("http://", "https://")):
+            return Markup('<a class="external" href="%s">%s</a>') % (target, self.inline_content(el))
+        return Markup('<span class="ref">%s</span>') % self.inline_content(el)
+
+    def stage_text(self, el) -> Markup:
+        inner = self.inline_content(el)
+        text = text_of(el)
+        if text.startswith("("):
+            return inner
+        return Markup("(%s)") % inner
+
+    def inline_stage(self, el) -> Markup:
+        return Markup('<span class="stage"%s>%s</span>') % (self.id_attr(el), self.stage_text(el))
+
+    def inline_persName(self, el) -> Markup:
+        ids = refs(el.get("ref"))
+        href = self.person_href(ids[0]) if ids else None
+        if href:
+            return Markup('<a class="person" href="%s">%s</a>') % (href, self.inline_content(el))
+        return Markup('<span class="person">%s</span>') % self.inline_content(el)
+
+    def inline_placeName(self, el) -> Markup:
+        return Markup('<span class="place">%s</span>') % self.inline_content(el)
+
+    def inline_orgName(self, el) -> Markup:
+        return Markup('<span class="org">%s</span>') % self.inline_content(el)
+
+    def inline_name(self, el) -> Markup:
+        return Markup('<span class="name">%s</span>') % self.inline_content(el)
+
+    def inline_date(self, el) -> Markup:
+        when = el.get("when", "")
+        if when:
+            return Markup('<time datetime="%s">%s</time>') % (when, self.inline_content(el))
+        return self.inline_content(el)
+
+    def inline_lb(self, el) -> Markup:
+        return Markup("<br>")
+
+    def inline_pb(self, el) -> Markup:
+        return Markup('<span class="page-break">[page %s]</span>') % el.get("n", "")
+
+    def inline_hi(self, el) -> Markup:
+        rend = el.get("rend", "italic")
+        tag = {"italic": "i", "bold": "b", "sup": "sup", "superscript": "sup", "sub": "sub", "underline": "u",
+               "smallcaps": "span"}.get(rend, "em")
+        return Markup("<%s>%s</%s>") % (Markup(tag), self.inline_content(el), Markup(tag))
+
+    def inline_title(self, el) -> Markup:
+        return Markup("<cite>%s</cite>") % self.inline_content(el)
+
+    def inline_q(self, el) -> Markup:
+        return Markup("<q>%s</q>") % self.inline_content(el)
+
+    inline_quote = inline_q
+
+    def inline_gap(self, el) -> Markup:
+        desc = find(el, "t:desc")
+        inner = self.inline_content(desc) if desc is not None else Markup("…")
+        return Markup('<span class="omission omission-inline"%s title="Omitted in the source">[%s]</span>') % (
+            self.id_attr(el), inner)
+
+    def inline_desc(self, el) -> Markup:
+        return self.inline_content(el)
+
+    def inline_add(self, el) -> Markup:
+        return self.bracketed("supplied", "Added", self.inline_content(el))
+
+    def inline_del(self, el) -> Markup:
+        return Markup("<del>%s</del>") % self.inline_content(el)
+
+    def inline_term(self, el) -> Markup:
+        return Markup('<span class="term">%s</span>') % self.inline_content(el)
+
+    def inline_num(self, el) -> Markup:
+        return self.inline_content(el)
+
+    inline_measure = inline_num
+    inline_rs = inline_name
+
+    def inline_emph(self, el) -> Markup:
+        return Markup("<em>%s</em>") % self.inline_content(el)
+
+    def inline_p(self, el) -> Markup:  # a p inside a note
+        return Markup('<span class="note-p">%s</span> ') % self.inline_content(el)
+
+
+def snippet(el, words: int = 28) -> str:
+    """The first words of a passage, for lists of turns."""
+    text = reading_text(el, inline_notes=False)
+    tokens = text.split()
+    return " ".join(tokens[:words]) + (" …" if len(tokens) > words else "")
+
+
+def plain_inline(el) -> str:
+    return normalise(reading_text(el)) if el is not None else ""

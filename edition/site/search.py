@@ -1,0 +1,223 @@
+"""The full-text search index (Pagefind, run offline through its Python API).
+
+Pagefind makes sub-results only at headings that carry an id. A turn is not a heading on
+the reading page, so the index is fed a search view of each document: the same text from
+the same TEI, where every turn, narration paragraph, omission and note is a heading whose
+id is the passage's xml:id. A result therefore links to `documents/<id>.html#sp-12`, the
+passage's permanent URL. Filters: Participant and Year.
+
+Pagefind writes its filter indexes in hash-map order, which changes from run to run
+(Pagefind issue #638); `normalise_bundle` sorts them and renames the files they are
+referred by, so two builds of the same inputs give a byte-identical bundle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import struct
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from edition.site.document import Document
+from edition.site.tei import find, findall, name, text_of, xml_id
+from edition.site.text import reading_text
+
+
+def search_view(doc: Document, language: str = "en") -> str:
+    """The HTML that Pagefind indexes for one document (never written to the site)."""
+    parts: list[Markup] = [
+        Markup('<!DOCTYPE html><html lang="%s"><head><meta charset="utf-8"><title>%s</title></head><body>') % (
+            language, doc.title),
+        Markup('<main data-pagefind-body><h1>%s</h1>') % doc.title,
+        Markup('<p data-pagefind-meta="date">%s</p>') % doc.display_date,
+    ]
+    for person in doc.persons:
+        parts.append(Markup('<span data-pagefind-filter="Participant">%s</span>') % person.name)
+    if doc.year:
+        parts.append(Markup('<span data-pagefind-filter="Year">%s</span>') % doc.year)
+        parts.append(Markup('<span data-pagefind-sort="date">%s</span>') % doc.when)
+    if doc.summary_text:
+        parts.append(Markup("<p>%s</p>") % doc.summary_text)
+    body = find(doc.root, "t:text/t:body")
+    for el in body.iter() if body is not None else []:
+        local = name(el)
+        ident = xml_id(el)
+        if local == "sp":
+            speaker = text_of(find(el, "t:speaker"))
+            label = f"{speaker} (turn {ident.removeprefix('sp-')})" if ident else speaker
+            text = " ".join(reading_text(p) for p in findall(el, "t:p|t:ab|t:stage"))
+            parts.append(_section(ident, label, text))
+        elif local in ("p", "ab") and name(el.getparent()) == "div":
+            parts.append(_section(ident, "Narration", reading_text(el)))
+        elif local == "gap" and name(el.getparent()) == "div":
+            parts.append(_section(ident, "Omitted passage (editorial summary)", reading_text(el)))
+        elif local == "head" and name(el.getparent()) == "div":
+            parts.append(Markup("<p>%s</p>") % reading_text(el))
+    for note in doc.notes:
+        note_el = find(doc.root, f"t:text//t:note[@xml:id='{note.xml_id}']") if note.xml_id else None
+        text = reading_text(note_el) if note_el is not None else ""
+        parts.append(_section(note.xml_id, f"Note {note.n}", text))
+    parts.append(Markup("</main></body></html>"))
+    return str(Markup("\n").join(parts))
+
+
+def _section(ident: str, label: str, text: str) -> Markup:
+    if ident:
+        return Markup('<h2 id="%s">%s</h2><p>%s</p>') % (ident, label, text)
+    return Markup("<h2>%s</h2><p>%s</p>") % (label, escape(text))
+
+
+def build_index(site_dir: Path, docs: list[Document], language: str = "en") -> int:
+    """Write the Pagefind bundle into site_dir/pagefind; returns the number of pages indexed."""
+    return asyncio.run(_build(site_dir, docs, language))
+
+
+async def _build(site_dir: Path, docs: list[Document], language: str) -> int:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(force_language=language, output_path=str((site_dir / "pagefind").resolve()))
+    count = 0
+    async with PagefindIndex(config=config) as index:
+        for doc in sorted(docs, key=lambda d: d.id):
+            await index.add_html_file(content=search_view(doc, language), url=f"/documents/{doc.id}.html")
+            count += 1
+    normalise_bundle(site_dir / "pagefind")
+    return count
+
+
+# --- making Pagefind's output reproducible -----------------------------------------------
+# Pagefind's files are gzip'd "pagefind_dcd" + CBOR. The codec below handles the CBOR that
+# Pagefind writes (integers, strings, arrays, maps, simple values, floats kept as raw bytes)
+# and is only used when a file round-trips byte for byte.
+
+_MAGIC = b"pagefind_dcd"
+
+
+class _Raw(bytes):
+    """A CBOR item kept as its encoded bytes (floats and other items we never change)."""
+
+
+def _cbor_decode(data: bytes, pos: int = 0):
+    initial = data[pos]
+    major, info = initial >> 5, initial & 0x1F
+    pos += 1
+    if major == 7:
+        size = {24: 1, 25: 2, 26: 4, 27: 8}.get(info, 0)
+        return _Raw(data[pos - 1:pos + size]), pos + size
+    if info < 24:
+        value = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        value = int.from_bytes(data[pos:pos + size], "big")
+        pos += size
+    else:
+        raise ValueError("indefinite-length CBOR is not expected here")
+    if major == 0:
+        return value, pos
+    if major == 1:
+        return -1 - value, pos
+    if major == 2:
+        return bytes(data[pos:pos + value]), pos + value
+    if major == 3:
+        return data[pos:pos + value].decode("utf-8"), pos + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, pos = _cbor_decode(data, pos)
+            items.append(item)
+        return items, pos
+    if major == 5:
+        pairs = []
+        for _ in range(value):
+            key, pos = _cbor_decode(data, pos)
+            item, pos = _cbor_decode(data, pos)
+            pairs.append((key, item))
+        return {"__map__": pairs}, pos
+    raise ValueError(f"unsupported CBOR major type {major}")
+
+
+def _head(major: int, value: int) -> bytes:
+    if value < 24:
+        return bytes([major << 5 | value])
+    for info, size, fmt in ((24, 1, ">B"), (25, 2, ">H"), (26, 4, ">I"), (27, 8, ">Q")):
+        if value < 1 << (8 * size):
+            return bytes([major << 5 | info]) + struct.pack(fmt, value)
+    raise ValueError("integer too large")
+
+
+def _cbor_encode(value) -> bytes:
+    if isinstance(value, _Raw):
+        return bytes(value)
+    if isinstance(value, bool) or value is None:
+        raise ValueError("unexpected simple value")
+    if isinstance(value, int):
+        return _head(0, value) if value >= 0 else _head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _head(2, len(value)) + value
+    if isinstance(value, str):
+        encoded = value.encode("utf-8")
+        return _head(3, len(encoded)) + encoded
+    if isinstance(value, list):
+        return _head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        pairs = value["__map__"]
+        return _head(5, len(pairs)) + b"".join(_cbor_encode(k) + _cbor_encode(v) for k, v in pairs)
+    raise ValueError(f"cannot encode {type(value)}")
+
+
+def _read(path: Path):
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_MAGIC):
+        raise ValueError(f"{path.name}: not a Pagefind file")
+    value, end = _cbor_decode(raw, len(_MAGIC))
+    if end != len(raw) or _MAGIC + _cbor_encode(value) != raw:
+        raise ValueError(f"{path.name}: does not round-trip")
+    return value
+
+
+def _write(path: Path, value) -> None:
+    path.write_bytes(gzip.compress(_MAGIC + _cbor_encode(value), compresslevel=9, mtime=0))
+
+
+def _key(value) -> bytes:
+    return _cbor_encode(value)
+
+
+def normalise_bundle(bundle: Path) -> None:
+    """Sort Pagefind's filter indexes and rename them (and the metadata file) by content hash."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read(meta_path)
+        # meta: [version, [index chunks], [filter files: [name, hash]], [sorts], ...]
+        renamed: dict[str, str] = {}
+        for item in meta:
+            if not (isinstance(item, list) and item and all(
+                    isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) and isinstance(x[1], str)
+                    for x in item)):
+                continue
+            if not all((bundle / "filter" / f"{x[1]}.pf_filter").exists() for x in item):
+                continue
+            for pair in item:
+                filter_path = bundle / "filter" / f"{pair[1]}.pf_filter"
+                content = _read(filter_path)  # [name, [[value, [page numbers]], ...]]
+                content[1].sort(key=_key)
+                digest = hashlib.sha256(_MAGIC + _cbor_encode(content)).hexdigest()[:7]
+                new = f"{language}_{digest}"
+                filter_path.unlink()
+                _write(bundle / "filter" / f"{new}.pf_filter", content)
+                renamed[pair[1]] = new
+                pair[1] = new
+            item.sort(key=_key)
+        if not renamed:
+            continue
+        digest = hashlib.sha256(_MAGIC + _cbor_encode(meta)).hexdigest()[:10]
+        meta_path.unlink()
+        _write(bundle / f"pagefind.{language}_{digest}.pf_meta", meta)
+        info["hash"] = f"{language}_{digest}"
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

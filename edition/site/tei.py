@@ -1,0 +1,84 @@
+"""Small helpers for reading the edition's TEI with lxml (namespaces, ids, plain text)."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_ID = f"{{{XML_NS}}}id"
+XML_LANG = f"{{{XML_NS}}}lang"
+NS = {"t": TEI_NS}
+
+
+def name(el) -> str | None:
+    """The local name of an element; None for comments and processing instructions."""
+    if not isinstance(el.tag, str):
+        return None
+    return etree.QName(el).localname
+
+
+def xml_id(el) -> str:
+    return el.get(XML_ID) or ""
+
+
+def find(el, path: str):
+    """First match of an XPath (prefix `t:` for TEI) or None."""
+    found = el.xpath(path, namespaces=NS)
+    return found[0] if found else None
+
+
+def findall(el, path: str) -> list:
+    return el.xpath(path, namespaces=NS)
+
+
+def text_of(el, skip: frozenset[str] = frozenset()) -> str:
+    """All text under `el` with whitespace normalised, leaving out elements named in `skip`."""
+    if el is None:
+        return ""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            local = name(child)
+            if local is not None and local not in skip:
+                if local == "lb":
+                    parts.append(" ")
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return normalise("".join(parts))
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def refs(value: str | None) -> list[str]:
+    """`#a #b` -> ["a", "b"] (also accepts bare ids)."""
+    return [token.lstrip("#") for token in (value or "").split() if token.lstrip("#")]
+
+
+# a word: letters/digits joined by inner hyphens or apostrophes; numbers keep their separators (10,000)
+WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+def count_words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def first_of(el, *paths: str):
+    """The first match of the first path that matches (XPath unions keep document order)."""
+    if el is None:
+        return None
+    for path in paths:
+        found = find(el, path)
+        if found is not None:
+            return found
+    return None

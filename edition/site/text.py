@@ -1,0 +1,166 @@
+"""Reading text of TEI passages (for word counts, snippets, the search index) and the
+plain-text download of a whole document.
+
+The plain-text download comes from `edition.plaintext.tei_to_plaintext` (the lead's module)
+when it exists; until then `fallback_plaintext` below renders the same conventions.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from edition.site.tei import find, findall, first_of, name, normalise, refs, text_of
+
+# How each editorial phenomenon reads as plain text: the same brackets the site shows.
+
+
+def reading_text(el, footnotes: bool = False, inline_notes: bool = True) -> str:
+    """The text of `el` as a reader sees it, whitespace normalised.
+
+    Footnotes are left out (or given as `[n]` markers when `footnotes`); inline editorial
+    notes are kept in brackets unless `inline_notes` is false.
+    """
+    parts: list[str] = []
+    _walk(el, parts, footnotes, inline_notes, top=True)
+    return normalise("".join(parts))
+
+
+def _walk(el, parts: list[str], footnotes: bool, inline_notes: bool, top: bool = False) -> None:
+    local = name(el)
+    if local is None:
+        return
+    if not top:
+        handled = _special(el, local, parts, footnotes, inline_notes)
+        if handled:
+            return
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        _walk(child, parts, footnotes, inline_notes)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _inner(el, footnotes: bool, inline_notes: bool) -> str:
+    parts: list[str] = []
+    _walk(el, parts, footnotes, inline_notes, top=True)
+    return normalise("".join(parts))
+
+
+def _special(el, local: str, parts: list[str], footnotes: bool, inline_notes: bool) -> bool:
+    def inner() -> str:
+        return _inner(el, footnotes, inline_notes)
+
+    if local == "supplied":
+        parts.append(f"[{inner()}]")
+    elif local == "unclear":
+        parts.append(f"{inner()} [?]")
+    elif local == "sic":
+        parts.append(f"{inner()} [sic]")
+    elif local == "seg" and el.get("type") in ("original-wording", "alternative-name"):
+        parts.append(f"[{inner()}]")
+    elif local == "note":
+        if el.get("place") == "inline":
+            if inline_notes:
+                parts.append(f"[{inner()}]")
+        elif footnotes:
+            parts.append(f"[{el.get('n', '*')}]")
+    elif local == "ref" and el.get("type") == "noteref":
+        parts.append(inner() or f"[{el.get('n', '')}]")
+    elif local == "choice":
+        chosen = first_of(el, "t:corr", "t:reg", "t:expan", "*")
+        if chosen is not None:
+            parts.append(_inner(chosen, footnotes, inline_notes))
+    elif local == "stage":
+        text = inner()
+        parts.append(text if text.startswith("(") else f"({text})")
+    elif local == "lb":
+        parts.append(" ")
+    elif local == "gap":
+        desc = find(el, "t:desc")
+        parts.append(f"[{_inner(desc, footnotes, inline_notes)}]" if desc is not None else "[…]")
+    else:
+        return False
+    return True
+
+
+# --- the plain-text download ---------------------------------------------------------
+
+
+def plaintext(root) -> str:
+    """The plain-text version of a TEI document (the lead's renderer when available)."""
+    if importlib.util.find_spec("edition.plaintext") is not None:
+        from edition.plaintext import tei_to_plaintext
+
+        return tei_to_plaintext(root)
+    return fallback_plaintext(root)
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    """One paragraph a line (readers' tools wrap; grep and diff work on whole paragraphs)."""
+    return indent + text
+
+
+def fallback_plaintext(root) -> str:
+    """A plain-text rendering of a TEI document: header facts, the conversation, the notes."""
+    out: list[str] = []
+    title = text_of(find(root, "t:teiHeader/t:fileDesc/t:titleStmt/t:title"))
+    out.append(title)
+    out.append("=" * min(len(title), 78))
+    creation = find(root, "t:teiHeader/t:profileDesc/t:creation")
+    if creation is not None:
+        date = text_of(find(creation, "t:date"))
+        place = text_of(find(creation, "t:placeName"))
+        out.append(", ".join(x for x in (date, place) if x))
+    for resp in findall(root, "t:teiHeader/t:fileDesc/t:titleStmt/t:respStmt"):
+        what = text_of(find(resp, "t:resp"))
+        who = [text_of(n) for n in findall(resp, "t:persName|t:name|t:orgName")]
+        if what and who and not what.startswith("encoded"):
+            out.append(f"{what[:1].upper()}{what[1:]} {', '.join(who)}")
+    citation = find(root, "t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl")
+    if citation is not None:
+        out += ["", _wrap("Source: " + text_of(citation))]
+    abstract = find(root, "t:teiHeader/t:profileDesc/t:abstract")
+    if abstract is not None:
+        out += ["", _wrap("Summary: " + text_of(abstract))]
+    out += ["", "-" * 78, ""]
+    notes: list = []
+    for div in findall(root, "t:text/t:body//t:div[not(t:div)]"):
+        for block in div:
+            local = name(block)
+            if local is None:
+                continue
+            notes += findall(block, ".//t:note[not(@place='inline')]")
+            if local == "sp":
+                label = text_of(find(block, "t:speaker"))
+                first = True
+                for child in block:
+                    if name(child) == "speaker" or name(child) is None:
+                        continue
+                    text = reading_text(child, footnotes=True)
+                    if name(child) == "stage" and not text.startswith("("):
+                        text = f"({text})"
+                    if name(child) == "stage" and first:
+                        label = f"{label} {text}"
+                        continue
+                    out.append(_wrap(f"{label}: {text}" if first else text))
+                    out.append("")
+                    first = False
+            elif local == "closer" or local == "opener":
+                for child in block:
+                    if name(child):
+                        out += [_wrap(reading_text(child, footnotes=True)), ""]
+            else:
+                out += [_wrap(reading_text(block, footnotes=True)), ""]
+    if notes:
+        out += ["-" * 78, "Notes", ""]
+        for note in notes:
+            out += [_wrap(f"[{note.get('n', '*')}] " + reading_text(note)), ""]
+    availability = find(root, "t:teiHeader/t:fileDesc/t:publicationStmt/t:availability")
+    if availability is not None:
+        out += ["-" * 78, _wrap("Rights: " + text_of(availability))]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def speaker_ids(sp) -> list[str]:
+    return refs(sp.get("who"))
