@@ -15,6 +15,10 @@ from edition.convert import convert_corpus
 from edition.errors import EditionError
 
 
+# tei_all results keyed by file checksum: a rebuild re-checks only what changed (git-ignored).
+VALIDATION_CACHE = ".validation-cache.json"
+
+
 def build_edition(corpus_dir: Path, tei_dir: Path, site_dir: Path, settings_path: Path, *, force: bool = False,
                   jobs: int = 0, tei_all: bool = True, progress: bool = True) -> bool:
     from edition.settings import load_settings
@@ -33,21 +37,21 @@ def build_edition(corpus_dir: Path, tei_dir: Path, site_dir: Path, settings_path
     tei_files = sorted(Path(tei_dir).glob("*.xml"))
     if not tei_files:
         raise EditionError(f"{tei_dir}: no TEI files to publish; add sources to {corpus_dir}")
-    validation = validate_paths(tei_files, tei_all=tei_all, cache=Path(tei_dir) / ".validation-cache.json")
+    validation = validate_paths(tei_files, tei_all=tei_all, cache=Path(tei_dir) / VALIDATION_CACHE)
     invalid = {Path(f.path).name for f in validation.files if not f.passed_edition_schema}
     say(f"validate  {len(tei_files) - len(invalid)} of {len(tei_files)} valid"
         + ("" if tei_all else " (tei_all skipped)"))
 
     site = build_site(Path(tei_dir), Path(site_dir), settings, validation=validation, progress=progress,
                       exclude=invalid)
-    say(f"site      {len(site.pages)} pages written to {site_dir}/")
+    say(f"site      {site.summary()}")
 
     problems = report.problems + [p for p in validation.problems]
     warnings = [str(w) for w in getattr(site, "warnings", [])]
     for problem in problems:
         say(f"  {problem}")
     for warning in warnings:
-        say(f"  warning: {warning}")
+        say(f"  {warning}")
     say(f"done in {time.perf_counter() - started:.1f} s: {len(tei_files) - len(invalid)} documents published"
         + (f", {len(report.failed) + len(invalid)} not published" if report.failed or invalid else ""))
     return not report.failed and not invalid

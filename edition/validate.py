@@ -331,8 +331,8 @@ def check_rules(tree, path: Path | str) -> list[Problem]:
     stem = Path(str(path)).stem
     if _local(root.tag) == "TEI":
         root_id = root.get(XML_ID)
-        if root_id is not None and root_id != stem:
-            error(root, f"TEI/@xml:id is '{root_id}' but the file is {stem}.xml: they must be the same document id")
+        if root_id is not None and root_id != f"doc-{stem}":
+            error(root, f"TEI/@xml:id is '{root_id}' but the file is {stem}.xml: it must be 'doc-{stem}'")
         for idno in root.iterfind(f"{T}teiHeader/{T}fileDesc/{T}publicationStmt/{T}idno[@type='edition']"):
             if (idno.text or "").strip() != stem:
                 error(idno, f"idno[@type='edition'] is '{(idno.text or '').strip()}' but the file is {stem}.xml")

@@ -18,6 +18,7 @@ from edition.readers import detect_reader, read_source
 from edition.readers.inline import InlineContext, parse_inline
 from edition.readers.text import decode_source, split_lines
 from edition.tei import TEI_NS, XML_ID, Writer
+from edition.validate import validate_paths
 
 from conftest import CORPUS, TEI_DIR
 
@@ -183,6 +184,14 @@ def test_reader_detection_on_the_corpus() -> None:
 @pytest.fixture(scope="module")
 def corpus_tei() -> dict[str, etree._Element]:
     return {doc: etree.parse(str(TEI_DIR / f"{doc}.xml")).getroot() for doc in DOCS}
+
+
+def test_every_tei_file_passes_both_schemas_and_the_rules() -> None:
+    """The archival deliverable: the edition schema, TEI P5 tei_all and the edition's rules."""
+    report = validate_paths(sorted(TEI_DIR.glob("*.xml")), tei_all=True)
+    assert [path.name for path in sorted(TEI_DIR.glob("*.xml"))] == [f"{doc}.xml" for doc in sorted(DOCS)]
+    assert report.problems == []
+    assert all(result.passed_edition_schema and result.passed_tei_all for result in report.files)
 
 
 def source_turn_count(doc: str) -> int:

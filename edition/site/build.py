@@ -162,7 +162,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     def person_href(pid: str) -> str | None:
         return f"../persons/{pid}.html" if pid in person_ids else None
 
-    for doc in tqdm(docs, desc="render TEI", unit="doc", disable=not progress, file=sys.stderr, leave=False):
+    for doc in tqdm(docs, desc="render TEI", unit="doc", disable=not progress or not sys.stderr.isatty(), file=sys.stderr, leave=False):
         render_document(doc, person_href)
     docs.sort(key=lambda d: d.sort_key)
     report.documents = len(docs)
@@ -181,7 +181,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     site = _Site(env, settings, write, zip_name=zip_name, documents=docs)
     site.page("index.html", "home.html", "home", title=settings.title)
 
-    for i, doc in enumerate(tqdm(docs, desc="write pages", unit="doc", disable=not progress, file=sys.stderr,
+    for i, doc in enumerate(tqdm(docs, desc="write pages", unit="doc", disable=not progress or not sys.stderr.isatty(), file=sys.stderr,
                                  leave=False)):
         others = [d for d in group_of.get(doc.id, []) if d.id != doc.id]
         site.document(doc, others, prev=docs[i - 1] if i else None, next=docs[i + 1] if i + 1 < len(docs) else None)
