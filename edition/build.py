@@ -37,7 +37,8 @@ def build_edition(corpus_dir: Path, tei_dir: Path, site_dir: Path, settings_path
     tei_files = sorted(Path(tei_dir).glob("*.xml"))
     if not tei_files:
         raise EditionError(f"{tei_dir}: no TEI files to publish; add sources to {corpus_dir}")
-    validation = validate_paths(tei_files, tei_all=tei_all, cache=Path(tei_dir) / VALIDATION_CACHE)
+    validation = validate_paths(tei_files, tei_all=tei_all, cache=Path(tei_dir) / VALIDATION_CACHE, jobs=jobs,
+                                progress=progress)
     invalid = {Path(f.path).name for f in validation.files if not f.passed_edition_schema}
     say(f"validate  {len(tei_files) - len(invalid)} of {len(tei_files)} valid"
         + ("" if tei_all else " (tei_all skipped)"))

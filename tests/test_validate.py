@@ -340,3 +340,34 @@ def test_python_m_edition_validate_broken_file():
     assert result.returncode == 1
     assert re.search(rf"^{re.escape(str(path))}:{line_of(path, 'meeting.</sp>')}: error: not well-formed XML", result.stdout, re.M), \
         result.stdout + result.stderr
+
+
+def test_parallel_validation_gives_the_serial_results(tmp_path):
+    """Enough files for worker processes: the same problems, in the same order, as one process."""
+    from edition.validate import PARALLEL_FROM
+
+    paths = []
+    for index in range(PARALLEL_FROM + 6):
+        source = BROKEN / "dangling-who.xml" if index % 7 == 0 else MINIMAL
+        paths.append(variant(tmp_path, f"doc{index:03}", source=source))
+    serial = validate_paths(paths, tei_all=False, jobs=1)
+    parallel = validate_paths(paths, tei_all=False, jobs=2)
+    assert [(r.path, r.ok, r.problems) for r in parallel.files] == [(r.path, r.ok, r.problems) for r in serial.files]
+    assert sum(1 for r in serial.files if not r.ok) == len(range(0, PARALLEL_FROM + 6, 7))
+
+
+def test_cache_remembers_every_check_and_knows_the_file_name(tmp_path, monkeypatch):
+    cache = tmp_path / "validate.json"
+    path = variant(tmp_path, "remembered")
+    assert validate_paths([path], tei_all=False, cache=cache).ok
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(validate_module, "check_edition_schema", not_again)
+    monkeypatch.setattr(validate_module, "check_rules", not_again)
+    assert validate_paths([path], tei_all=False, cache=cache).ok
+    renamed = path.with_name("renamed.xml")
+    path.rename(renamed)
+    with pytest.raises(AssertionError, match="checked again"):
+        validate_paths([renamed], tei_all=False, cache=cache)
