@@ -44,7 +44,7 @@ def build_edition(corpus_dir: Path, tei_dir: Path, site_dir: Path, settings_path
         + ("" if tei_all else " (tei_all skipped)"))
 
     site = build_site(Path(tei_dir), Path(site_dir), settings, validation=validation, progress=progress,
-                      exclude=invalid)
+                      exclude=invalid, jobs=jobs)
     say(f"site      {site.summary()}")
 
     problems = report.problems + [p for p in validation.problems]

@@ -114,7 +114,8 @@ def test_expected_pages_exist(site, built):
     for rel in ["static/edition.css", "static/edition.js", "sitemap.xml", "downloads/tei-1.2.3.zip",
                 f"text/{ZUBOK}.txt", f"cite/{ZUBOK}.bib", f"cite/{ZUBOK}.ris", f"tei/{ZUBOK}.xml"]:
         assert (site / rel).is_file(), rel
-    assert not list(site.parent.glob(".site.*")), "temporary build folders left behind"
+    assert not list(site.parent.glob(".site.building")) + list(site.parent.glob(".site.old")), \
+        "temporary build folders left behind"
 
 
 def test_home_lists_documents_sorted_by_date(site):
@@ -480,6 +481,7 @@ def test_two_builds_are_byte_identical(tei_dir, site, tmp_path):
 
 def test_failed_build_keeps_the_previous_site(tei_dir, tmp_path, monkeypatch):
     target = tmp_path / "site"
+    tei_dir = Path(shutil.copytree(tei_dir, tmp_path / "tei-copy"))
     _build(tei_dir, target)
     before = _digest(target)
     import edition.site.build as build_module
@@ -488,6 +490,8 @@ def test_failed_build_keeps_the_previous_site(tei_dir, tmp_path, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(build_module, "_copy_static", boom)
+    changed = tei_dir / f"{ALBANIA}.xml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Mao Zedong", "Mao Tse-tung", 1), encoding="utf-8")
     with pytest.raises(RuntimeError):
         _build(tei_dir, target)
     assert _digest(target) == before
@@ -574,3 +578,63 @@ def test_serve_refuses_a_folder_without_a_site(tmp_path):
 
     with pytest.raises(EditionError, match="no built site"):
         make_server(tmp_path, 0)
+
+
+# --- incremental builds ----------------------------------------------------------------
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_nothing_changed_means_nothing_is_rendered(tei_dir, tmp_path, monkeypatch):
+    target = tmp_path / "site"
+    first = _build(tei_dir, target)
+    before = _inodes(target)
+    import edition.site.build as build_module
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("rendered although nothing changed")
+
+    monkeypatch.setattr(build_module, "load_document", no_rendering)
+    monkeypatch.setattr(build_module, "_build_into", no_rendering)
+    again = _build(tei_dir, target)
+    assert again.up_to_date and "up to date" in again.summary()
+    assert again.pages == first.pages and again.documents == first.documents
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    assert _inodes(target) == before  # not one file rewritten
+
+
+def test_one_changed_document_rerenders_it_and_the_pages_that_list_it(tei_dir, tmp_path):
+    tei = Path(shutil.copytree(tei_dir, tmp_path / "tei"))
+    target = tmp_path / "site"
+    _build(tei, target)
+    before = _inodes(target)
+    changed = tei / f"{ALBANIA}.xml"
+    text = changed.read_text(encoding="utf-8")
+    cut = text.rindex("</p>")  # the last paragraph of the text: the title and date stay as they are
+    changed.write_text(text[:cut] + " (edited)" + text[cut:], encoding="utf-8")
+    report = _build(tei, target)
+    after = _inodes(target)
+    rewritten = {rel for rel in after if before.get(rel) != after[rel]}
+    assert {f"documents/{ALBANIA}.html", f"tei/{ALBANIA}.xml", f"text/{ALBANIA}.txt", "index.html",
+            "chronology.html", "persons/index.html", "persons/belishova-liri.html"} <= rewritten
+    # documents that did not change, and are not the changed one's neighbours, are kept as they were
+    assert f"documents/{HOSTILE}.html" not in rewritten
+    assert f"compare/{WOLFF}--{ZUBOK}.html" not in rewritten
+    assert "persons/ponomarev-boris.html" not in rewritten  # not in the changed document
+    assert report.reused > 0 and report.rendered > 0
+    assert (target / f"tei/{ALBANIA}.xml").read_bytes() == changed.read_bytes()
+    # and the result is exactly what a build from scratch makes
+    _build(tei, tmp_path / "fresh")
+    assert _digest(target) == _digest(tmp_path / "fresh")
+
+
+def test_parallel_rendering_gives_the_same_site(tei_dir, tmp_path, monkeypatch):
+    import edition.site.build as build_module
+
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    build_site(tei_dir, tmp_path / "parallel", SETTINGS, progress=False, jobs=2)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 10**6)
+    build_site(tei_dir, tmp_path / "serial", SETTINGS, progress=False, jobs=1)
+    assert _digest(tmp_path / "parallel") == _digest(tmp_path / "serial")

@@ -12,7 +12,12 @@ are byte-identical.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import json
+import os
+import pickle
 import shutil
 import sys
 import zipfile
@@ -34,9 +39,11 @@ from edition.site.collection import (
     persons_index,
     translation_groups,
 )
+from edition.site.cache import BuildCache, Reuse, digest, software_fingerprint
 from edition.site.document import Document, load_document, render_document, render_for_comparison
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEI = "{http://www.tei-c.org/ns/1.0}"
 
 
 @dataclass
@@ -47,8 +54,14 @@ class SiteReport:
     warnings: list[Problem] = field(default_factory=list)
     documents: int = 0
     search_pages: int = 0  # documents in the search index (0: search not built)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was written
+    rendered: int = 0  # pages and files made by this build (the others were kept from the last one)
+    reused: int = 0
 
     def summary(self) -> str:
+        if self.up_to_date:
+            return (f"site: up to date ({len(self.pages)} pages for {self.documents} documents in {self.site_dir}; "
+                    f"nothing changed since the last build)")
         search = f", search index of {self.search_pages} documents" if self.search_pages else ", no search index"
         return (f"site: {len(self.pages)} pages and {len(self.files)} other files for {self.documents} documents"
                 f"{search} in {self.site_dir}; {len(self.warnings)} warnings")
@@ -75,12 +88,15 @@ class _Writer:
 
 
 def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=None, progress: bool = True,
-               exclude: Iterable[str | Path] = ()) -> SiteReport:
+               exclude: Iterable[str | Path] = (), jobs: int = 0, cache_dir: Path | None = None) -> SiteReport:
     """Render the TEI files in `tei_dir` into a static site at `site_dir`.
 
     validation: an `edition.validate.ValidationReport` (or None), shown on the quality page.
     exclude: TEI files (names, stems or paths) to leave out, e.g. those that failed validation;
     they are listed on the quality page.
+    jobs: worker processes for rendering documents (0: one per core).
+    cache_dir: where the last build's state and the rendered documents are kept
+    (default: `.<site>.cache` beside the site). Only what changed since then is rendered.
     """
     tei_dir, site_dir = Path(tei_dir), Path(site_dir)
     _check_folders(tei_dir, site_dir)
@@ -92,20 +108,55 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
                                        "no `base_url` setting: no canonical URLs, no sitemap.xml", "warning"))
 
     excluded = sorted({Path(str(x)).name if str(x).endswith(".xml") else f"{Path(str(x)).name}.xml" for x in exclude})
-    docs = _read_documents(tei_dir, report, set(excluded))
+    cache = BuildCache(Path(cache_dir) if cache_dir else site_dir.parent / f".{site_dir.name}.cache")
+    fingerprint = software_fingerprint(TEMPLATES, settings)
+    sources = _list_sources(tei_dir, set(excluded), fingerprint, report)
+    overall = digest(fingerprint, [(path.name, key) for path, key in sources], excluded, _validation_key(validation))
+    if cache.state.get("overall") == overall and (site_dir / "index.html").is_file():
+        return _unchanged(report, cache.state)
+
+    docs = _prepare_documents(sources, cache, jobs, progress, report, settings.language)
     building = site_dir.parent / f".{site_dir.name}.building"
     if building.exists():
         shutil.rmtree(building)
     building.mkdir(parents=True)
+    reuse = Reuse(site_dir, building, cache.state.get("keys", {}))
     try:
-        _build_into(building, docs, settings, validation, report, progress, excluded)
+        _build_into(building, docs, settings, validation, report, progress, excluded, reuse, cache, jobs,
+                    fingerprint)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
     _swap(building, site_dir)
     report.pages.sort()
     report.files.sort()
+    report.rendered, report.reused = reuse.rendered, reuse.reused
+    cache.save_state({"overall": overall, "keys": reuse.keys, "pages": report.pages, "files": report.files,
+                      "documents": report.documents, "search_pages": report.search_pages,
+                      "warnings": [[str(w.path), w.line, w.message, w.severity] for w in report.warnings]})
+    cache.prune({doc.cache_key for doc in docs})
     return report
+
+
+def _unchanged(report: SiteReport, state: dict) -> SiteReport:
+    """Nothing changed since the last build: report what that build wrote and warned."""
+    report.up_to_date = True
+    report.pages, report.files = list(state["pages"]), list(state["files"])
+    report.documents, report.search_pages = state["documents"], state["search_pages"]
+    report.warnings = [Problem(Path(path) if path not in ("edition.toml", "search") else path, line, message,
+                               severity) for path, line, message, severity in state["warnings"]]
+    return report
+
+
+def _validation_key(validation) -> str:
+    """What the quality page shows of the validation run."""
+    if validation is None:
+        return "none"
+    files = getattr(validation, "files", None) or []
+    return digest([(Path(str(getattr(f, "path", ""))).name, getattr(f, "passed_edition_schema", None),
+                    getattr(f, "passed_tei_all", None), getattr(f, "passed_rules", None),
+                    [str(p) for p in getattr(f, "problems", None) or []]) for f in files],
+                  [str(p) for p in getattr(validation, "problems", None) or []], getattr(validation, "ok", None))
 
 
 def _check_folders(tei_dir: Path, site_dir: Path) -> None:
@@ -123,19 +174,89 @@ def _check_folders(tei_dir: Path, site_dir: Path) -> None:
         raise EditionError(f"{TEMPLATES}: the site templates are missing")
 
 
-def _read_documents(tei_dir: Path, report: SiteReport, excluded: set[str]) -> list[Document]:
-    docs: list[Document] = []
+def _list_sources(tei_dir: Path, excluded: set[str], fingerprint: str, report: SiteReport) -> list[tuple[Path, str]]:
+    """The TEI files to publish, each with the key of its rendered form."""
+    sources = []
     for path in sorted(tei_dir.glob("*.xml")):
         if path.name in excluded:
             report.warnings.append(Problem(path, None, "left out of the site (excluded by the build)", "warning"))
             continue
         try:
-            docs.append(load_document(path))
-        except EditionError as error:
-            report.warnings.append(Problem(path, None, f"left out of the site: {error}", "warning"))
+            sources.append((path, digest(fingerprint, path.name, hashlib.sha256(path.read_bytes()).digest())))
+        except OSError as error:
+            report.warnings.append(Problem(path, None, f"left out of the site: cannot read: {error}", "warning"))
+    return sources
+
+
+# Below this many documents to render, worker processes cost more than they save.
+PARALLEL_FROM = 16
+
+
+def _prepare_documents(sources: list[tuple[Path, str]], cache: BuildCache, jobs: int, progress: bool,
+                       report: SiteReport, language: str) -> list[Document]:
+    """Each TEI file parsed and rendered once (or taken from the cache): the light form for lists."""
+    from tqdm import tqdm
+
+    docs: list[Document] = []
+    todo = []
+    for path, key in sources:
+        if cache.has_document(key):
+            try:
+                docs.append(cache.load(key, "meta"))
+                continue
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+                pass  # a damaged entry is rendered again
+        todo.append((path, key))
+    bar = tqdm(total=len(todo), desc="render TEI", unit="doc", file=sys.stderr, leave=False,
+               disable=not progress or len(todo) < 20 or not sys.stderr.isatty())
+    with bar:
+        for (path, key), outcome in zip(todo, _map(_prepare_one, [(str(p), k, str(cache.folder), language) for p, k in todo],
+                                                   jobs)):
+            bar.update()
+            if isinstance(outcome, str):
+                report.warnings.append(Problem(path, None, f"left out of the site: {outcome}", "warning"))
+            else:
+                docs.append(outcome)
     if not docs:
-        report.warnings.append(Problem(tei_dir, None, "no TEI files: the site has no documents", "warning"))
+        report.warnings.append(Problem(sources[0][0].parent if sources else "tei", None,
+                                       "no TEI files: the site has no documents", "warning"))
     return docs
+
+
+def _prepare_one(job: tuple[str, str, str]) -> Document | str:
+    """Parse and render one TEI file, keep both forms in the cache; the light form, or an error."""
+    from edition.site.search import search_view
+
+    path, key, cache_folder, language = job
+    try:
+        doc = load_document(Path(path))
+    except EditionError as error:
+        return str(error).removeprefix(f"{path}: ")
+    known = {p.id for p in doc.persons} | {who.lstrip("#") for sp in doc.root.iter(f"{TEI}sp")
+                                             for who in (sp.get("who") or "").split()}
+    render_document(doc, lambda pid: f"../persons/{pid}.html" if pid in known else None)
+    doc.cache_key = key
+    full = {"body_html": doc.body_html, "notes": doc.notes, "plaintext": doc.plaintext,
+            "search_html": search_view(doc, language)}
+    light = dataclasses.replace(doc, root=None, tei_bytes=b"", body_html=Markup(""), plaintext="")
+    light.cache_key = key
+    cache = BuildCache.__new__(BuildCache)
+    cache.folder = Path(cache_folder)
+    cache.store(key, "full", full)
+    cache.store(key, "meta", light)
+    return light
+
+
+def _map(function, items: list, jobs: int) -> Iterable:
+    """`map`, over worker processes when there is enough work to share."""
+    workers = min(jobs or os.cpu_count() or 1, len(items))
+    if workers <= 1 or len(items) < PARALLEL_FROM:
+        yield from map(function, items)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(function, items, chunksize=max(1, min(32, len(items) // (workers * 4))))
 
 
 def _swap(building: Path, site_dir: Path) -> None:
@@ -152,7 +273,8 @@ def _swap(building: Path, site_dir: Path) -> None:
 
 
 def _build_into(out: Path, docs: list[Document], settings: Settings, validation, report: SiteReport,
-                progress: bool, excluded: list[str]) -> None:
+                progress: bool, excluded: list[str], reuse: Reuse, cache: BuildCache, jobs: int,
+                fingerprint: str) -> None:
     from tqdm import tqdm
 
     write = _Writer(out, report)
@@ -162,8 +284,6 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     def person_href(pid: str) -> str | None:
         return f"../persons/{pid}.html" if pid in person_ids else None
 
-    for doc in tqdm(docs, desc="render TEI", unit="doc", disable=not progress or not sys.stderr.isatty(), file=sys.stderr, leave=False):
-        render_document(doc, person_href)
     docs.sort(key=lambda d: d.sort_key)
     report.documents = len(docs)
     for doc in docs:
@@ -181,19 +301,47 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     site = _Site(env, settings, write, zip_name=zip_name, documents=docs)
     site.page("index.html", "home.html", "home", title=settings.title)
 
-    for i, doc in enumerate(tqdm(docs, desc="write pages", unit="doc", disable=not progress or not sys.stderr.isatty(), file=sys.stderr,
-                                 leave=False)):
+    # Document pages: a page changes with its document, its neighbours and its translations.
+    jobs_to_render = []
+    for i, doc in enumerate(docs):
         others = [d for d in group_of.get(doc.id, []) if d.id != doc.id]
-        site.document(doc, others, prev=docs[i - 1] if i else None, next=docs[i + 1] if i + 1 < len(docs) else None)
+        prev, next_ = (docs[i - 1] if i else None), (docs[i + 1] if i + 1 < len(docs) else None)
+        # of its neighbours and translations the page shows only these
+        page_key = digest(doc.cache_key, [(d.id, d.title, d.translators) for d in others],
+                          [(d.id, d.title, d.display_date) for d in (prev, next_) if d], prev is None, zip_name)
+        rels = {f"documents/{doc.id}.html": page_key, f"tei/{doc.id}.xml": doc.cache_key,
+                f"text/{doc.id}.txt": doc.cache_key, f"cite/{doc.id}.bib": doc.cache_key,
+                f"cite/{doc.id}.ris": doc.cache_key}
+        stale = [rel for rel, key in rels.items() if not reuse.try_reuse(rel, key)]
+        for rel in rels:
+            (report.pages if rel.endswith(".html") else report.files).append(rel)
+        if stale:
+            jobs_to_render.append((str(out), settings, zip_name, str(cache.folder), doc, others, prev, next_))
+    bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
+               disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
+    with bar:
+        for _ in _map(_write_document_files, jobs_to_render, jobs):
+            bar.update()
+
     for group in groups:
         for a_index, a in enumerate(group):
             for b in group[a_index + 1:]:
-                site.comparison(a, b, person_href)
+                rel = f"compare/{_pair(a, b)}.html"
+                if reuse.try_reuse(rel, digest(a.cache_key, b.cache_key)):
+                    report.pages.append(rel)
+                else:  # the comparison renders both texts again, from the TEI files
+                    site.comparison(_with_tree(a), _with_tree(b), person_href)
 
     site.page("chronology.html", "chronology.html", "chronology", title="Chronology", years=chronology(docs))
     site.page("persons/index.html", "persons.html", "persons", title="Persons", persons=list(persons.values()))
     for entry in persons.values():
-        site.page(f"persons/{entry.id}.html", "person.html", "persons", title=entry.name, person=entry)
+        rel = f"persons/{entry.id}.html"
+        key = digest(fingerprint, entry.id, entry.name, entry.note,
+                     [(a.doc.cache_key, a.role) for a in entry.appearances])
+        if reuse.try_reuse(rel, key):
+            report.pages.append(rel)
+        else:
+            site.page(rel, "person.html", "persons", title=entry.name, person=entry)
     site.page("archives.html", "archives.html", "archives", title="Archives", archives=archives_index(docs))
     site.page("about.html", "about.html", "about", title="About this edition", groups=groups)
     site.page("conventions.html", "conventions.html", "about", title="Editorial conventions")
@@ -202,22 +350,53 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
               excluded=excluded)
 
     _copy_static(out, write)
-    _zip_tei(out / zip_name, docs, settings, write, zip_name)
+    if reuse.try_reuse(zip_name, digest(fingerprint, [d.cache_key for d in sorted(docs, key=lambda d: d.id)])):
+        report.files.append(zip_name)
+    else:
+        _zip_tei(out / zip_name, docs, settings, write, zip_name)
     if settings.base_url:
         write.text("sitemap.xml", _sitemap(sorted(report.pages), settings))
         write.text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {settings.absolute_url('sitemap.xml')}\n")
 
-    try:
-        from edition.site.search import build_index
+    search_key = digest(fingerprint, [d.cache_key for d in sorted(docs, key=lambda d: d.id)])
+    if reuse.try_reuse_folder("pagefind", search_key):
+        report.search_pages = cache.state.get("search_pages", 0)
+    else:
+        try:
+            from edition.site.search import build_index
 
-        report.search_pages = build_index(out, docs, settings.language)
-        for path in sorted((out / "pagefind").rglob("*")):
-            if path.is_file():
-                report.files.append(path.relative_to(out).as_posix())
-    except Exception as error:  # noqa: BLE001 - whatever breaks the search, the site is still useful
-        report.warnings.append(Problem("search", None, f"search index not built: {error}", "warning"))
+            report.search_pages = build_index(out, docs, settings.language,
+                                              views=(cache.load(d.cache_key, "full")["search_html"] for d in
+                                                     sorted(docs, key=lambda d: d.id)))
+        except Exception as error:  # noqa: BLE001 - whatever breaks the search, the site is still useful
+            report.warnings.append(Problem("search", None, f"search index not built: {error}", "warning"))
+            reuse.keys.pop("pagefind/", None)
+    for path in sorted((out / "pagefind").rglob("*")):
+        if path.is_file():
+            report.files.append(path.relative_to(out).as_posix())
 
 
+def _with_tree(doc: Document) -> Document:
+    """The light document with its TEI tree again (comparison pages render the text anew)."""
+    loaded = load_document(Path(doc.path))
+    return dataclasses.replace(doc, root=loaded.root, tei_bytes=loaded.tei_bytes)
+
+
+def _write_document_files(job) -> None:
+    """A document's page and downloads (in a worker process when there are many)."""
+    out, settings, zip_name, cache_folder, doc, others, prev, next_ = job
+    cache = BuildCache.__new__(BuildCache)
+    cache.folder = Path(cache_folder)
+    full = cache.load(doc.cache_key, "full")
+    doc = dataclasses.replace(doc, body_html=full["body_html"], notes=full["notes"], plaintext=full["plaintext"],
+                              tei_bytes=Path(doc.path).read_bytes())
+    doc.cache_key = job[4].cache_key
+    report = SiteReport(site_dir=Path(out))
+    site = _Site(_environment(), settings, _Writer(Path(out), report), zip_name=zip_name, documents=[])
+    site.document(doc, others, prev=prev, next=next_)
+
+
+@functools.cache
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -307,7 +486,7 @@ def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Write
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            archive.writestr(info, doc.tei_bytes, compresslevel=9)
+            archive.writestr(info, Path(doc.path).read_bytes(), compresslevel=6)
     write.report.files.append(rel)
 
 

@@ -71,19 +71,24 @@ def _section(ident: str, label: str, text: str) -> Markup:
     return Markup("<h2>%s</h2><p>%s</p>") % (label, escape(text))
 
 
-def build_index(site_dir: Path, docs: list[Document], language: str = "en") -> int:
-    """Write the Pagefind bundle into site_dir/pagefind; returns the number of pages indexed."""
-    return asyncio.run(_build(site_dir, docs, language))
+def build_index(site_dir: Path, docs: list[Document], language: str = "en", views=None) -> int:
+    """Write the Pagefind bundle into site_dir/pagefind; returns the number of pages indexed.
+
+    views: the documents' search views in the order of their ids, if already made (the build
+    keeps them with each rendered document); otherwise they are made from the TEI trees.
+    """
+    return asyncio.run(_build(site_dir, docs, language, views))
 
 
-async def _build(site_dir: Path, docs: list[Document], language: str) -> int:
+async def _build(site_dir: Path, docs: list[Document], language: str, views=None) -> int:
     from pagefind.index import IndexConfig, PagefindIndex
 
     config = IndexConfig(force_language=language, output_path=str((site_dir / "pagefind").resolve()))
     count = 0
     async with PagefindIndex(config=config) as index:
-        for doc in sorted(docs, key=lambda d: d.id):
-            await index.add_html_file(content=search_view(doc, language), url=f"/documents/{doc.id}.html")
+        ordered = sorted(docs, key=lambda d: d.id)
+        for doc, view in zip(ordered, views if views is not None else (search_view(d, language) for d in ordered)):
+            await index.add_html_file(content=view, url=f"/documents/{doc.id}.html")
             count += 1
     normalise_bundle(site_dir / "pagefind")
     return count

@@ -1,0 +1,160 @@
+"""What makes a rebuild cheap: remembered inputs, rendered documents, and reused files.
+
+Every output file is made from known inputs, summarised as a key (a sha256). The keys of the
+last build are kept in a state file beside the site (`.site.cache/state.json`, never inside
+the published folder). A new build renders only the files whose key changed and hard-links
+the others from the previous site into the folder being built, which is then swapped in: an
+interrupted build still leaves the previous site whole, and a build with nothing changed
+stops after hashing its inputs.
+
+The rendered form of each TEI file (the text as HTML, turns, counts, the search view) is
+kept as a pickle named by its key, so that a document is parsed and rendered once, until its
+TEI file, the templates, the settings or this software change.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
+from edition import __version__
+
+STATE_FORMAT = 1
+SITE_CODE = Path(__file__).resolve().parent
+
+
+def digest(*parts: object) -> str:
+    """A sha256 over the parts' reprs (strings and bytes as they are)."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else part.encode("utf-8") if isinstance(part, str) else repr(part).encode()
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@functools.cache
+def _tree_digest(folder: Path) -> str:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return digest(*[(p.relative_to(folder).as_posix(), p.read_bytes()) for p in files])
+
+
+def software_fingerprint(templates: Path, settings) -> str:
+    """Everything every page depends on: this software, the site code, templates, settings."""
+    return digest(__version__, _tree_digest(SITE_CODE), _tree_digest(templates), repr(settings))
+
+
+class BuildCache:
+    """The state of the last build and the rendered documents, in `<site>.cache` beside the site."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.state = self._load_state()
+
+    def _load_state(self) -> dict:
+        try:
+            state = json.loads((self.folder / "state.json").read_text(encoding="utf-8"))
+            if state.get("format") == STATE_FORMAT:
+                return state
+        except (OSError, ValueError):
+            pass  # no state or a damaged one: a full build
+        return {"format": STATE_FORMAT, "overall": None, "keys": {}, "warnings": [], "pages": [], "files": [],
+                "documents": 0, "search_pages": 0}
+
+    # --- rendered documents -----------------------------------------------------------------
+
+    def document_path(self, key: str, part: str) -> Path:
+        return self.folder / "documents" / key[:2] / f"{key}.{part}.pickle"
+
+    def has_document(self, key: str) -> bool:
+        return self.document_path(key, "meta").is_file() and self.document_path(key, "full").is_file()
+
+    def load(self, key: str, part: str):
+        with open(self.document_path(key, part), "rb") as stream:
+            return pickle.load(stream)
+
+    def store(self, key: str, part: str, value) -> None:
+        write_atomic(self.document_path(key, part), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    # --- the state of the last build --------------------------------------------------------
+
+    def save_state(self, state: dict) -> None:
+        state = {"format": STATE_FORMAT, **state}
+        write_atomic(self.folder / "state.json", json.dumps(state, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        self.state = state
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget rendered documents no longer in the edition (keeps the cache the corpus's size)."""
+        root = self.folder / "documents"
+        if not root.is_dir():
+            return
+        for path in root.glob("*/*.pickle"):
+            if path.name.split(".", 1)[0] not in keep:
+                path.unlink(missing_ok=True)
+
+
+class Reuse:
+    """Decides, file by file, whether the previous site's copy can stand in the new build."""
+
+    def __init__(self, old_site: Path, new_site: Path, old_keys: dict[str, str]):
+        self.old_site = old_site
+        self.new_site = new_site
+        self.old_keys = old_keys
+        self.keys: dict[str, str] = {}
+        self.reused = 0
+        self.rendered = 0
+
+    def try_reuse(self, rel: str, key: str) -> bool:
+        """Link the old file into the new site when its key is unchanged; True if it did."""
+        self.keys[rel] = key
+        if self.old_keys.get(rel) != key:
+            self.rendered += 1
+            return False
+        old = self.old_site / rel
+        if not old.is_file():
+            self.rendered += 1
+            return False
+        target = self.new_site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, target)
+        except OSError:
+            shutil.copy2(old, target)
+        self.reused += 1
+        return True
+
+    def try_reuse_folder(self, rel: str, key: str) -> bool:
+        """The same for a whole folder made in one step (the search index)."""
+        self.keys[rel + "/"] = key
+        old = self.old_site / rel
+        if self.old_keys.get(rel + "/") != key or not old.is_dir():
+            return False
+        for path in sorted(old.rglob("*")):
+            target = self.new_site / path.relative_to(self.old_site)
+            if path.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copy2(path, target)
+        return True
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
