@@ -156,27 +156,45 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
             report.results.append(Result(source_name(path), "", "failed", [Problem(
                 source_name(path), None, "the file name gives no usable document id; rename it")]))
 
+    fingerprint = converter_fingerprint(publisher or "edition")
+    unchanged, changed, dates = _split_unchanged(readable, out, manifest, fingerprint)
     documents: list[Document] = []
-    for name, document, problems in _map(_read, readable, jobs, progress, "reading"):
-        if document is None:
-            report.results.append(Result(name, "", "failed", problems))
-        else:
-            documents.append(document)
-            report.results.append(Result(name, document.id, "pending", problems))
+
+    def read(paths: list[Path]) -> None:
+        for name, document, problems in _map(_read, paths, jobs, progress, "reading"):
+            if document is None:
+                report.results.append(Result(name, "", "failed", problems))
+            else:
+                documents.append(document)
+                report.results.append(Result(name, document.id, "pending", problems))
+
+    read(changed)
+    # An unchanged document of the same date as a changed (or removed) one may be its translation:
+    # it is converted again so that both list each other (listBibl) correctly.
+    dates |= {document.metadata.date_when for document in documents if document.metadata.date_when}
+    again = [path for path, entry in unchanged.items() if entry.get("relation", "").split("|")[0] in dates]
+    read(again)
+    skipped = [(path, entry) for path, entry in unchanged.items() if path not in set(again)]
+    for path, entry in skipped:
+        report.results.append(Result(source_name(path), entry["doc_id"], "unchanged",
+                                     [Problem(source_name(path), line, message, severity)
+                                      for line, message, severity in entry.get("problems", [])]))
+    report.results.sort(key=lambda r: r.source)
 
     _relate_translations(documents)
     when = today()
     publisher = publisher or "edition"
     results = {r.doc_id: r for r in report.results if r.status == "pending"}
-    new_manifest = {"version": __version__, "files": dict(manifest.get("files", {}))}
+    new_manifest = {"version": __version__, "fingerprint": fingerprint, "files": dict(manifest.get("files", {}))}
     for document in documents:
         result = results[document.id]
         status, entry, problem = _write(document, out, manifest, force, publisher, when)
         result.status = status
+        if entry:
+            entry["problems"] = [[p.line, p.message, p.severity] for p in result.problems]
+            new_manifest["files"][document.id] = entry
         if problem:
             result.problems.append(problem)
-        if entry:
-            new_manifest["files"][document.id] = entry
     # Forget TEI files whose sources are gone from this corpus only when converting a whole folder.
     if Path(source).is_dir():
         for doc_id in list(new_manifest["files"]):
@@ -185,6 +203,53 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
     out.mkdir(parents=True, exist_ok=True)
     write_atomic(out / MANIFEST, (json.dumps(new_manifest, indent=1, sort_keys=True) + "\n").encode())
     return report
+
+
+def converter_fingerprint(publisher: str) -> str:
+    """What a TEI file depends on besides its source: this converter, its tables, the publisher."""
+    package = Path(__file__).resolve().parent
+    modules = ["convert.py", "model.py", "tei.py", "ids.py", "persons.py", "archives.py", "errors.py", "__init__.py"]
+    files = sorted([*(package / name for name in modules), *(package / "readers").glob("*.py"),
+                    *(package / "data").glob("*")])
+    hasher = hashlib.sha256(f"{__version__}|{publisher}".encode())
+    for path in files:
+        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()
+
+
+def _split_unchanged(readable: list[Path], out: Path, manifest: dict, fingerprint: str):
+    """Sources whose TEI file is already what converting them would give, the others, and the
+    dates of the documents that changed or went away.
+
+    A source is unchanged when it, the converter and its TEI file are all as the manifest
+    recorded them.
+    """
+    files = manifest.get("files", {})
+    fresh = manifest.get("fingerprint") == fingerprint
+    unchanged: dict[Path, dict] = {}
+    dates_touched: set[str] = set()
+    ids = set()
+    for path in readable:
+        doc_id = document_id(path)
+        ids.add(doc_id)
+        entry = files.get(doc_id)
+        if fresh and entry and entry.get("source") == source_name(path) and _still(path, out / f"{doc_id}.xml", entry):
+            unchanged[path] = {**entry, "doc_id": doc_id}
+        else:
+            dates_touched.add((entry or {}).get("relation", "").split("|")[0])
+    for doc_id, entry in files.items():
+        if doc_id not in ids:  # a source that is gone: its translations lose a link
+            dates_touched.add(entry.get("relation", "").split("|")[0])
+    dates_touched.discard("")
+    return unchanged, [path for path in readable if path not in unchanged], dates_touched
+
+
+def _still(source: Path, target: Path, entry: dict) -> bool:
+    try:
+        return (sha256_file(source) == entry.get("source_sha256")
+                and target.is_file() and sha256_file(target) == entry.get("tei_sha256"))
+    except OSError:
+        return False
 
 
 def _safe_id(path: Path) -> str:

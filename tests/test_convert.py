@@ -338,3 +338,30 @@ def _publisher() -> str:
     from edition.settings import load_settings
     from conftest import ROOT
     return load_settings(ROOT / "edition.toml").publisher
+
+
+def test_unchanged_sources_are_not_read_again(tmp_path: Path, monkeypatch) -> None:
+    """Incremental: only a changed source, and the documents of its date (translations), are read."""
+    import edition.convert as convert_module
+
+    corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    tei = tmp_path / "tei"
+    convert_corpus(corpus, tei, progress=False, jobs=1)
+    before = {path.name: path.read_bytes() for path in tei.glob("*.xml")}
+    read: list[str] = []
+    real_read = convert_module._read
+
+    def spy(path):
+        read.append(Path(path).stem)
+        return real_read(path)
+
+    monkeypatch.setattr(convert_module, "_read", spy)
+    report = convert_corpus(corpus, tei, progress=False, jobs=1)
+    assert read == [] and report.count("unchanged") == 3
+    assert any("footnote marker [6]" in p.message for p in report.problems)  # warnings are still reported
+
+    source = corpus / f"{WOLFF}.txt"
+    source.write_bytes(source.read_bytes().replace(b"Khrushchev", b"Khrushchev", 1) + b"\n")
+    report = convert_corpus(corpus, tei, progress=False, jobs=1)
+    assert sorted(read) == sorted([WOLFF, ZUBOK])  # the Zubok translation is of the same conversation
+    assert {path.name: path.read_bytes() for path in tei.glob("*.xml")}[f"{ALBANIAN}.xml"] == before[f"{ALBANIAN}.xml"]
