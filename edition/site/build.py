@@ -19,8 +19,9 @@ import json
 import os
 import pickle
 import shutil
+import struct
 import sys
-import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,7 +238,7 @@ def _prepare_one(job: tuple[str, str, str]) -> Document | str:
     render_document(doc, lambda pid: f"../persons/{pid}.html" if pid in known else None)
     doc.cache_key = key
     full = {"body_html": doc.body_html, "notes": doc.notes, "plaintext": doc.plaintext,
-            "search_html": search_view(doc, language)}
+            "search_html": search_view(doc, language), "deflated": _deflate(doc.tei_bytes)}
     light = dataclasses.replace(doc, root=None, tei_bytes=b"", body_html=Markup(""), plaintext="")
     light.cache_key = key
     cache = BuildCache.__new__(BuildCache)
@@ -353,7 +354,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     if reuse.try_reuse(zip_name, digest(fingerprint, [d.cache_key for d in sorted(docs, key=lambda d: d.id)])):
         report.files.append(zip_name)
     else:
-        _zip_tei(out / zip_name, docs, settings, write, zip_name)
+        _zip_tei(out / zip_name, docs, settings, write, zip_name, cache)
     if settings.base_url:
         write.text("sitemap.xml", _sitemap(sorted(report.pages), settings))
         write.text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {settings.absolute_url('sitemap.xml')}\n")
@@ -472,22 +473,46 @@ def _copy_static(out: Path, write: _Writer) -> None:
             write.bytes(f"static/{path.relative_to(static).as_posix()}", path.read_bytes())
 
 
-def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Writer, rel: str) -> None:
-    """All TEI files in one zip, deterministic: sorted entries, fixed timestamps and permissions."""
-    stamp = (1980, 1, 1, 0, 0, 0)
+def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Writer, rel: str,
+             cache: BuildCache) -> None:
+    """All TEI files in one zip, deterministic: sorted entries, fixed timestamps and permissions.
+
+    Each member is deflated once, when its document is rendered (in parallel), and kept in the
+    cache; the archive is assembled from those pieces, so a one-document change recompresses
+    one file, not the edition.
+    """
+    year, month, day = 1980, 1, 1
     if settings.date:
         year, month, day = (int(x) for x in settings.date.split("-"))
-        stamp = (max(year, 1980), month, day, 0, 0, 0)
+        year = max(year, 1980)
+    dos_time, dos_date = 0, (year - 1980) << 9 | month << 5 | day
     folder = f"tei-{_slug(settings.version) or 'edition'}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as archive:
+    central = bytearray()
+    count = 0
+    with open(path, "wb") as out:
         for doc in sorted(docs, key=lambda d: d.id):
-            info = zipfile.ZipInfo(f"{folder}/{doc.id}.xml", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            archive.writestr(info, Path(doc.path).read_bytes(), compresslevel=6)
+            crc, size, data = cache.load(doc.cache_key, "full")["deflated"]
+            name = f"{folder}/{doc.id}.xml".encode("utf-8")
+            offset = out.tell()
+            if offset + len(data) > 0xFFFFFFFF or count >= 0xFFFF:
+                raise EditionError(f"{path}: the edition's TEI is too large for a zip without ZIP64")
+            # local header: version 2.0, UTF-8 names (bit 11), deflate, DOS time, crc, sizes
+            out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x0800, 8, dos_time, dos_date, crc, len(data),
+                                  size, len(name), 0) + name + data)
+            central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 3 << 8 | 20, 20, 0x0800, 8, dos_time, dos_date,
+                                   crc, len(data), size, len(name), 0, 0, 0, 0, 0o100644 << 16, offset) + name
+            count += 1
+        start = out.tell()
+        out.write(bytes(central))
+        out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(central), start, 0))
     write.report.files.append(rel)
+
+
+def _deflate(data: bytes) -> tuple[int, int, bytes]:
+    """A zip member's crc32, size and raw deflate stream."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush()
 
 
 def _sitemap(pages: list[str], settings: Settings) -> str:
