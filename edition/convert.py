@@ -289,12 +289,8 @@ def _write(document: Document, out: Path, manifest: dict, force: bool, publisher
     target = out / f"{document.id}.xml"
     entry_before = manifest.get("files", {}).get(document.id)
     old_root = None
-    if target.exists():
-        current = target.read_bytes()
-        if entry_before and hashlib.sha256(current).hexdigest() != entry_before.get("tei_sha256") and not force:
-            return "refused", entry_before, Problem(
-                target.as_posix(), None, "this TEI file was edited by hand since it was converted; it was not "
-                "overwritten. Move the edit into the source, or convert with --force to replace it")
+    current = target.read_bytes() if target.exists() else None
+    if current is not None:
         try:
             old_root = etree.fromstring(current)
         except etree.XMLSyntaxError:
@@ -306,8 +302,13 @@ def _write(document: Document, out: Path, manifest: dict, force: bool, publisher
     data = serialize(root)
     entry = {"source": document.source_name, "source_sha256": document.source_sha256,
              "tei_sha256": hashlib.sha256(data).hexdigest(), "relation": relation_key(document)}
-    if target.exists() and target.read_bytes() == data:
+    if current == data:  # also after an interrupted run that wrote the file but not the manifest
         return "unchanged", entry, None
+    if current is not None and entry_before and hashlib.sha256(current).hexdigest() != entry_before.get(
+            "tei_sha256") and not force:
+        return "refused", entry_before, Problem(
+            target.as_posix(), None, "this TEI file was edited by hand since it was converted; it was not "
+            "overwritten. Move the edit into the source, or convert with --force to replace it")
     write_atomic(target, data)
     return "written", entry, None
 

@@ -365,3 +365,28 @@ def test_unchanged_sources_are_not_read_again(tmp_path: Path, monkeypatch) -> No
     report = convert_corpus(corpus, tei, progress=False, jobs=1)
     assert sorted(read) == sorted([WOLFF, ZUBOK])  # the Zubok translation is of the same conversation
     assert {path.name: path.read_bytes() for path in tei.glob("*.xml")}[f"{ALBANIAN}.xml"] == before[f"{ALBANIAN}.xml"]
+
+
+def test_a_run_interrupted_before_the_manifest_is_not_mistaken_for_a_hand_edit(tmp_path: Path, monkeypatch) -> None:
+    import edition.convert as convert_module
+
+    corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    tei = tmp_path / "tei"
+    convert_corpus(corpus, tei, progress=False, jobs=1)
+    source = corpus / f"{ALBANIAN}.txt"
+    source.write_bytes(source.read_bytes() + b"\nComrade Mao Zedong: One more sentence.\n")
+    real_write = convert_module.write_atomic
+
+    def interrupted(path, data):
+        if Path(path).name == convert_module.MANIFEST:
+            raise KeyboardInterrupt
+        real_write(path, data)
+
+    monkeypatch.setattr(convert_module, "write_atomic", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        convert_corpus(corpus, tei, progress=False, jobs=1)
+    assert b"One more sentence." in (tei / f"{ALBANIAN}.xml").read_bytes()  # written before the interruption
+    monkeypatch.setattr(convert_module, "write_atomic", real_write)
+    report = convert_corpus(corpus, tei, progress=False, jobs=1)
+    assert report.failed == [] and report.count("refused") == 0
+    assert not list(tei.glob(".*.xml.*"))  # no temporary files left
