@@ -638,3 +638,28 @@ def test_parallel_rendering_gives_the_same_site(tei_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 10**6)
     build_site(tei_dir, tmp_path / "serial", SETTINGS, progress=False, jobs=1)
     assert _digest(tmp_path / "parallel") == _digest(tmp_path / "serial")
+
+
+def test_search_index_is_split_and_only_the_changed_bundle_is_rebuilt(tei_dir, tmp_path, monkeypatch):
+    import edition.site.search as search_module
+
+    monkeypatch.setattr(search_module, "SHARD_SIZE", 1)  # 4 documents: 4 bundles
+    tei = Path(shutil.copytree(tei_dir, tmp_path / "tei"))
+    target = tmp_path / "site"
+    report = _build(tei, target)
+    if report.search_pages == 0:
+        pytest.skip("pagefind not available")
+    bundles = sorted(p.name for p in target.iterdir() if p.name.startswith("pagefind"))
+    assert bundles == ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3"]
+    assert report.search_pages == 4
+    assert 'data-bundles="pagefind-1/ pagefind-2/ pagefind-3/"' in (target / "search.html").read_text(encoding="utf-8")
+    before = _inodes(target)
+    changed = tei / f"{ALBANIA}.xml"
+    text = changed.read_text(encoding="utf-8")
+    cut = text.rindex("</p>")
+    changed.write_text(text[:cut] + " (edited)" + text[cut:], encoding="utf-8")
+    _build(tei, target)
+    after = _inodes(target)
+    rebuilt = {rel.split("/")[0] for rel in after if rel.startswith("pagefind") and before.get(rel) != after[rel]}
+    own = search_module.bundle_name(search_module.shard_of(ALBANIA, 4))
+    assert rebuilt == {own}

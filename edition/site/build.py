@@ -346,7 +346,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     site.page("archives.html", "archives.html", "archives", title="Archives", archives=archives_index(docs))
     site.page("about.html", "about.html", "about", title="About this edition", groups=groups)
     site.page("conventions.html", "conventions.html", "about", title="Editorial conventions")
-    site.page("search.html", "search.html", "search", title="Search")
+    site.page("search.html", "search.html", "search", title="Search", search_bundles=_search_bundles(len(docs)))
     site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
               excluded=excluded)
 
@@ -359,22 +359,47 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         write.text("sitemap.xml", _sitemap(sorted(report.pages), settings))
         write.text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {settings.absolute_url('sitemap.xml')}\n")
 
-    search_key = digest(fingerprint, [d.cache_key for d in sorted(docs, key=lambda d: d.id)])
-    if reuse.try_reuse_folder("pagefind", search_key):
-        report.search_pages = cache.state.get("search_pages", 0)
-    else:
-        try:
-            from edition.site.search import build_index
+    _search_index(out, docs, settings, report, reuse, cache, fingerprint, progress)
 
-            report.search_pages = build_index(out, docs, settings.language,
-                                              views=(cache.load(d.cache_key, "full")["search_html"] for d in
-                                                     sorted(docs, key=lambda d: d.id)))
+
+def _search_index(out: Path, docs: list[Document], settings: Settings, report: SiteReport, reuse: Reuse,
+                  cache: BuildCache, fingerprint: str, progress: bool) -> None:
+    """The Pagefind bundles: each one rebuilt only when one of its documents changed."""
+    from tqdm import tqdm
+
+    from edition.site.search import build_index, bundle_name, shard_count, shard_of
+
+    count = shard_count(len(docs))
+    shards: list[list[Document]] = [[] for _ in range(count)]
+    for doc in sorted(docs, key=lambda d: d.id):
+        shards[shard_of(doc.id, count) if count > 1 else 0].append(doc)
+    indexed = 0
+    for shard, members in enumerate(tqdm(shards, desc="search index", unit="bundle", file=sys.stderr, leave=False,
+                                          disable=not progress or count < 2 or not sys.stderr.isatty())):
+        bundle = bundle_name(shard)
+        key = digest(fingerprint, count, [d.cache_key for d in members])
+        if reuse.try_reuse_folder(bundle, key):
+            indexed += len(members)
+            continue
+        try:
+            indexed += build_index(out, members, settings.language,
+                                   views=(cache.load(d.cache_key, "full")["search_html"] for d in members),
+                                   bundle=bundle)
         except Exception as error:  # noqa: BLE001 - whatever breaks the search, the site is still useful
             report.warnings.append(Problem("search", None, f"search index not built: {error}", "warning"))
-            reuse.keys.pop("pagefind/", None)
-    for path in sorted((out / "pagefind").rglob("*")):
-        if path.is_file():
-            report.files.append(path.relative_to(out).as_posix())
+            reuse.keys.pop(bundle + "/", None)
+    report.search_pages = indexed
+    for shard in range(count):
+        for path in sorted((out / bundle_name(shard)).rglob("*")):
+            if path.is_file():
+                report.files.append(path.relative_to(out).as_posix())
+
+
+def _search_bundles(documents: int) -> list[str]:
+    """The Pagefind bundles the search page merges with the first one (`pagefind/`)."""
+    from edition.site.search import bundle_name, shard_count
+
+    return [f"{bundle_name(shard)}/" for shard in range(1, shard_count(documents))]
 
 
 def _with_tree(doc: Document) -> Document:

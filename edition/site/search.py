@@ -71,26 +71,50 @@ def _section(ident: str, label: str, text: str) -> Markup:
     return Markup("<h2>%s</h2><p>%s</p>") % (label, escape(text))
 
 
-def build_index(site_dir: Path, docs: list[Document], language: str = "en", views=None) -> int:
-    """Write the Pagefind bundle into site_dir/pagefind; returns the number of pages indexed.
+# Pagefind indexes ~100 documents a second and cannot update an index, so a large edition's
+# index is split into bundles of at most this many documents, each rebuilt only when one of its
+# documents changes; the search page merges them (Pagefind's mergeIndex). A small edition has
+# one bundle, `pagefind/`.
+SHARD_SIZE = 400
+
+
+def shard_count(documents: int) -> int:
+    """A power of two, so that the bundles are re-dealt only when the edition doubles in size."""
+    count = 1
+    while count * SHARD_SIZE < documents:
+        count *= 2
+    return count
+
+
+def shard_of(doc_id: str, count: int) -> int:
+    return int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8], 16) % count
+
+
+def bundle_name(shard: int) -> str:
+    return "pagefind" if shard == 0 else f"pagefind-{shard}"
+
+
+def build_index(site_dir: Path, docs: list[Document], language: str = "en", views=None,
+                bundle: str = "pagefind") -> int:
+    """Write a Pagefind bundle into site_dir/<bundle>; returns the number of pages indexed.
 
     views: the documents' search views in the order of their ids, if already made (the build
     keeps them with each rendered document); otherwise they are made from the TEI trees.
     """
-    return asyncio.run(_build(site_dir, docs, language, views))
+    return asyncio.run(_build(site_dir, docs, language, views, bundle))
 
 
-async def _build(site_dir: Path, docs: list[Document], language: str, views=None) -> int:
+async def _build(site_dir: Path, docs: list[Document], language: str, views, bundle: str) -> int:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(force_language=language, output_path=str((site_dir / "pagefind").resolve()))
+    config = IndexConfig(force_language=language, output_path=str((site_dir / bundle).resolve()))
     count = 0
     async with PagefindIndex(config=config) as index:
         ordered = sorted(docs, key=lambda d: d.id)
         for doc, view in zip(ordered, views if views is not None else (search_view(d, language) for d in ordered)):
             await index.add_html_file(content=view, url=f"/documents/{doc.id}.html")
             count += 1
-    normalise_bundle(site_dir / "pagefind")
+    normalise_bundle(site_dir / bundle)
     return count
 
 

@@ -309,9 +309,14 @@
       return;
     }
     var base = new URL(".", location.href).pathname;
+    // A large edition's index comes in several bundles (pagefind/, pagefind-1/ ...): merge them.
+    var merged = (box.getAttribute("data-bundles") || "").split(/\s+/).filter(Boolean).map(function (path) {
+      return { bundlePath: new URL(path, location.href).pathname };
+    });
     new window.PagefindUI({
       element: "#search",
       baseUrl: base,
+      mergeIndex: merged,
       showSubResults: true,
       showImages: false,
       resetStyles: false,
