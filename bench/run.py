@@ -1,0 +1,828 @@
+#!/usr/bin/env python3
+"""Benchmark of the edition pipeline on synthetic corpora of N documents (figures only).
+
+    python3 bench/run.py                                # N = 100, 1,000 and 10,000, all cores
+    python3 bench/run.py --sizes 100,1000 --jobs 2
+    python3 bench/run.py --sizes 1000 --profile all     # also profile each stage at N = 1,000 (one process)
+
+For each N, in bench/out/n<N>/ (git-ignored):
+
+1. corpus/: N synthetic sources (bench/synth.py; seeded, reused when already generated);
+2. stages: one subprocess calls the public stage functions one after the other on an empty
+   tei/ and site/: `edition.convert.convert_corpus`, `edition.validate.validate_paths`
+   (edition schema + rules + tei_all, no result cache; the schemas are loaded first, timed
+   on their own, so that the worker processes forked by validate_paths inherit them), and
+   `edition.site.build_site` (with `edition.site.search.build_index` wrapped to time the
+   search index: render = site build - index);
+3. builds: `python -m edition build ...` as a subprocess, from an empty tei/ and site/ (full),
+   again with nothing changed (no-op), and after one paragraph of one source was changed
+   (one-doc). Wall time, the time at which each stage line is printed, and the memory of
+   the process tree: the peak of the summed PSS of the build process and its children,
+   sampled every 0.1 s, and the largest max RSS of one process (wait4 rusage).
+
+Results: bench/out/n<N>/results.json, and a Markdown table of every size measured so far
+in bench/out/results.md (also printed). Profiles (--profile): bench/out/profile/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import synth  # noqa: E402
+
+STAGES = ("convert", "validate", "render", "index")
+TARGETS = {"full": 120.0, "noop": 3.0, "onedoc": 5.0, "peak_mb": 1024.0}
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def snapshot_code(out: Path) -> Path:
+    """A copy of the working tree's code and templates, measured for the whole run.
+
+    Others edit edition/ while a run lasts; a build whose code changed under it converts and
+    renders everything again (the code is part of every cache key), which measures nothing.
+    """
+    code = out / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules")
+    shutil.copytree(ROOT / "edition", code / "edition", ignore=ignore)
+    shutil.copytree(ROOT / "templates", code / "templates", ignore=ignore)
+    return code
+
+
+
+def now() -> float:
+    return time.perf_counter()
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    total, count = 0, 0
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+                count += 1
+            except OSError:
+                pass
+    return total, count
+
+
+def normalise(message: str) -> str:
+    """A problem message with its particulars removed, to count kinds of problems."""
+    message = re.sub(r"'[^']*'", "'…'", message)
+    message = re.sub(r"\"[^\"]*\"", "\"…\"", message)
+    message = re.sub(r"\[\d+\]", "[n]", message)
+    message = re.sub(r"\d+", "N", message)
+    return message[:200]
+
+
+def problem_kinds(problems, limit: int = 40) -> list[dict]:
+    """Problems counted by kind and severity, with the first example of each."""
+    counts: Counter = Counter()
+    examples: dict = {}
+    for problem in problems:
+        severity = getattr(problem, "severity", "error")
+        key = (severity, normalise(str(getattr(problem, "message", problem))))
+        counts[key] += 1
+        examples.setdefault(key, str(problem))
+    return [{"severity": s, "kind": k, "count": n, "example": examples[(s, k)][:400]}
+            for (s, k), n in counts.most_common(limit)]
+
+
+def machine_info() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kb / 1024 / 1024:.1f} GB"
+    except (OSError, AttributeError):
+        pass
+    versions = {}
+    for module in ("lxml", "jinja2", "pagefind", "markdown_it", "wordfreq"):
+        try:
+            from importlib.metadata import version
+            versions[module] = version(module.replace("_", "-") if module != "markdown_it" else "markdown-it-py")
+        except Exception:  # noqa: BLE001
+            versions[module] = "?"
+    try:
+        from lxml import etree
+        versions["libxml2"] = ".".join(map(str, etree.LIBXML_VERSION))
+    except ImportError:
+        pass
+    return {"cores": os.cpu_count(), "cpu": model or platform.processor(), "memory": memory,
+            "python": platform.python_version(), "platform": platform.platform(), "versions": versions,
+            "loadavg": os.getloadavg()}
+
+
+def git_state() -> str:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "edition", "templates"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return commit + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+# --- memory of a process tree --------------------------------------------------------------
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stream:
+                stat = stream.read()
+            ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def tree_memory_kb(root: int) -> tuple[int, int, int]:
+    """(summed PSS, summed RSS, processes) of a process and all its descendants."""
+    children = _children_map()
+    todo, pids = [root], []
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(children.get(pid, []))
+    pss = rss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as stream:
+                for line in stream:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+        except OSError:
+            continue
+    return pss, rss, len(pids)
+
+
+def run_measured(command: list[str], log: Path, cwd: Path, interval: float = 0.1,
+                 timeout: float | None = None) -> dict:
+    """Run a command; wall time, times of its output lines, peak tree memory, max RSS.
+
+    After `timeout` seconds the command and its children (its own process group) are stopped.
+    """
+    started = now()
+    stderr = open(log.with_suffix(".stderr"), "w")
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, text=True, bufsize=1,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(cwd)},
+                               start_new_session=True)
+    peak = {"pss": 0, "rss": 0, "processes": 0}
+    done = threading.Event()
+    timed_out = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            pss, rss, count = tree_memory_kb(process.pid)
+            peak["pss"], peak["rss"] = max(peak["pss"], pss), max(peak["rss"], rss)
+            peak["processes"] = max(peak["processes"], count)
+            if timeout is not None and now() - started > timeout and not timed_out.is_set():
+                timed_out.set()
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)  # the group of the process started here
+                except OSError:
+                    pass
+            done.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    lines = []
+    for line in process.stdout:
+        lines.append((round(now() - started, 3), line.rstrip("\n")))
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = now() - started
+    done.set()
+    sampler.join()
+    stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    log.write_text("\n".join(f"{t:8.2f}  {text}" for t, text in lines) + "\n")
+    return {"seconds": round(elapsed, 3), "exit": process.returncode, "lines": lines,
+            "timed_out": timed_out.is_set(),
+            "peak_pss_mb": round(peak["pss"] / 1024, 1), "peak_rss_sum_mb": round(peak["rss"] / 1024, 1),
+            "max_rss_mb": round(usage.ru_maxrss / 1024, 1), "max_processes": peak["processes"],
+            "user_s": round(usage.ru_utime, 2), "system_s": round(usage.ru_stime, 2)}
+
+
+# --- the stage worker (a subprocess: a fresh interpreter, as `edition build` would be) ------
+
+
+def stage_worker(args: argparse.Namespace) -> None:
+    import multiprocessing
+
+    sys.path.insert(0, args.code)  # the snapshot of the code this run measures
+    import edition
+    from edition.settings import load_settings
+
+    work = Path(args.work)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    tei, site = work / "tei", work / "site"
+    jobs = args.jobs
+    result: dict = {"jobs": jobs, "start_method": multiprocessing.get_start_method(), "errors": [],
+                    "code": str(Path(edition.__file__).parent)}
+    profiler = cProfile.Profile() if args.profile_stage else None
+    out = Path(args.result)
+
+    def save() -> None:
+        out.write_text(json.dumps(result, indent=1, default=str))
+
+    def timed(stage: str, function):
+        if profiler is not None and stage == args.profile_stage:
+            profiler.enable()
+        started = now()
+        try:
+            return function(), now() - started
+        finally:
+            if profiler is not None and stage == args.profile_stage:
+                profiler.disable()
+                profiler.dump_stats(args.profile_out)
+
+    def crashed(stage: str) -> None:
+        result["errors"].append({"stage": stage, "traceback": traceback.format_exc()})
+        save()
+
+    settings = load_settings(Path(args.settings))
+    import_started = now()
+    from edition.convert import convert_corpus
+    from edition.site import build_site
+    import edition.site.search as search
+    import edition.validate as validate
+    result["import_s"] = round(now() - import_started, 3)
+
+    # convert (or, when profiling a later stage, the TEI files of an earlier run)
+    if args.reuse_tei and args.profile_stage not in (None, "convert"):
+        shutil.copytree(args.reuse_tei, tei)
+        result["convert"] = {"reused": args.reuse_tei}
+    else:
+        try:
+            report, seconds = timed("convert", lambda: convert_corpus(Path(args.corpus), tei, jobs=jobs,
+                                                                     publisher=settings.publisher, progress=False))
+        except Exception:  # noqa: BLE001 - a crash is a finding
+            return crashed("convert")
+        result["convert"] = {"seconds": round(seconds, 3), "written": report.count("written"),
+                             "failed": len(report.failed), "documents": len(report.results),
+                             "problems": problem_kinds(report.problems),
+                             "failures": [[r.source, [str(p) for p in r.problems][:3]] for r in report.failed][:20]}
+        save()
+    files = sorted(tei.glob("*.xml"))
+    result["tei_bytes"] = sum(f.stat().st_size for f in files)
+    result["tei_files"] = len(files)
+
+    # the schemas, loaded once in this process (forked workers inherit them)
+    only = set((args.only or "convert,validate,site").split(","))
+    if "validate" not in only and args.profile_stage is None:
+        return save()
+    if args.profile_stage in (None, "validate", "render", "index"):
+        try:
+            _, load_tei_all = timed("load", validate.load_tei_all)
+            _, load_xsd = timed("load", validate.load_edition_schema)
+        except Exception:  # noqa: BLE001
+            return crashed("load schemas")
+        result["load"] = {"tei_all_s": round(load_tei_all, 3), "edition_xsd_s": round(load_xsd, 3)}
+        try:
+            validation, seconds = timed("validate", lambda: validate.validate_paths(
+                files, tei_all=True, cache=None, jobs=jobs, progress=False))
+        except Exception:  # noqa: BLE001
+            return crashed("validate")
+        invalid = {Path(f.path).name for f in validation.files if not f.passed_edition_schema}
+        errors = [p for p in validation.problems if p.severity == "error"]
+        result["validate"] = {
+            "seconds": round(seconds, 3), "documents": len(validation.files), "invalid_edition_schema": len(invalid),
+            "failed_tei_all": sum(1 for f in validation.files if f.passed_tei_all is False),
+            "failed_rules": sum(1 for f in validation.files if not f.passed_rules),
+            "problems": problem_kinds(errors)}
+        save()
+    else:
+        validation, invalid = None, set()
+    if "site" not in only and args.profile_stage is None:
+        return save()
+
+    # the site, with the search index timed on its own
+    index_seconds: list[float] = []
+    original = search.build_index
+
+    def build_index(*a, **k):
+        if profiler is not None and args.profile_stage == "index":
+            profiler.enable()
+        started = now()
+        try:
+            return original(*a, **k)
+        finally:
+            index_seconds.append(now() - started)
+            if profiler is not None and args.profile_stage == "index":
+                profiler.disable()
+                profiler.dump_stats(args.profile_out)
+
+    search.build_index = build_index
+    try:
+        site_report, seconds = timed("render", lambda: build_site(tei, site, settings, validation=validation,
+                                                                  progress=False, exclude=invalid, jobs=jobs))
+    except Exception:  # noqa: BLE001
+        return crashed("site")
+    finally:
+        search.build_index = original
+    index = sum(index_seconds)
+    site_bytes, site_files = folder_size(site)
+    result["site"] = {"seconds": round(seconds, 3), "index_seconds": round(index, 3) if index_seconds else None,
+                      "render_seconds": round(seconds - index, 3), "documents": site_report.documents,
+                      "search_pages": site_report.search_pages, "pages": len(site_report.pages),
+                      "files": len(site_report.files), "bytes": site_bytes,
+                      "warnings": problem_kinds(site_report.warnings)}
+    if not index_seconds:
+        result["errors"].append({"stage": "index", "traceback": "edition.site.search.build_index was not called"})
+    save()
+
+
+def run_stages(code: Path, corpus: Path, work: Path, jobs: int, settings: Path, log: Path,
+               profile_stage: str | None = None,
+               profile_out: Path | None = None, reuse_tei: Path | None = None, only: str | None = None) -> dict:
+    result_file = work.parent / f"{work.name}.json"
+    result_file.unlink(missing_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "--stage-worker", "--corpus", str(corpus),
+               "--work", str(work), "--jobs", str(jobs), "--settings", str(settings), "--result", str(result_file),
+               "--code", str(code)]
+    if profile_stage:
+        command += ["--profile-stage", profile_stage, "--profile-out", str(profile_out)]
+    if reuse_tei:
+        command += ["--reuse-tei", str(reuse_tei)]
+    if only:
+        command += ["--only", only]
+    measured = run_measured(command, log, cwd=code)
+    result = json.loads(result_file.read_text()) if result_file.exists() else {"errors": [
+        {"stage": "worker", "traceback": log.with_suffix(".stderr").read_text()[-3000:]}]}
+    if measured["exit"] != 0 and not result.get("errors"):
+        result.setdefault("errors", []).append(
+            {"stage": "worker", "traceback": log.with_suffix(".stderr").read_text()[-3000:]})
+    result["process"] = {k: v for k, v in measured.items() if k != "lines"}
+    return result
+
+
+# --- the builds through the CLI --------------------------------------------------------------
+
+
+def build_command(corpus: Path, build: Path, settings: Path, jobs: int) -> list[str]:
+    return [sys.executable, "-m", "edition", "build", "--corpus", str(corpus), "--tei", str(build / "tei"),
+            "--site", str(build / "site"), "--settings", str(settings), "--jobs", str(jobs)]
+
+
+def stage_marks(lines: list[tuple[float, str]]) -> dict:
+    """Seconds spent in each stage, from the times the CLI printed its stage lines."""
+    marks = {}
+    for t, text in lines:
+        for key, prefix in (("start", "edition:"), ("convert", "convert "), ("validate", "validate "),
+                            ("site", "site "), ("done", "done in")):
+            if text.startswith(prefix) and key not in marks:
+                marks[key] = t
+    split = {}
+    previous = None
+    for key in ("start", "convert", "validate", "site"):
+        if key in marks:
+            split[key if key != "start" else "startup"] = round(marks[key] - (marks[previous] if previous else 0), 2)
+            previous = key
+    summary = [text for _, text in lines if text.startswith(("convert ", "validate ", "site ", "done in"))]
+    return {"split": split, "summary": summary}
+
+
+def one_doc_change(corpus: Path, documents: list[dict] | None = None,
+                   sentence: str = "The benchmark added this sentence to one paragraph.") -> tuple[Path, bytes]:
+    """Change one paragraph of one source in the middle of the corpus; its path and old bytes.
+
+    The source is a plain one (UTF-8, no quirk, not one of a pair of translations), so that its
+    TEI file stays valid and the change reaches the site.
+    """
+    files = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".md"))
+    if documents:
+        paired = {d["translation_of"] for d in documents if d.get("translation_of") is not None}
+        plain = {d["file"] for d in documents
+                 if not d["quirks"] and d.get("translation_of") is None and d["index"] not in paired}
+        files = [p for p in files if p.name in plain] or files
+    label = re.compile(r"^(?:\*\*[^*\n]+:\*\*|Comrade [A-Z][^:\n]{1,40}:|[A-Z][A-Z’'-]+(?: [A-Z][A-Z’'.-]+){0,3}:) \S")
+    for path in files[len(files) // 2:] + files[:len(files) // 2]:
+        data = path.read_bytes()
+        if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        lines = text.split("\n")
+        candidates = [i for i, line in enumerate(lines) if label.match(line)]
+        if len(candidates) < 4:
+            continue
+        i = candidates[len(candidates) // 2]
+        lines[i] = lines[i].rstrip() + " " + sentence
+        path.write_bytes("\n".join(lines).encode("utf-8"))
+        return path, data
+    raise SystemExit(f"{corpus}: no source to change")
+
+
+def run_builds(code: Path, corpus: Path, folder: Path, jobs: int, settings: Path, documents: list[dict] | None = None,
+               timeout: float | None = None) -> dict:
+    build = folder / "build"
+    shutil.rmtree(build, ignore_errors=True)
+    build.mkdir(parents=True)
+    command = build_command(corpus, build, settings, jobs)
+    results = {"command": " ".join(command)}
+    for name in ("full", "noop", "onedoc"):
+        changed = None
+        if name == "onedoc":
+            changed = one_doc_change(corpus, documents)
+            results["changed_file"] = changed[0].name
+        try:
+            print(f"  build ({name}) ...", flush=True)
+            measured = run_measured(command, folder / f"build-{name}.log", cwd=code, timeout=timeout)
+        finally:
+            if changed:
+                changed[0].write_bytes(changed[1])
+        measured.update(stage_marks(measured.pop("lines")))
+        measured["stderr_tail"] = [line for line in
+                                   (folder / f"build-{name}.stderr").read_text(errors="replace").splitlines()
+                                   if "Traceback" in line or "Error" in line or line.startswith("error")][-10:]
+        results[name] = measured
+        print(f"    {measured['seconds']:.1f} s, exit {measured['exit']}, peak {measured['peak_pss_mb']:.0f} MB "
+              f"(PSS), stages {measured['split']}" + (" - STOPPED (--build-timeout)" if measured["timed_out"] else ""),
+              flush=True)
+        if measured["timed_out"]:
+            break  # the rebuilds of an unfinished build measure nothing
+    site_bytes, site_files = folder_size(build / "site")
+    results["site_bytes"], results["site_files"] = site_bytes, site_files
+    return results
+
+
+# --- one size --------------------------------------------------------------------------------
+
+
+def ensure_corpus(folder: Path, count: int, seed: int) -> dict:
+    corpus = folder / "corpus"
+    stamp = folder / "corpus.json"
+    if stamp.exists() and corpus.is_dir():
+        info = json.loads(stamp.read_text())
+        if (info.get("generator") == synth.GENERATOR_VERSION and info.get("seed") == seed
+                and info.get("count") == count and len(list(corpus.iterdir())) == count):
+            return info
+    started = now()
+    info = synth.generate(corpus, count, seed)
+    info["generate_s"] = round(now() - started, 1)
+    stamp.write_text(json.dumps(info, indent=1, ensure_ascii=False))
+    return info
+
+
+def run_size(count: int, args: argparse.Namespace) -> dict:
+    folder = Path(args.out) / f"n{count}"
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\n== N = {count:,} ==", flush=True)
+    info = ensure_corpus(folder, count, args.seed)
+    styles = Counter(d["style"] for d in info["documents"])
+    quirks = Counter(q for d in info["documents"] for q in d["quirks"])
+    print(f"  corpus: {count:,} sources, {info['bytes'] / 1e6:.1f} MB ({dict(styles)}; quirks {dict(quirks)})",
+          flush=True)
+    previous = {}
+    if (folder / "results.json").exists() and (args.skip_stages or args.skip_builds):
+        previous = json.loads((folder / "results.json").read_text())  # keep what this run does not measure
+    result = {**previous, "n": count, "jobs": args.jobs, "seed": args.seed, "commit": args.commit,
+              "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine_info(),
+              "corpus": {"bytes": info["bytes"], "styles": dict(styles), "quirks": dict(quirks)}}
+    settings = Path(args.settings).resolve()
+    if not args.skip_stages:
+        print("  stages (convert, validate, site) ...", flush=True)
+        stages = run_stages(args.code, folder / "corpus", folder / "stages", args.jobs, settings, folder / "stages.log",
+                            only=args.stages)
+        result["stages"] = stages
+        for error in stages.get("errors", []):
+            print(f"  !! {error['stage']} crashed:\n{error['traceback']}", flush=True)
+        print(f"    {json.dumps(rates(stages, count))}", flush=True)
+    if not args.skip_builds:
+        result["builds"] = run_builds(args.code, folder / "corpus", folder, args.jobs, settings, info["documents"],
+                                      args.build_timeout)
+    result["machine"]["loadavg_end"] = os.getloadavg()
+    (folder / "results.json").write_text(json.dumps(result, indent=1, default=str))
+    return result
+
+
+def rates(stages: dict, count: int) -> dict:
+    """Documents per second of each stage (None when not measured)."""
+    def rate(documents, seconds):
+        return round(documents / seconds, 1) if documents and seconds else None
+
+    convert, validate, site = stages.get("convert", {}), stages.get("validate", {}), stages.get("site", {})
+    return {"convert": rate(convert.get("documents"), convert.get("seconds")),
+            "validate": rate(validate.get("documents"), validate.get("seconds")),
+            "render": rate(site.get("documents"), site.get("render_seconds")),
+            "index": rate(site.get("search_pages"), site.get("index_seconds")),
+            "tei_all_load_s": stages.get("load", {}).get("tei_all_s")}
+
+
+# --- profiles --------------------------------------------------------------------------------
+
+
+def profile(args: argparse.Namespace, results: dict[int, dict]) -> None:
+    count = args.profile_size
+    folder = Path(args.out) / f"n{count}"
+    ensure_corpus(folder, count, args.seed)
+    stages = [*STAGES, "noop", "onedoc"] if args.profile == "all" else [s.strip() for s in args.profile.split(",")]
+    if stages == ["slowest"]:
+        measured = results.get(count) or json.loads((folder / "results.json").read_text())
+        r = rates(measured["stages"], count)
+        stages = [min((s for s in STAGES if r.get(s)), key=lambda s: r[s])]
+    out = Path(args.out) / "profile"
+    out.mkdir(parents=True, exist_ok=True)
+    reuse = folder / "stages" / "tei"
+    for stage in stages:
+        target = out / f"{stage}-n{count}.prof"
+        if stage in ("noop", "onedoc"):
+            if not profile_rebuild(args, folder, stage, target):
+                continue
+            summarise_profile(target, out / f"{stage}-n{count}")
+            continue
+        print(f"\n== profile {stage} at N = {count:,} (--jobs {args.profile_jobs}) ==", flush=True)
+        result = run_stages(args.code, folder / "corpus", out / f"work-{stage}", args.profile_jobs, Path(args.settings).resolve(),
+                            out / f"{stage}-n{count}.log", profile_stage=stage, profile_out=target,
+                            reuse_tei=reuse if reuse.is_dir() and stage != "convert" else None)
+        for error in result.get("errors", []):
+            print(f"  !! {error['stage']} crashed:\n{error['traceback']}", flush=True)
+        if not target.exists():
+            print("  no profile written", flush=True)
+            continue
+        summarise_profile(target, out / f"{stage}-n{count}")
+        shutil.rmtree(out / f"work-{stage}", ignore_errors=True)
+
+
+def summarise_profile(target: Path, stem: Path) -> None:
+    text = io.StringIO()
+    stats = pstats.Stats(str(target), stream=text)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+    stem.with_suffix(".txt").write_text(text.getvalue())
+    top = top_functions(target, 15) + "\n" + top_functions(target, 15, own=True)
+    stem.with_suffix(".top.md").write_text(top)
+    print(top, flush=True)
+
+
+def profile_rebuild(args: argparse.Namespace, folder: Path, kind: str, target: Path) -> bool:
+    """`python -m cProfile -m edition build` on the built edition of this size: no-op or one-doc.
+
+    The main process only (with --jobs > 1 the work done in worker processes is not in the profile).
+    """
+    build = folder / "build"
+    if not (build / "site").is_dir():
+        print(f"  {build}: no built edition to rebuild; run this size first", flush=True)
+        return False
+    settings = Path(args.settings).resolve()
+    command = build_command(folder / "corpus", build, settings, args.jobs)
+    info = json.loads((folder / "corpus.json").read_text())
+    print(f"\n== profile {kind} rebuild at N = {info['count']:,} (--jobs {args.jobs}, main process) ==", flush=True)
+    # bring the edition in line with the corpus first (the last one-doc build left its change in it)
+    run_measured(command, folder / "profile-sync.log", cwd=args.code)
+    changed = one_doc_change(folder / "corpus", info["documents"], "The profiler added another sentence.") \
+        if kind == "onedoc" else None
+    try:
+        profiled = [sys.executable, "-m", "cProfile", "-o", str(target), *command[1:]]
+        measured = run_measured(profiled, folder / f"profile-{kind}.log", cwd=args.code)
+    finally:
+        if changed:
+            changed[0].write_bytes(changed[1])
+    print(f"  {measured['seconds']:.1f} s under the profiler, exit {measured['exit']}", flush=True)
+    return target.exists()
+
+
+def top_functions(path: Path, count: int, own: bool = False) -> str:
+    """The functions with the most cumulative (or own) time, as a Markdown table."""
+    stats = pstats.Stats(str(path))
+    total = stats.total_tt
+    rows = sorted(stats.stats.items(), key=lambda item: item[1][2 if own else 3], reverse=True)
+    lines = [f"{'own' if own else 'cumulative'} time; total {total:.1f} s (profiled, one process)", "",
+             "| # | function | file:line | calls | cumulative s | own s |", "|---|---|---|---|---|---|"]
+    shown = 0
+    for (filename, line, function), (cc, nc, tt, ct, callers) in rows:
+        if filename == "~" and function.startswith("<built-in method builtins.exec"):
+            continue
+        if filename.endswith(("bench/run.py", "cProfile.py", "runpy.py", "edition/__main__.py", "edition/cli.py")) \
+                or "/click/" in filename or filename in ("<string>", "<frozen runpy>"):
+            continue  # wrappers: the benchmark, the profiler, the command line
+        where = re.sub(r"^.*/code/(?=edition/)", "", filename)
+        for prefix in (str(ROOT) + "/", sys.prefix + "/lib/", "/usr/lib/"):
+            where = where.replace(prefix, "")
+        lines.append(f"| {shown + 1} | `{function}` | {where}:{line} | {nc} | {ct:.2f} | {tt:.2f} |")
+        shown += 1
+        if shown == count:
+            break
+    return "\n".join(lines) + "\n"
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def fmt(value, digits: int = 1, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and value >= 100:
+        return f"{value:,.0f}{suffix}"
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def table(results: list[dict]) -> str:
+    results = sorted(results, key=lambda r: r["n"])
+    machine = results[-1]["machine"] if results else machine_info()
+    lines = [
+        "# Benchmark results", "",
+        f"Machine: {machine['cores']} cores, {machine['cpu']}, {machine.get('memory', '')} RAM; Python "
+        f"{machine['python']}; lxml {machine['versions'].get('lxml')} (libxml2 {machine['versions'].get('libxml2')}), "
+        f"pagefind {machine['versions'].get('pagefind')}; {machine['platform']}.", "",
+        "| N | convert docs/s | validate docs/s | render docs/s | index docs/s | full build s | no-op rebuild s "
+        "| one-doc rebuild s | peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        rate = rates(r.get("stages", {}), r["n"])
+        b = r.get("builds", {})
+        peak = max((b.get(k, {}).get("peak_pss_mb") or 0) for k in ("full", "noop", "onedoc")) or None
+        lines.append(f"| {r['n']:,} | {fmt(rate['convert'])} | {fmt(rate['validate'])} | {fmt(rate['render'])} | "
+                     f"{fmt(rate['index'])} | {build_cell(b, 'full', 1)} | {build_cell(b, 'noop', 2)} | "
+                     f"{build_cell(b, 'onedoc', 2)} | {fmt(peak, 0)} |")
+    extrapolated = extrapolate(results)
+    if extrapolated:
+        lines.append(extrapolated)
+    lines.append(f"| **target** (10,000 docs, 2 cores) | | | | | **< {TARGETS['full']:.0f}** | **< {TARGETS['noop']:.0f}** "
+                 f"| **< {TARGETS['onedoc']:.0f}** | **< {TARGETS['peak_mb']:.0f}** |")
+    lines += ["", "docs/s: documents per second of wall time, each stage called on its own through the public "
+              "functions (convert_corpus, validate_paths without cache and with tei_all already loaded, build_site "
+              "less build_index; index = build_index). Builds: `python -m edition build` as a subprocess; full = "
+              "from empty tei/ and site/; no-op = again, nothing changed; one-doc = after one paragraph of one source "
+              "changed. Peak MB: the largest summed PSS of the build process and its children (sampled every "
+              "0.1 s) over the three builds.", ""]
+    lines += ["## Details", "",
+              "| N | jobs | corpus MB | TEI KB/doc | tei_all load s | full: startup / convert / validate / site s "
+              "| one-doc: convert / validate / site s | no-op: convert / validate / site s | invalid docs "
+              "| max RSS of one process MB | build exit codes | commit | date |",
+              "|---:|---:|---:|---:|---:|---|---|---|---:|---:|---|---|---|"]
+    for r in results:
+        s, b = r.get("stages", {}), r.get("builds", {})
+
+        def split(name: str, keys=("convert", "validate", "site")) -> str:
+            parts = b.get(name, {}).get("split", {})
+            return " / ".join(fmt(parts.get(k), 1) for k in keys)
+
+        tei_kb = (s.get("tei_bytes") or 0) / max(1, s.get("tei_files") or 1) / 1024
+        maxrss = max((b.get(k, {}).get("max_rss_mb") or 0) for k in ("full", "noop", "onedoc")) or None
+        exits = "/".join(str(b.get(k, {}).get("exit", "–")) for k in ("full", "noop", "onedoc"))
+        lines.append(f"| {r['n']:,} | {r['jobs']} | {r['corpus']['bytes'] / 1e6:.1f} | {tei_kb:.0f} | "
+                     f"{fmt(s.get('load', {}).get('tei_all_s'))} | "
+                     f"{split('full', ('startup', 'convert', 'validate', 'site'))} | {split('onedoc')} | "
+                     f"{split('noop')} | {s.get('validate', {}).get('invalid_edition_schema', '–')} | "
+                     f"{fmt(maxrss, 0)} | {exits} | {r['commit']} | {r['date']} |")
+    lines += ["", "Build exit code 1 means that some documents were not published (invalid or not converted); "
+              "the stage split is read from the times at which `edition build` printed its stage lines.", ""]
+    return "\n".join(lines)
+
+
+def build_cell(builds: dict, name: str, digits: int) -> str:
+    build = builds.get(name, {})
+    if build.get("timed_out"):
+        reached = [key for key in ("convert", "validate", "site") if key in build.get("split", {})]
+        return f"> {build['seconds']:.0f} (stopped; done: {', '.join(reached) or 'nothing'})"
+    return fmt(build.get("seconds"), digits)
+
+
+def extrapolate(results: list[dict]) -> str | None:
+    """A row for 10,000 documents from the two largest sizes measured, when 10,000 was not."""
+    def finished(r: dict) -> bool:
+        full = r.get("builds", {}).get("full")
+        return bool(full) and not full.get("timed_out")
+
+    if any(r["n"] >= 10000 and finished(r) for r in results):
+        return None
+    measured = [r for r in results if finished(r) and r["n"] < 10000]
+    if len(measured) < 2:
+        return None
+    a, b = measured[-2], measured[-1]
+    n = 10000
+
+    def line(key: str):
+        ya, yb = a["builds"].get(key, {}).get("seconds"), b["builds"].get(key, {}).get("seconds")
+        if ya is None or yb is None:
+            return None
+        return ya + (yb - ya) * (n - a["n"]) / (b["n"] - a["n"])
+
+    peaks = [max((r["builds"].get(k, {}).get("peak_pss_mb") or 0) for k in ("full", "noop", "onedoc"))
+             for r in (a, b)]
+    peak = peaks[0] + (peaks[1] - peaks[0]) * (n - a["n"]) / (b["n"] - a["n"])
+    return (f"| ~10,000 (extrapolated, linear from {a['n']:,} and {b['n']:,}) | | | | | ~{fmt(line('full'))} | "
+            f"~{fmt(line('noop'), 2)} | ~{fmt(line('onedoc'), 2)} | ~{fmt(peak, 0)} |")
+
+
+def collect(out: Path) -> list[dict]:
+    results = []
+    for path in sorted(out.glob("n*/results.json")):
+        try:
+            results.append(json.loads(path.read_text()))
+        except (OSError, ValueError):
+            pass
+    return results
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000", help="corpus sizes (default: 100,1000,10000)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    parser.add_argument("--seed", type=int, default=1958)
+    parser.add_argument("--out", default=str(BENCH / "out"))
+    parser.add_argument("--settings", default=str(ROOT / "edition.toml"))
+    parser.add_argument("--skip-stages", action="store_true", help="only the builds through the CLI")
+    parser.add_argument("--skip-builds", action="store_true", help="only the stage functions")
+    parser.add_argument("--stages", default="convert,validate,site",
+                        help="stage functions to time, in order (default: convert,validate,site)")
+    parser.add_argument("--build-timeout", type=float, default=None,
+                        help="stop a build after this many seconds (and report how far it got)")
+    parser.add_argument("--profile", default=None,
+                        help="profile with cProfile: all, slowest, or a list of convert,validate,render,index "
+                             "(stage functions, --profile-jobs workers) and noop,onedoc (`edition build` rebuilds)")
+    parser.add_argument("--profile-size", type=int, default=1000)
+    parser.add_argument("--profile-jobs", type=int, default=1,
+                        help="workers while profiling (default 1: all the work in the profiled process)")
+    parser.add_argument("--profile-only", action="store_true", help="profile without measuring the sizes first")
+    # the stage worker (internal)
+    parser.add_argument("--stage-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-stage", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--profile-out", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--reuse-tei", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--only", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--code", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--live", action="store_true",
+                        help="run the working tree's code itself, not a snapshot taken at the start of the run "
+                             "(edits made during the run then change what is measured)")
+    args = parser.parse_args()
+    if args.stage_worker:
+        stage_worker(args)
+        return
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    args.commit = git_state()
+    if args.live:
+        args.code = ROOT
+    elif args.profile_only and (out / "code" / "edition").is_dir():
+        args.code = out / "code"  # profile the code the last run measured
+    else:
+        args.code = snapshot_code(out)
+    sizes = [int(size.replace("_", "")) for size in re.split(r"[,\s]+", args.sizes) if size.strip()]
+    info = machine_info()
+    print(f"machine: {info['cores']} cores, {info['cpu']}, {info['memory']}, Python {info['python']}, "
+          f"load average {', '.join(f'{x:.2f}' for x in info['loadavg'])}; commit {args.commit}; code {args.code}",
+          flush=True)
+    results: dict[int, dict] = {}
+    if not args.profile_only:
+        for count in sizes:
+            results[count] = run_size(count, args)
+            report = table(collect(out))
+            (out / "results.md").write_text(report)
+        print("\n" + table(collect(out)), flush=True)
+    if args.profile:
+        profile(args, results)
+
+
+if __name__ == "__main__":
+    main()
