@@ -121,7 +121,7 @@ def _read(path: Path) -> tuple[str, Document | None, list[Problem]]:
         document = read_source(path, name)
         return name, document, document.problems
     except SourceError as error:
-        return name, None, [error.problem]
+        return name, None, error.problems
     except OSError as error:
         return name, None, [Problem(name, None, f"cannot read the file: {error.strerror}")]
     except RecursionError:
@@ -140,17 +140,18 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
     out = Path(out)
     manifest = load_manifest(out)
     report = ConvertReport()
+    # Keyed case-insensitively: Doc.xml and doc.xml are one file on macOS and Windows.
     by_id: dict[str, Path] = {}
     readable: list[Path] = []
     for path in sources:
         doc_id = _safe_id(path)
-        if doc_id in by_id:
+        if doc_id.casefold() in by_id:
             report.results.append(Result(source_name(path), doc_id, "failed", [Problem(
-                source_name(path), None, f"gives the same document id '{doc_id}' as {source_name(by_id[doc_id])}; "
-                                         "rename one of the two files")]))
+                source_name(path), None, f"gives the same document id '{doc_id}' as "
+                                         f"{source_name(by_id[doc_id.casefold()])}; rename one of the two files")]))
             continue
         if doc_id:
-            by_id[doc_id] = path
+            by_id[doc_id.casefold()] = path
             readable.append(path)
         else:
             report.results.append(Result(source_name(path), "", "failed", [Problem(

@@ -25,8 +25,16 @@ class Problem:
 
 
 class SourceError(EditionError):
-    """A source file that cannot be converted at all."""
+    """A source file that cannot be converted at all.
 
-    def __init__(self, path: Path | str, message: str, line: int | None = None):
+    `problem` is the reason; `problems` is everything found in the file (warnings about what
+    was assumed on the way, and every reason it cannot be converted), for the report.
+    """
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None,
+                 problems: list[Problem] | None = None):
         self.problem = Problem(path, line, message)
+        self.problems = list(problems) if problems else [self.problem]
+        if self.problem not in self.problems:
+            self.problems.append(self.problem)
         super().__init__(str(self.problem))

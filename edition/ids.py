@@ -43,11 +43,24 @@ def carry_forward_ids(new_root: etree._Element, old_root: etree._Element) -> Non
         numbers = [int(m.group(1)) for i in old_ids if (m := re.fullmatch(rf"{prefix}-(\d+)", i or ""))]
         next_number = max(numbers, default=0) + 1
         assigned: dict[int, str] = {}
-        matcher = SequenceMatcher(None, [_key(e) for e in old], [_key(e) for e in new], autojunk=False)
+        old_keys, new_keys = [_key(e) for e in old], [_key(e) for e in new]
+        # The unchanged start and end are matched directly: SequenceMatcher is quadratic on
+        # long runs of repeated texts, and most re-conversions change little or nothing.
+        head = 0
+        while head < min(len(old_keys), len(new_keys)) and old_keys[head] == new_keys[head]:
+            assigned[head] = old_ids[head]
+            head += 1
+        tail = 0
+        while (tail < min(len(old_keys), len(new_keys)) - head
+               and old_keys[len(old_keys) - 1 - tail] == new_keys[len(new_keys) - 1 - tail]):
+            assigned[len(new_keys) - 1 - tail] = old_ids[len(old_keys) - 1 - tail]
+            tail += 1
+        matcher = SequenceMatcher(None, old_keys[head:len(old_keys) - tail], new_keys[head:len(new_keys) - tail],
+                                  autojunk=False)
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
                 for offset in range(j2 - j1):
-                    assigned[j1 + offset] = old_ids[i1 + offset]
+                    assigned[head + j1 + offset] = old_ids[head + i1 + offset]
         for index, element in enumerate(new):
             if index in assigned:
                 element.set(XML_ID, assigned[index])

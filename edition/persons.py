@@ -8,6 +8,7 @@ order, honorifics and the full stops of initials, first against the edition's re
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -54,11 +55,42 @@ def name_words(label: str) -> frozenset[str]:
     return frozenset(word for word in words if word not in HONORIFICS)
 
 
+# Letters that lose nothing but accents are folded by Unicode decomposition (ä → a); these
+# have no decomposition, and Cyrillic names are common in Soviet-era collections.
+_LETTERS = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+            "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i", "ĸ": "k"}
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+                     "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch - y - e iu ia i i ie g u".split()))
+_CYRILLIC = {key: ("" if value == "-" else value) for key, value in _CYRILLIC.items()}
+_GREEK = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω", "a b g d e z i th i k l m n x o p r s s t y f ch ps o".split()))
+
+
+def _ascii_letters(char: str) -> str:
+    if char in _LETTERS:
+        return _LETTERS[char]
+    lower = char.lower()
+    for table in (_CYRILLIC, _GREEK):
+        if lower in table:
+            value = table[lower]
+            return value.capitalize() if char != lower else value
+    return char
+
+
+def ascii_fold(text: str) -> str:
+    """Latin letters without accents (`Gespräch` → `Gesprach`, `Łódź` → `Lodz`), Cyrillic and
+    Greek transliterated (`Беседа` → `Beseda`); other characters are left as they are."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text))
+    folded = "".join(_ascii_letters(char) for char in folded if not unicodedata.combining(char))
+    folded = unicodedata.normalize("NFKD", folded)
+    return "".join(char for char in folded if not unicodedata.combining(char))
+
+
 def slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    folded = ascii_fold(text).casefold()
     words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in HONORIFICS]
-    value = "-".join(words) or "person"
+    if not words:  # a name in a script without transliteration here (毛泽东): one id per name
+        return "person-" + hashlib.sha256(text.strip().encode()).hexdigest()[:8]
+    value = "-".join(words)
     return value if value[0].isalpha() else f"p-{value}"
 
 

@@ -46,11 +46,14 @@ def append(parent: etree._Element, child) -> None:
             append(parent, item)
         return
     if isinstance(child, str):
-        if len(parent):
+        # parent[-1], not len(parent): lxml counts children one by one, which made writing a
+        # long run of elements quadratic (minutes for a 50 MB source).
+        try:
             last = parent[-1]
-            last.tail = (last.tail or "") + child
-        else:
+        except IndexError:
             parent.text = (parent.text or "") + child
+        else:
+            last.tail = (last.tail or "") + child
         return
     parent.append(child)
 
@@ -72,7 +75,11 @@ class Writer:
 
     def tei(self) -> etree._Element:
         doc = self.doc
-        root = E("TEI", self.header(), E("text", E("body", self.div())), xml_id=f"doc-{doc.id}", xml_lang="en")
+        # The div is put in the tree first and filled there: moving a large finished subtree
+        # between lxml documents costs time quadratic in its size (namespace fix-ups).
+        div = E("div", type="conversation")
+        root = E("TEI", self.header(), E("text", E("body", div)), xml_id=f"doc-{doc.id}", xml_lang="en")
+        self.div(div)
         return root
 
     def header(self) -> etree._Element:
@@ -167,9 +174,9 @@ class Writer:
 
     # --- body -----------------------------------------------------------------------------
 
-    def div(self) -> etree._Element:
+    def div(self, div: etree._Element | None = None) -> etree._Element:
         doc = self.doc
-        div = E("div", type="conversation")
+        div = E("div", type="conversation") if div is None else div
         if doc.head:
             head = E("head")
             for index, line in enumerate(doc.head):
@@ -181,11 +188,30 @@ class Writer:
             div.append(E("opener", E("dateline", self.inline(doc.dateline))))
         for block in doc.body:
             div.append(self.block(block))
+        # A note whose marker the source lacks stays a footnote, at the end of the last
+        # paragraph (a note may not stand loose in the div); the converter reports it.
         unplaced = [note for note in doc.notes.values() if getattr(note, "unplaced", False)]
-        for note in unplaced:
-            div.append(self.note(note, place="end"))
+        if unplaced:
+            container = self._last_container(div)
+            for note in unplaced:
+                append(container, self.note(note))
         if doc.closer:
             div.append(self.closer(doc.closer))
+        return div
+
+    @staticmethod
+    def _last_container(div: etree._Element) -> etree._Element:
+        """The last paragraph of the body (of a turn, or narration), or an omission's description."""
+        for element in reversed(div):
+            name = etree.QName(element).localname
+            if name == "p":
+                return element
+            if name == "sp":
+                paragraphs = element.findall(f"{{{TEI_NS}}}p")
+                if paragraphs:
+                    return paragraphs[-1]
+            if name == "gap":
+                return element.find(f"{{{TEI_NS}}}desc")
         return div
 
     def block(self, block) -> etree._Element:
@@ -195,6 +221,9 @@ class Writer:
                 sp.append(E("stage", block.manner, type="manner", xml_id=self.next_id("stage")))
             for paragraph in block.paragraphs:
                 sp.append(self.paragraph(paragraph))
+            if not block.paragraphs and not block.manner:
+                # a label with no words after it: the turn is kept, with an empty paragraph
+                sp.append(E("p", xml_id=self.next_id("p")))
             return sp
         if isinstance(block, Narration):
             return self.paragraph(block.paragraph)

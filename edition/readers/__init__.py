@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from pathlib import Path
 
 from edition.errors import SourceError
 from edition.model import Document
-from edition.persons import Register
+from edition.persons import Register, ascii_fold
 from edition.readers import markdown, pdftext, webpage
 from edition.readers.structure import build_document
 from edition.readers.text import decode_source, split_lines
@@ -32,13 +31,23 @@ def detect_reader(text: str) -> str:
     return "web"
 
 
+# Longer ids make file names (id + ".xml", and the writer's temporary names) too long for
+# common file systems (255 bytes).
+MAX_ID_LENGTH = 200
+
+
 def document_id(path: Path) -> str:
-    """The document's id from its file name: ASCII letters, digits, `-`, `_` and `.`."""
-    folded = unicodedata.normalize("NFKD", path.stem)
-    folded = "".join(char for char in folded if not unicodedata.combining(char))
-    value = re.sub(r"[^A-Za-z0-9._-]+", "-", folded).strip("-._")
+    """The document's id from its file name: ASCII letters, digits, `-`, `_` and `.`.
+
+    Accents are dropped (`Gespräch` → `Gesprach`), Cyrillic and Greek letters transliterated
+    (`Беседа` → `Beseda`), anything else becomes `-`.
+    """
+    value = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_fold(path.stem)).strip("-._")
+    if len(value) > MAX_ID_LENGTH:
+        value = value[:MAX_ID_LENGTH].rstrip("-._")
     if not value:
-        raise SourceError(path, "the file name gives no usable document id; rename it with letters or digits")
+        raise SourceError(path, "the file name gives no usable document id (it has no letters or digits the edition "
+                                "can spell in ASCII); rename it with Latin letters or digits")
     return value
 
 
@@ -52,6 +61,6 @@ def read_source(path: Path, source_name: str | None = None, register: Register |
     extracted.problems = problems + extracted.problems
     if not extracted.body:
         raise SourceError(name, "no body text found after the page's header; check that the file holds the "
-                                "transcript itself")
+                                "transcript itself", problems=extracted.problems)
     sha256 = hashlib.sha256(data).hexdigest()
     return build_document(extracted, document_id(path), name, sha256, register)

@@ -17,6 +17,9 @@ from edition.readers.text import Block, Line
 # shared inline rules can turn it into `Hi` without knowing Markdown.
 EM_OPEN, EM_CLOSE = "\ue000", "\ue001"
 
+# Capital letters for speaker labels: A-Z and the capitals of the Latin, Greek and Cyrillic
+# alphabets ("MÜLLER:", "Comrade Łukasz:"), as a character-class body.
+UPPER = "A-Z" + "".join(re.escape(char) for char in map(chr, range(0xC0, 0x530)) if char.isupper() and char.isalpha())
 FOOTNOTE_LINE = re.compile(r"^\[(\d+)\]\s+(.*)$", re.S)
 DATE_WORDS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 MONTHS = {name: index for index, name in enumerate(
@@ -66,11 +69,12 @@ def parse_date(text: str) -> tuple[str, str] | None:
     return None
 
 
-def split_notes(blocks: list[Block]) -> tuple[list[Block], list[Block], list[Block]]:
+def split_notes(blocks: list[Block], at_end: bool = False) -> tuple[list[Block], list[Block], list[Block]]:
     """Cut the footnotes (a run of `[1] …`, `[2] …` paragraphs) out of a list of paragraphs.
 
     Returns the paragraphs before the notes, the notes, and whatever follows them (the web
-    page prints its summary and citation after the notes).
+    page prints its summary and citation after the notes). `at_end`: the notes close the
+    list, so `[n] …` paragraphs followed by more of the record are the record's own.
     """
     # The notes are the last run of `[n] …` paragraphs (a body paragraph may start with a
     # marker, but the notes come after the body).
@@ -78,6 +82,8 @@ def split_notes(blocks: list[Block]) -> tuple[list[Block], list[Block], list[Blo
     while end > 0 and not FOOTNOTE_LINE.match(blocks[end - 1].text):
         end -= 1
     if end == 0:
+        return blocks, [], []
+    if at_end and end < len(blocks):
         return blocks, [], []
     start = end
     while start > 0 and FOOTNOTE_LINE.match(blocks[start - 1].text):

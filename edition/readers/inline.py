@@ -47,14 +47,24 @@ class InlineContext:
             letters = chr(ord("a") + rest) + letters
         return letters
 
+    def note_for(self, marker: str) -> str | None:
+        """The note a marker `[n]` refers to: note n, then the notes printed again with the same
+        number (keyed `n-<line>`), in order; None when each of them already has its marker."""
+        candidates = [n for n in self.note_numbers if n == marker or n.startswith(f"{marker}-")]
+        candidates.sort(key=lambda n: (n != marker, int(n.split("-")[1]) if "-" in n else 0))
+        return next((n for n in candidates if n not in self.used_notes), None)
+
     def warn(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message, "warning"))
 
 
 def parse_inline(text: str, ctx: InlineContext, line: int, *, narration: bool = False,
-                 dateline: bool = False) -> list:
-    nodes = _brackets(text, ctx, line)
-    nodes = _apply(nodes, _manners)
+                 dateline: bool = False, in_note: bool = False) -> list:
+    """`in_note`: the text of a note, where notes and stage directions cannot stand (notes do
+    not nest): a marker or a bracketed comment there is kept as printed."""
+    nodes = _brackets(text, ctx, line, in_note)
+    if not in_note:
+        nodes = _apply(nodes, _manners)
     nodes = _emphasis(nodes)
     nodes = _apply(nodes, _hyphen_breaks)
     if ctx.repair_words:
@@ -68,7 +78,7 @@ def parse_inline(text: str, ctx: InlineContext, line: int, *, narration: bool = 
 
 # --- brackets --------------------------------------------------------------------------
 
-def _brackets(text: str, ctx: InlineContext, line: int) -> list:
+def _brackets(text: str, ctx: InlineContext, line: int, in_note: bool = False) -> list:
     out: list = []
     position = 0
     for match in re.finditer(r"\[([^\[\]]*)\]", text):
@@ -77,7 +87,10 @@ def _brackets(text: str, ctx: InlineContext, line: int) -> list:
         content = match.group(1)
         char_before = text[match.start() - 1] if match.start() else " "
         char_after = text[match.end()] if match.end() < len(text) else " "
-        out.extend(_bracket(content, char_before, char_after, out, ctx, line))
+        if in_note and (re.fullmatch(r"\s*\d+\s*", content) or _is_comment(content.strip())):
+            out.append(match.group(0))  # a note citing another note, or an editor's comment in a note
+        else:
+            out.extend(_bracket(content, char_before, char_after, out, ctx, line))
         position = match.end()
     rest = text[position:]
     if "[" in rest:
@@ -90,10 +103,15 @@ def _brackets(text: str, ctx: InlineContext, line: int) -> list:
 def _bracket(content: str, before: str, after: str, out: list, ctx: InlineContext, line: int) -> list:
     stripped = content.strip()
     if re.fullmatch(r"\d+", stripped):
+        note = ctx.note_for(stripped)
+        if note:
+            ctx.used_notes.append(note)
+            return [NoteRef(note)]
         if stripped in ctx.note_numbers:
-            ctx.used_notes.append(stripped)
-            return [NoteRef(stripped)]
-        ctx.warn(line, f"footnote marker [{stripped}] has no note in the source; kept as printed")
+            ctx.warn(line, f"footnote marker [{stripped}] is printed again; its note is shown at the first marker "
+                           "only, this one is kept as printed")
+        else:
+            ctx.warn(line, f"footnote marker [{stripped}] has no note in the source; kept as printed")
         return [OrphanNoteRef(stripped, f"[{content}]")]
     if stripped.lower() == "sic":
         return [Sic(_take_back(out, r"((?:[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*|\S+)\s*$"))]

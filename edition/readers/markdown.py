@@ -115,9 +115,9 @@ def read(lines: list[Line]) -> MarkdownExport:
         index += 1
         # A short line straight after the heading, without a full stop, is its second line.
         if index < len(blocks) and len(blocks[index].text) < 80 and not re.search(r"[.:;!?]$", blocks[index].text) \
-                and not parse_date(blocks[index].text):
+                and not parse_date(blocks[index].text) and "**" not in blocks[index].text \
+                and index + 1 < len(blocks):  # never the record's only paragraph, never a speaker's turn
             head.append(blocks[index].text)
             index += 1
-    body, notes, after = split_notes([_rewrite(block) for block in blocks[index:]])
-    body += after
+    body, notes, _ = split_notes([_rewrite(block) for block in blocks[index:]], at_end=True)
     return MarkdownExport(NAME, metadata, citation, head, body, notes, chrome=chrome)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from edition.model import Metadata
-from edition.readers.base import FUNDER_LINE, Extracted, LabelMatch, parse_date, split_notes
+from edition.readers.base import FUNDER_LINE, UPPER, Extracted, LabelMatch, parse_date, split_notes
 from edition.readers.text import Line, split_blocks
 
 NAME = "PDF-extracted text"
@@ -20,7 +20,7 @@ NAME = "PDF-extracted text"
 CHROME = {"Search in", "Digital Archive International History Declassified", "• Citation", "Citation",
           "get citation", "• share document", "share document", "English HTML"}
 
-_NAME_WORD = r"[A-Z][A-Z’'-]+"
+_NAME_WORD = rf"[{UPPER}][{UPPER}’'-]+"
 _INITIALS = r"(?:[A-Z]\.){1,3}"
 _LABEL_BODY = rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?: {_INITIALS})?"
 LABEL = re.compile(rf"^(?P<label>{_LABEL_BODY})\s*(?P<sep>[:;])\s*(?P<rest>.*)$", re.S)
@@ -79,5 +79,5 @@ def read(lines: list[Line]) -> PdfText:
             metadata.summary = text
         else:
             chrome.append(line)
-    body, notes, after = split_notes(split_blocks(lines[body_start:]))
-    return PdfText(NAME, metadata, citation, [], body + after, notes, chrome=chrome, repair_words=True)
+    body, notes, _ = split_notes(split_blocks(lines[body_start:]), at_end=True)
+    return PdfText(NAME, metadata, citation, [], body, notes, chrome=chrome, repair_words=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from edition.archives import default_archives, parse_citation, publication, translators
-from edition.errors import Problem
-from edition.model import (ArchivalSource, Closer, Document, Narration, Note, Omission, Paragraph, Person, Repair,
-                           Turn)
+from edition.errors import Problem, SourceError
+from edition.model import (ArchivalSource, Closer, DateRef, Document, Narration, Note, Omission, Paragraph, Person,
+                           Repair, Turn)
 from edition.persons import PersonResolver, Register, default_register, display_form, name_words, strip_honorific
 from edition.readers.base import FOOTNOTE_LINE, Extracted, names_list, parse_date
 from edition.readers.inline import InlineContext, joins_broken_word, parse_inline
@@ -55,13 +55,13 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     names = _narration_names(resolver, register)
     ctx = InlineContext(source_name, set(notes), repair_words=src.repair_words, names=names)
     for note in notes.values():
-        note.content = parse_inline(note.raw, ctx, note.line)  # type: ignore[attr-defined]
+        note.content = parse_inline(note.raw, ctx, note.line, in_note=True)  # type: ignore[attr-defined]
     ctx.used_notes.clear()
 
     body, dateline, closer, present = _body(src, blocks, ctx, resolver, repairs)
     _place_unmarked_notes(notes, ctx, problems, source_name)
     problems += ctx.problems
-    if not any(isinstance(block, Turn) for block in body):
+    if not any(isinstance(block, Turn) for block in body) and present:
         problems.append(Problem(source_name, src.body[0].number if src.body else None,
                                 "no speaker turns recognised (no line starts with a speaker label such as "
                                 "'Mao Zedong:'); the text is kept as narration", "warning"))
@@ -74,9 +74,6 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         record = re.search(r"/document/(\d+)", metadata.url)
         metadata.record_id = record.group(1) if record else ""
     archive = parse_citation(src.citation) if src.citation else None
-    if src.citation and archive is None:
-        problems.append(Problem(source_name, None, "the citation names no archive the edition knows; add it to "
-                                "edition/data/archives.toml so its parts can be recorded", "warning"))
     _fill_language(metadata, src.citation, archive)
     metadata.place = metadata.place or _place(dateline, metadata.title)
     if closer:
@@ -92,6 +89,8 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     for person_id in resolver.names:
         role = "speaker" if person_id in speakers else "present"
         persons.append(Person(person_id, resolver.names[person_id], role, resolver.labels[person_id]))
+    _fill_date(metadata, dateline, doc_id, source_name, problems)
+    _check_publishable(src, metadata, archive, persons, source_name, problems)
     languages = [("en", "English")]
     if metadata.original_language_code:
         languages.append((metadata.original_language_code, metadata.original_language))
@@ -99,6 +98,73 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         languages.append(("ru-Latn", "Russian, transliterated"))
     return Document(doc_id, source_name, sha256, src.reader, metadata, archive, persons, src.head, dateline, body,
                     closer, notes, repairs, problems, languages)
+
+
+# --- what every document needs ------------------------------------------------------------
+
+def _fill_date(metadata, dateline: list | None, doc_id: str, source_name: str, problems: list[Problem]) -> None:
+    """The document's date: from its header, else its opening dateline, else its file name."""
+    if metadata.date_when:
+        return
+    date = next((node for node in dateline or [] if isinstance(node, DateRef)), None)
+    if date is not None:
+        metadata.date_when, metadata.date_text = date.when, date.text
+        problems.append(Problem(source_name, None, f"no date above the record; the date of its opening line "
+                                f"({date.text}) is used", "warning"))
+        return
+    named = _date_in_name(doc_id)
+    if named:
+        metadata.date_when = named
+        problems.append(Problem(source_name, None, f"no date in the text; the date {named} is taken from the file "
+                                "name", "warning"))
+
+
+def _date_in_name(doc_id: str) -> str:
+    """`1958-07-31_khrushchev-mao…` → 1958-07-31 (or a year and month: `1958-07_…`)."""
+    import datetime
+
+    match = re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?![\d])", doc_id)
+    if not match:
+        return ""
+    year, month, day = match.groups()
+    try:
+        datetime.date(int(year), int(month), int(day or 1))
+    except ValueError:
+        return ""
+    return match.group(0)
+
+
+def _check_publishable(src: Extracted, metadata, archive: ArchivalSource | None, persons: list[Person],
+                       source_name: str, problems: list[Problem]) -> None:
+    """What the edition's contract requires of every document; a source that lacks it is not
+    converted (a TEI file without it would not be valid), and the report says what to add."""
+    errors: list[Problem] = []
+    if not metadata.date_when:
+        errors.append(Problem(source_name, None, "no date found: the edition orders documents by date; put the date "
+                              "on a line of its own above the record (e.g. 'July 31, 1958') or start the file name "
+                              "with it (1958-07-31_…)"))
+    if not src.citation:
+        errors.append(Problem(source_name, None, "no archival citation found: the edition records where the original "
+                              "is held; add the archive's citation (archive, fond/opis/delo or dossier, folios) "
+                              "above or below the record, as the archive's page prints it"))
+    elif archive is None:
+        errors.append(Problem(source_name, None, f"the citation names no archive the edition knows "
+                              f"('{_short(src.citation)}'); add the archive to edition/data/archives.toml"))
+    elif not archive.idnos:
+        errors.append(Problem(source_name, None, f"the citation gives no shelfmark in {archive.repository} (fond, "
+                              "opis, delo, dossier …); add it to the citation"))
+    if not persons:
+        errors.append(Problem(source_name, src.body[0].number if src.body else None,
+                              "no speaker turns recognised and no participants named: no paragraph starts with "
+                              "a speaker label (such as 'Mao Zedong:' or 'Comrade Mao Zedong:' or "
+                              "'**Mao Zedong:**', as the source's format prints them) and no 'Present:' line; "
+                              "the edition needs at least one participant; mark the speakers in the source"))
+    if errors:
+        raise SourceError(source_name, errors[0].message, errors[0].line, problems=problems + errors)
+
+
+def _short(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[:length] + "…"
 
 
 # --- notes -----------------------------------------------------------------------------
@@ -116,8 +182,9 @@ def _notes(src: Extracted, source_name: str) -> tuple[dict[str, Note], list[Prob
         note = Note(n, kind, [], block.number, label.group("label") if label else "")
         note.raw = text  # type: ignore[attr-defined]
         if n in notes:
-            problems.append(Problem(source_name, block.number, f"a second note numbered [{n}]; it is kept as a note "
-                                    "without a marker; renumber the notes in the source", "warning"))
+            problems.append(Problem(source_name, block.number, f"a second note numbered [{n}] (the first is on line "
+                                    f"{notes[n].line}); it goes with the next marker [{n}] and is numbered "
+                                    f"{n}-{block.number}; renumber the notes in the source", "warning"))
             n = f"{n}-{block.number}"
             note.n = n
         notes[n] = note
@@ -129,10 +196,7 @@ def _place_unmarked_notes(notes: dict[str, Note], ctx: InlineContext, problems: 
         if n not in ctx.used_notes:
             note.unplaced = True  # type: ignore[attr-defined]
             problems.append(Problem(source, note.line, f"note [{note.n.split('-')[0]}] has no marker in the text; it "
-                                    "is kept at the end of the document", "warning"))
-        if ctx.used_notes.count(n) > 1:
-            problems.append(Problem(source, note.line, f"note [{n}] is marked more than once; the text shows it at "
-                                    "its first marker only", "warning"))
+                                    "is kept at the end of the document's last paragraph", "warning"))
 
 
 # --- paragraphs ------------------------------------------------------------------------
@@ -217,11 +281,14 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
     current: Turn | None = None
     index = 0
     names_pattern = _narration_start(ctx.names)
+    # The closing lines end the record: a "recorded by" line followed by more turns (two
+    # records in one file) is narration, not the start of a closer swallowing the rest.
+    last_turn = max((i for i, block in enumerate(blocks) if src.match_label(block.text)), default=-1)
     while index < len(blocks):
         block = blocks[index]
         text, line = block.text, block.number
         label = src.match_label(text)
-        if closer_items or _closing(text):
+        if closer_items or (index > last_turn and _closing(text)):
             closer_line = closer_line or line
             closer_items += _closer_items(text, ctx, line)
             index += 1
@@ -256,7 +323,7 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
                 present.append(person_id)
             names_pattern = _narration_start(ctx.names)
             body.append(Narration(Paragraph(parse_inline(text, ctx, line, narration=True), line)))
-        elif current is None or _is_narration(text, names_pattern):
+        elif current is None or _is_narration(text, names_pattern) or _closing(text):
             body.append(Narration(Paragraph(parse_inline(text, ctx, line, narration=True), line)))
             current = None
         else:

@@ -19,13 +19,13 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BINARY_SIGNS = (b"\x00", b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str
     number: int  # 1-based line number in the source file
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """Consecutive non-blank lines: one paragraph of the source."""
 
@@ -43,51 +43,132 @@ class Block:
 def decode_source(data: bytes, path: Path | str) -> tuple[str, list[Problem]]:
     """Decode a source file, reporting every assumption made on the way."""
     problems: list[Problem] = []
-    if not data.strip():
-        raise SourceError(path, "the file is empty: there is no text to convert; add the transcript or remove the file")
-    if any(data.startswith(sign) for sign in _BINARY_SIGNS[1:]) or b"\x00" in data[:8192]:
-        raise SourceError(path, "this is a binary file, not plain text; export the document as text (UTF-8) first")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         problems.append(Problem(path, 1, "UTF-8 byte-order mark removed", "warning"))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        text = data.decode("cp1252", errors="replace") if _looks_cp1252(data) else data.decode("latin-1")
-        encoding = "Windows-1252" if _looks_cp1252(data) else "Latin-1 (ISO-8859-1)"
-        problems.append(Problem(path, line, f"not valid UTF-8 (first bad byte at line {line}); read as {encoding}; "
-                                "check the accented letters, or save the file as UTF-8", "warning"))
-        if "\ufffd" in text:
-            raise SourceError(path, "the file is neither UTF-8 nor Windows-1252 text; save it as UTF-8", line)
+    if not data.strip():
+        raise SourceError(path, "the file is empty: there is no text to convert; add the transcript or remove the file")
+    utf16 = _utf16(data)
+    if utf16:
+        text = data.decode(utf16).lstrip("\ufeff")
+        problems.append(Problem(path, None, f"read as {utf16.upper()} (the Windows 'Unicode' text format); save the "
+                                "file as UTF-8", "warning"))
+    else:
+        if any(data.startswith(sign) for sign in _BINARY_SIGNS[1:]) or b"\x00" in data[:8192]:
+            raise SourceError(path, "this is a binary file, not plain text; export the document as text (UTF-8) first")
+        text = _decode_8bit(data, path, problems)
+    if _looks_binary(text):
+        raise SourceError(path, "this is a binary file, not plain text (it is full of control characters); export "
+                                "the document as text (UTF-8) first")
     if "\r" in text:
+        ends = "Windows (CRLF)" if "\r\n" in text else "old Macintosh (CR)"
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        problems.append(Problem(path, None, "Windows (CRLF) line ends read as plain line ends", "warning"))
+        problems.append(Problem(path, None, f"{ends} line ends read as plain line ends", "warning"))
     text = unicodedata.normalize("NFC", text)
     text, forbidden = _replace_forbidden(text, path)
     problems.extend(forbidden)
     return text, problems
 
 
-def _looks_cp1252(data: bytes) -> bool:
-    # Bytes 0x80-0x9f are control characters in Latin-1 but curly quotes and dashes in
-    # Windows-1252, which is what word processors on Windows wrote.
-    return any(0x80 <= byte <= 0x9F for byte in data)
+def _utf16(data: bytes) -> str:
+    """"utf-16" for a file with a UTF-16 byte-order mark, "utf-16-le"/"-be" for one whose every
+    other byte is zero (mostly ASCII text saved as UTF-16 without a mark); "" otherwise."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and len(data) % 2 == 0 and not data.startswith(b"\xff\xfe\x00\x00"):
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            return ""
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) >= 8 and len(data) % 2 == 0:
+        for name, zeros, letters in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+            if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.1 * len(letters):
+                try:
+                    data.decode(name)
+                except UnicodeDecodeError:
+                    return ""
+                return name
+    return ""
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, kept by surrogateescape
+_REAL_NON_ASCII = re.compile("[\u0080-\udc7f\udd00-\U0010ffff]")
+
+
+def _decode_8bit(data: bytes, path: Path | str, problems: list[Problem]) -> str:
+    """UTF-8; a byte that is not UTF-8 is read as Windows-1252 (Latin-1 where that has no
+    character), one byte at a time, so one stray byte does not garble a UTF-8 file's accents."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = [match.start() for match in _ESCAPED.finditer(text)]
+    if not bad:
+        return text
+    bad_bytes = {ord(text[i]) - 0xDC00 for i in bad}
+    windows = any(0x80 <= byte <= 0x9F for byte in bad_bytes)
+    mixed = bool(_REAL_NON_ASCII.search(text))  # valid UTF-8 characters besides the bad bytes
+    text = _ESCAPED.sub(lambda m: _byte_char(ord(m.group()) - 0xDC00), text)
+    lines = _line_numbers(text, bad)
+    encoding = "Windows-1252" if windows else "Latin-1 (ISO-8859-1)"
+    where = _list_lines(lines)
+    if mixed:
+        message = (f"not valid UTF-8 at {where}: those bytes were read as {encoding}, the rest of the file as UTF-8; "
+                   "check the accented letters there, or save the file as UTF-8")
+    else:
+        message = (f"not valid UTF-8 (first bad byte at line {lines[0]}); read as {encoding}; check the accented "
+                   "letters, or save the file as UTF-8")
+    problems.append(Problem(path, lines[0], message, "warning"))
+    return text
+
+
+def _byte_char(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: no character in Windows-1252
+        return bytes([byte]).decode("latin-1")
+
+
+def _line_numbers(text: str, positions: list[int]) -> list[int]:
+    """1-based line numbers of character positions (sorted), each line once."""
+    lines: list[int] = []
+    line, scanned = 1, 0
+    for position in positions:
+        line += text.count("\n", scanned, position)
+        scanned = position
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
+def _list_lines(lines: list[int], shown: int = 5) -> str:
+    listed = ", ".join(str(line) for line in lines[:shown])
+    more = f" and {len(lines) - shown} more" if len(lines) > shown else ""
+    return f"line{'s' if len(lines) > 1 else ''} {listed}{more}"
+
+
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters (other than tabs, line and page breaks) in more than 1 in 100 characters."""
+    sample = text[:65536]
+    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 100)
 
 
 def _replace_forbidden(text: str, path: Path | str) -> tuple[str, list[Problem]]:
-    problems = []
-    if not _XML_FORBIDDEN.search(text):
+    """Characters XML forbids (form feeds between a PDF's pages ...) become spaces: one warning
+    per kind of character, naming the lines."""
+    problems: list[Problem] = []
+    found = [(match.start(), match.group()) for match in _XML_FORBIDDEN.finditer(text)]
+    if not found:
         return text, problems
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        found = _XML_FORBIDDEN.findall(line)
-        if found:
-            names = ", ".join(sorted({f"U+{ord(char):04X}" for char in found}))
-            problems.append(Problem(path, index + 1, f"control characters that XML forbids ({names}) replaced by spaces",
-                                    "warning"))
-            lines[index] = _XML_FORBIDDEN.sub(" ", line)
-    return "\n".join(lines), problems
+    by_char: dict[str, list[int]] = {}
+    for position, char in found:
+        by_char.setdefault(char, []).append(position)
+    for char, positions in sorted(by_char.items(), key=lambda item: item[1][0]):
+        lines = _line_numbers(text, positions)
+        what = "form feeds (page breaks)" if char == "\x0c" else f"control characters U+{ord(char):04X}"
+        problems.append(Problem(path, lines[0], f"{what}, which XML forbids, replaced by spaces at "
+                                f"{_list_lines(lines)}", "warning"))
+    return _XML_FORBIDDEN.sub(" ", text), problems
 
 
 def split_lines(text: str) -> list[Line]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from edition.model import Metadata
-from edition.readers.base import (FUNDER_LINE, RIGHTS_START, Extracted, LabelMatch, parse_date,
+from edition.readers.base import (FOOTNOTE_LINE, FUNDER_LINE, RIGHTS_START, UPPER, Extracted, LabelMatch, parse_date,
                                   split_notes)
 from edition.readers.text import Block, Line, split_blocks
 
@@ -23,7 +23,8 @@ CHROME = {
     "Memorandum of Conversation", "Search in", "Digital Archive International History Declassified",
 }
 
-LABEL = re.compile(r"^(?P<label>Comrade (?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*){0,3})\s*:\s*(?P<rest>.*)$", re.S)
+LABEL = re.compile(rf"^(?P<label>Comrade (?:[{UPPER}][\w’'-]*)(?: [{UPPER}][\w’'-]*){{0,3}})\s*:\s*(?P<rest>.*)$",
+                   re.S)
 
 
 def looks_like(text: str) -> int:
@@ -43,9 +44,16 @@ class WebPage(Extracted):
 
 
 def read(lines: list[Line]) -> WebPage:
-    blocks = split_blocks(lines)
-    chrome = [line for block in blocks for line in block.lines if line.text.strip() in CHROME]
-    blocks = [block for block in blocks if block.text not in CHROME]
+    chrome = []
+    blocks: list[Block] = []
+    info = None  # where the page's "Document Information" heading stood: the citation follows it
+    for block in split_blocks(lines):
+        if block.text in CHROME:
+            chrome.extend(line for line in block.lines if line.text.strip() in CHROME)
+            if block.text == "Document Information" and info is None:
+                info = len(blocks)
+            continue
+        blocks.append(block)
     metadata = Metadata()
 
     # The page header (date, title, funder) ends at the funder's credit line; a file without
@@ -60,7 +68,16 @@ def read(lines: list[Line]) -> WebPage:
             metadata.date_when, metadata.date_text = date
         elif not metadata.title:
             metadata.title = block.text
-    body, notes, after = split_notes(blocks[header_end:])
+    if info is not None and info > header_end:
+        # body, notes and the summary stand before "Document Information"; the citation and the
+        # rights statement after it. The summary is found so even in a record without notes.
+        region = blocks[header_end:info]
+        summary = [region.pop()] if region and not LABEL.match(region[-1].text) \
+            and not FOOTNOTE_LINE.match(region[-1].text) else []
+        body, notes, _ = split_notes(region, at_end=True)
+        after = summary + blocks[info:]
+    else:
+        body, notes, after = split_notes(blocks[header_end:])
 
     citation, summary, rights = "", "", []
     for block in after:
