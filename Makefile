@@ -11,7 +11,7 @@ site:
 
 test:
 	bash scripts/install-test-deps.sh
-	$(PYTHON) -m pytest -q
+	EDITION_REQUIRE_BROWSER=1 $(PYTHON) -m pytest -q
 
 serve:
 	$(PYTHON) -m edition serve

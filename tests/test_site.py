@@ -663,3 +663,23 @@ def test_search_index_is_split_and_only_the_changed_bundle_is_rebuilt(tei_dir, t
     rebuilt = {rel.split("/")[0] for rel in after if rel.startswith("pagefind") and before.get(rel) != after[rel]}
     own = search_module.bundle_name(search_module.shard_of(ALBANIA, 4))
     assert rebuilt == {own}
+
+
+def test_search_index_builds_from_inside_a_running_event_loop(tmp_path):
+    """A notebook or an async server already runs a loop; asyncio.run alone would refuse."""
+    import asyncio
+
+    from edition.site.document import load_document
+    from edition.site.search import build_index
+
+    docs = [load_document(FIXTURES / f"{ALBANIA}.xml")]
+
+    async def inside_a_loop() -> int:
+        return build_index(tmp_path, docs, "en")
+
+    try:
+        count = asyncio.run(inside_a_loop())
+    except ImportError:
+        pytest.skip("pagefind not available")
+    assert count == 1
+    assert (tmp_path / "pagefind" / "pagefind.js").is_file()

@@ -14,6 +14,7 @@ referred by, so two builds of the same inputs give a byte-identical bundle.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 import hashlib
 import json
@@ -101,7 +102,15 @@ def build_index(site_dir: Path, docs: list[Document], language: str = "en", view
     views: the documents' search views in the order of their ids, if already made (the build
     keeps them with each rendered document); otherwise they are made from the TEI trees.
     """
-    return asyncio.run(_build(site_dir, docs, language, views, bundle))
+    build = _build(site_dir, docs, language, views, bundle)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(build)
+    # Called from code that already runs an event loop (a notebook, an async server):
+    # asyncio.run refuses to nest, so the index is built on a thread with a loop of its own.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, build).result()
 
 
 async def _build(site_dir: Path, docs: list[Document], language: str, views, bundle: str) -> int:
