@@ -683,3 +683,14 @@ def test_search_index_builds_from_inside_a_running_event_loop(tmp_path):
         pytest.skip("pagefind not available")
     assert count == 1
     assert (tmp_path / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_very_long_document_is_published_whole_with_a_warning(tei_dir, tmp_path, monkeypatch):
+    import edition.site.document as document_module
+
+    size = (tei_dir / f"{ZUBOK}.xml").stat().st_size
+    monkeypatch.setattr(document_module, "LARGE_TEI_BYTES", size - 1)
+    report = _build(tei_dir, tmp_path / "site")
+    long_ones = [w for w in report.warnings if "a very long document" in w.message]
+    assert [Path(w.path).stem for w in long_ones] == [ZUBOK]
+    assert (tmp_path / "site" / "documents" / f"{ZUBOK}.html").is_file()

@@ -184,6 +184,10 @@ def format_date(when: str) -> str:
     return ""
 
 
+# About 2,000 printed pages; the samples are 0.1-0.3 MB.
+LARGE_TEI_BYTES = 20_000_000
+
+
 def load_document(path: Path) -> Document:
     """Parse a TEI file and read its header. Raises EditionError if it is not well-formed TEI."""
     data = path.read_bytes()
@@ -195,6 +199,9 @@ def load_document(path: Path) -> Document:
     if name(root) != "TEI":
         raise EditionError(f"{path}: the root element is <{name(root)}>, not TEI <TEI>")
     doc = Document(id=path.stem, path=path, tei_bytes=data, root=root)
+    if len(data) > LARGE_TEI_BYTES:
+        doc.warnings.append(f"a very long document ({len(data) / 1e6:.0f} MB of TEI): its page is published whole, "
+                            "but browsers are slow to open pages this size; consider dividing the source into parts")
     header = find(root, "t:teiHeader")
     if header is None:
         raise EditionError(f"{path}: no <teiHeader>")
