@@ -666,7 +666,7 @@ def test_search_index_is_split_and_only_the_changed_bundle_is_rebuilt(tei_dir, t
 
 
 def test_search_index_builds_from_inside_a_running_event_loop(tmp_path):
-    """A notebook or an async server already runs a loop; asyncio.run alone would refuse."""
+    """A notebook or an async server already runs a loop: the index is made without one of its own."""
     import asyncio
 
     from edition.site.document import load_document

@@ -1,4 +1,4 @@
-"""The full-text search index (Pagefind, run offline through its Python API).
+"""The full-text search index (Pagefind, run offline: the program of PyPI `pagefind[bin]`).
 
 Pagefind makes sub-results only at headings that carry an id. A turn is not a heading on
 the reading page, so the index is fed a search view of each document: the same text from
@@ -13,12 +13,13 @@ referred by, so two builds of the same inputs give a byte-identical bundle.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import gzip
 import hashlib
 import json
+import shutil
 import struct
+import subprocess
+import tempfile
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -101,30 +102,52 @@ def build_index(site_dir: Path, docs: list[Document], language: str = "en", view
 
     views: the documents' search views in the order of their ids, if already made (the build
     keeps them with each rendered document); otherwise they are made from the TEI trees.
+
+    The views are written to a temporary folder that Pagefind's own program indexes: about ten
+    times faster than handing them over one by one through Pagefind's Python service (100
+    documents: 1 s against 10 s).
     """
-    build = _build(site_dir, docs, language, views, bundle)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(build)
-    # Called from code that already runs an event loop (a notebook, an async server):
-    # asyncio.run refuses to nest, so the index is built on a thread with a loop of its own.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, build).result()
+    from pagefind_bin import get_executable  # ImportError: Pagefind is not installed
+
+    ordered = sorted(docs, key=lambda d: d.id)
+    views = views if views is not None else [search_view(d, language) for d in ordered]
+    output = (Path(site_dir) / bundle).resolve()
+    if not ordered:
+        _empty_bundle(output, language)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="edition-search-") as folder:
+        pages = Path(folder) / "documents"
+        pages.mkdir()
+        for doc, view in zip(ordered, views):
+            (pages / f"{doc.id}.html").write_text(view, encoding="utf-8")
+        shutil.rmtree(output, ignore_errors=True)
+        result = subprocess.run([str(get_executable()), "--site", folder, "--output-path", str(output),
+                                 "--force-language", language, "--quiet"],
+                                capture_output=True, text=True, encoding="utf-8", errors="replace")
+    if result.returncode != 0 or not (output / "pagefind-entry.json").is_file():
+        raise RuntimeError(f"Pagefind failed (exit {result.returncode}): "
+                           f"{(result.stderr or result.stdout).strip()[-500:]}")
+    normalise_bundle(output)
+    return len(ordered)
 
 
-async def _build(site_dir: Path, docs: list[Document], language: str, views, bundle: str) -> int:
+def _empty_bundle(output: Path, language: str) -> None:
+    """A bundle without pages (a shard none of whose ids occur yet), for the search page to
+    merge like the others. Pagefind's program refuses to index nothing; its service does not."""
+    import asyncio
+    import concurrent.futures
+
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(force_language=language, output_path=str((site_dir / bundle).resolve()))
-    count = 0
-    async with PagefindIndex(config=config) as index:
-        ordered = sorted(docs, key=lambda d: d.id)
-        for doc, view in zip(ordered, views if views is not None else (search_view(d, language) for d in ordered)):
-            await index.add_html_file(content=view, url=f"/documents/{doc.id}.html")
-            count += 1
-    normalise_bundle(site_dir / bundle)
-    return count
+    async def write() -> None:
+        async with PagefindIndex(config=IndexConfig(force_language=language, output_path=str(output))):
+            pass
+
+    shutil.rmtree(output, ignore_errors=True)
+    # asyncio.run refuses to run inside a running loop (a notebook, an async server): a thread
+    # of its own has none.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, write()).result()
 
 
 # --- making Pagefind's output reproducible -----------------------------------------------

@@ -472,6 +472,11 @@ HOSTILE_ID = "1961-02-02_escaping-test"
 HOSTILE_SOURCE = """**February 2, 1961**  
 **Talk on <script>alert(1)</script> & Co**
 
+**Citation:**
+
+"Talk on <script>," February 2, 1961, Archive of the President of the Russian Federation (APRF), fond 3, opis 65, \
+delo 9, ll. 1-5. Translated by A. Translator & <B. Other>.
+
 **Summary:**
 
 A purpose-made record: <img src=x onerror=alert(2)> & an ampersand.
