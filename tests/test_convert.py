@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import os
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -365,6 +367,31 @@ def test_unchanged_sources_are_not_read_again(tmp_path: Path, monkeypatch) -> No
     report = convert_corpus(corpus, tei, progress=False, jobs=1)
     assert sorted(read) == sorted([WOLFF, ZUBOK])  # the Zubok translation is of the same conversation
     assert {path.name: path.read_bytes() for path in tei.glob("*.xml")}[f"{ALBANIAN}.xml"] == before[f"{ALBANIAN}.xml"]
+
+
+def test_unchanged_files_are_not_hashed_again_and_a_change_is_still_seen(tmp_path: Path, monkeypatch) -> None:
+    """Files are re-hashed only when their size or modification time differ from the last run."""
+    import edition.convert as convert_module
+
+    corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    tei = tmp_path / "tei"
+    convert_corpus(corpus, tei, progress=False, jobs=1)
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for path in [*corpus.iterdir(), *tei.glob("*.xml")]:
+        os.utime(path, ns=(an_hour_ago, an_hour_ago))
+    convert_corpus(corpus, tei, progress=False, jobs=1)  # hashes them once more, and remembers
+
+    hashed: list[str] = []
+    real_hash = convert_module.sha256_file
+    monkeypatch.setattr(convert_module, "sha256_file", lambda path: hashed.append(Path(path).name) or real_hash(path))
+    report = convert_corpus(corpus, tei, progress=False, jobs=1)
+    assert hashed == [] and report.count("unchanged") == 3
+
+    source = corpus / f"{ALBANIAN}.txt"  # same size, other bytes, another old time
+    source.write_bytes(source.read_bytes().replace(b"Comrade", b"COMRADE", 1))
+    os.utime(source, ns=(an_hour_ago + 10**9, an_hour_ago + 10**9))
+    report = convert_corpus(corpus, tei, progress=False, jobs=1)
+    assert hashed == [source.name] and report.count("written") == 1
 
 
 def test_a_run_interrupted_before_the_manifest_is_not_mistaken_for_a_hand_edit(tmp_path: Path, monkeypatch) -> None:
