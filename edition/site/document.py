@@ -6,6 +6,7 @@ Everything here comes from the TEI file alone.
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,9 @@ class Resp:
     names: list[str]
 
 
-@dataclass
+# slots and interned labels: the site holds every document's turns (for the person pages),
+# 10,000 documents' worth.
+@dataclass(slots=True)
 class Turn:
     id: str
     label: str  # the stable number shown in the margin
@@ -43,7 +46,7 @@ class Turn:
     words: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     person: str
     anchor: str  # xml:id of the passage (paragraph or turn)
@@ -324,7 +327,8 @@ def render_document(doc: Document, person_href: Callable[[str], str | None]) -> 
         text = " ".join(reading_text(p, inline_notes=False) for p in findall(sp, "t:p|t:ab"))
         count = count_words(text)
         sid = xml_id(sp)
-        turns.append(Turn(sid, sid.removeprefix("sp-"), who, text_of(find(sp, "t:speaker")),
+        turns.append(Turn(sid, sid.removeprefix("sp-"), [sys.intern(w) for w in who],
+                          sys.intern(text_of(find(sp, "t:speaker"))),
                           snippet(find(sp, "t:p") if find(sp, "t:p") is not None else sp), count))
         for person in who:
             words[person] = words.get(person, 0) + count
