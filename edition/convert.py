@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from lxml import etree
 
 from edition import __version__
 from edition.errors import EditionError, Problem, SourceError
+from edition.hashes import FileHashes
 from edition.ids import carry_forward_ids
 from edition.model import Document, Turn
 from edition.readers import document_id, read_source
@@ -71,45 +71,6 @@ def today() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
     return moment.date().isoformat()
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-class FileHashes:
-    """SHA-256 of files, remembered by size and modification time (`.hash-cache.json` in the
-    TEI folder, not shared): a rebuild of 10,000 unchanged documents then reads none of them.
-
-    A file modified within two seconds of being hashed is not remembered, so that a write in
-    the same clock tick as the hashing is never mistaken for no change.
-    """
-
-    NAME = ".hash-cache.json"
-
-    def __init__(self, folder: Path):
-        self.path = Path(folder) / self.NAME
-        try:
-            self.known: dict[str, list] = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):
-            self.known = {}
-        self.changed = False
-
-    def sha256(self, path: Path) -> str:
-        stat = path.stat()
-        key = os.path.abspath(path)
-        remembered = self.known.get(key)
-        if remembered and remembered[:2] == [stat.st_size, stat.st_mtime_ns]:
-            return remembered[2]
-        value = sha256_file(path)
-        if time.time_ns() - stat.st_mtime_ns > 2_000_000_000:
-            self.known[key] = [stat.st_size, stat.st_mtime_ns, value]
-            self.changed = True
-        return value
-
-    def save(self) -> None:
-        if self.changed and self.path.parent.is_dir():
-            write_atomic(self.path, json.dumps(self.known, sort_keys=True).encode())
 
 
 def load_manifest(out: Path) -> dict:
@@ -201,10 +162,11 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
     documents: list[Document] = []
 
     def read(paths: list[Path]) -> None:
-        for name, document, problems in _map(_read, paths, jobs, progress, "reading"):
+        for path, (name, document, problems) in zip(paths, _map(_read, paths, jobs, progress, "reading")):
             if document is None:
                 report.results.append(Result(name, "", "failed", problems))
             else:
+                hashes.remember_read(path, document.source_sha256)
                 documents.append(document)
                 report.results.append(Result(name, document.id, "pending", problems))
 
@@ -229,6 +191,8 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
     for document in documents:
         result = results[document.id]
         status, entry, problem = _write(document, out, manifest, force, publisher, when)
+        if status in ("written", "unchanged") and entry:
+            hashes.remember(out / f"{document.id}.xml", entry["tei_sha256"])
         result.status = status
         if entry:
             entry["problems"] = [[p.line, p.message, p.severity] for p in result.problems]

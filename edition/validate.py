@@ -51,6 +51,7 @@ from typing import Iterable, TextIO
 from lxml import etree
 
 from edition.errors import EditionError, Problem
+from edition.hashes import FileHashes
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 EDITION_XSD = SCHEMA_DIR / "edition.xsd"
@@ -543,9 +544,11 @@ def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None =
     files = _collect(list(paths))
     results: dict[Path, FileResult] = {}
     digests: dict[Path, str] = {}
+    hashes: dict[Path, FileHashes] = {}
     for path in files:
+        folder = hashes.setdefault(path.parent, FileHashes(path.parent))
         try:
-            digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            digests[path] = folder.sha256(path)
         except OSError:
             continue  # _validate_file reports it
         cached = results_cache.get(path, digests[path], tei_all)
@@ -556,6 +559,8 @@ def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None =
         results[path] = result
         if path in digests:
             results_cache.put(digests[path], result)
+    for folder in hashes.values():
+        folder.save()
     try:
         results_cache.save(keep=max(CACHE_MAX_ENTRIES, len(files)))
     except OSError:

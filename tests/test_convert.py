@@ -371,7 +371,7 @@ def test_unchanged_sources_are_not_read_again(tmp_path: Path, monkeypatch) -> No
 
 def test_unchanged_files_are_not_hashed_again_and_a_change_is_still_seen(tmp_path: Path, monkeypatch) -> None:
     """Files are re-hashed only when their size or modification time differ from the last run."""
-    import edition.convert as convert_module
+    import edition.hashes as hashes_module
 
     corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
     tei = tmp_path / "tei"
@@ -382,10 +382,11 @@ def test_unchanged_files_are_not_hashed_again_and_a_change_is_still_seen(tmp_pat
     convert_corpus(corpus, tei, progress=False, jobs=1)  # hashes them once more, and remembers
 
     hashed: list[str] = []
-    real_hash = convert_module.sha256_file
-    monkeypatch.setattr(convert_module, "sha256_file", lambda path: hashed.append(Path(path).name) or real_hash(path))
+    real_hash = hashes_module.sha256_file
+    monkeypatch.setattr(hashes_module, "sha256_file", lambda path: hashed.append(Path(path).name) or real_hash(path))
     report = convert_corpus(corpus, tei, progress=False, jobs=1)
     assert hashed == [] and report.count("unchanged") == 3
+    assert validate_paths([tei], tei_all=False).ok and hashed == []  # validation shares the checksums
 
     source = corpus / f"{ALBANIAN}.txt"  # same size, other bytes, another old time
     source.write_bytes(source.read_bytes().replace(b"Comrade", b"COMRADE", 1))

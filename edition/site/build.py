@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import json
 import os
 import pickle
@@ -31,6 +30,7 @@ from markupsafe import Markup
 
 from edition import __version__
 from edition.errors import EditionError, Problem
+from edition.hashes import FileHashes
 from edition.settings import Settings
 from edition.site import cite
 from edition.site.collection import (
@@ -178,14 +178,16 @@ def _check_folders(tei_dir: Path, site_dir: Path) -> None:
 def _list_sources(tei_dir: Path, excluded: set[str], fingerprint: str, report: SiteReport) -> list[tuple[Path, str]]:
     """The TEI files to publish, each with the key of its rendered form."""
     sources = []
+    hashes = FileHashes(tei_dir)
     for path in sorted(tei_dir.glob("*.xml")):
         if path.name in excluded:
             report.warnings.append(Problem(path, None, "left out of the site (excluded by the build)", "warning"))
             continue
         try:
-            sources.append((path, digest(fingerprint, path.name, hashlib.sha256(path.read_bytes()).digest())))
+            sources.append((path, digest(fingerprint, path.name, hashes.sha256(path))))
         except OSError as error:
             report.warnings.append(Problem(path, None, f"left out of the site: cannot read: {error}", "warning"))
+    hashes.save()
     return sources
 
 

@@ -1,0 +1,83 @@
+"""SHA-256 of files, remembered by size and modification time.
+
+Convert, validate and the site builder each decide what changed by the checksums of the
+source and TEI files. Reading 10,000 files (800 MB) only to find them unchanged takes seconds;
+the checksums are therefore kept in `.hash-cache.json` beside the files (local, not shared)
+and a file is read again only when its size or modification time differ.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+NAME = ".hash-cache.json"
+
+# A file modified this recently may be modified again within the same clock tick without its
+# time changing; its checksum is not remembered (unless we wrote it ourselves, see `remember`).
+SETTLE_NS = 2_000_000_000
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+class FileHashes:
+    """The checksums of the files in a folder (keyed by absolute path, so that a corpus and
+    its TEI files can share one cache kept in the TEI folder)."""
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / NAME
+        try:
+            self.known: dict[str, list] = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.changed = False
+
+    def sha256(self, path: Path) -> str:
+        stat = os.stat(path)
+        key = os.path.abspath(path)
+        remembered = self.known.get(key)
+        if remembered and remembered[:2] == [stat.st_size, stat.st_mtime_ns]:
+            return remembered[2]
+        value = sha256_file(path)
+        if time.time_ns() - stat.st_mtime_ns > SETTLE_NS:
+            self._store(key, stat, value)
+        return value
+
+    def remember_read(self, path: Path, value: str) -> None:
+        """The checksum of the bytes just read from a file, if it has not been modified since
+        (and not too recently to trust its time)."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return
+        if time.time_ns() - stat.st_mtime_ns > SETTLE_NS:
+            self._store(os.path.abspath(path), stat, value)
+
+    def remember(self, path: Path, value: str) -> None:
+        """The checksum of a file this process has just written (its bytes are known)."""
+        self._store(os.path.abspath(path), os.stat(path), value)
+
+    def _store(self, key: str, stat: os.stat_result, value: str) -> None:
+        entry = [stat.st_size, stat.st_mtime_ns, value]
+        if self.known.get(key) != entry:
+            self.known[key] = entry
+            self.changed = True
+
+    def save(self) -> None:
+        """Written atomically; a cache that cannot be written is only a slower next run."""
+        if not self.changed or not self.path.parent.is_dir():
+            return
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=f".{NAME}.", dir=self.path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(self.known, stream, sort_keys=True)
+            os.replace(temporary, self.path)
+            self.changed = False
+        except OSError:
+            pass
