@@ -239,14 +239,15 @@ def _prepare_one(job: tuple[str, str, str]) -> Document | str:
                                              for who in (sp.get("who") or "").split()}
     render_document(doc, lambda pid: f"../persons/{pid}.html" if pid in known else None)
     doc.cache_key = key
-    full = {"body_html": doc.body_html, "notes": doc.notes, "plaintext": doc.plaintext,
-            "search_html": search_view(doc, language), "deflated": _deflate(doc.tei_bytes)}
-    light = dataclasses.replace(doc, root=None, tei_bytes=b"", body_html=Markup(""), plaintext="")
+    full = {"body_html": doc.body_html, "notes": doc.notes, "plaintext": doc.plaintext}
+    light = dataclasses.replace(doc, root=None, tei_bytes=b"", body_html=Markup(""), plaintext="", notes=[])
     light.cache_key = key
     cache = BuildCache.__new__(BuildCache)
     cache.folder = Path(cache_folder)
     cache.store(key, "full", full)
-    cache.store(key, "meta", light)
+    cache.store(key, "search", search_view(doc, language))
+    cache.store(key, "zip", _deflate(doc.tei_bytes))
+    cache.store(key, "meta", light)  # last: has_document asks for all four
     return light
 
 
@@ -385,7 +386,7 @@ def _search_index(out: Path, docs: list[Document], settings: Settings, report: S
             continue
         try:
             indexed += build_index(out, members, settings.language,
-                                   views=(cache.load(d.cache_key, "full")["search_html"] for d in members),
+                                   views=(cache.load(d.cache_key, "search") for d in members),
                                    bundle=bundle)
         except Exception as error:  # noqa: BLE001 - whatever breaks the search, the site is still useful
             report.warnings.append(Problem("search", None, f"search index not built: {error}", "warning"))
@@ -519,7 +520,7 @@ def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Write
     count = 0
     with open(path, "wb") as out:
         for doc in sorted(docs, key=lambda d: d.id):
-            crc, size, data = cache.load(doc.cache_key, "full")["deflated"]
+            crc, size, data = cache.load(doc.cache_key, "zip")
             name = f"{folder}/{doc.id}.xml".encode("utf-8")
             offset = out.tell()
             if offset + len(data) > 0xFFFFFFFF or count >= 0xFFFF:

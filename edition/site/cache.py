@@ -72,8 +72,13 @@ class BuildCache:
     def document_path(self, key: str, part: str) -> Path:
         return self.folder / "documents" / key[:2] / f"{key}.{part}.pickle"
 
+    # meta: the light document for lists; full: the page's text; search: the search view;
+    # zip: the deflated TEI. Kept apart so that the zip or a search bundle reads only its part
+    # of 10,000 documents.
+    PARTS = ("meta", "full", "search", "zip")
+
     def has_document(self, key: str) -> bool:
-        return self.document_path(key, "meta").is_file() and self.document_path(key, "full").is_file()
+        return all(self.document_path(key, part).is_file() for part in self.PARTS)
 
     def load(self, key: str, part: str):
         with open(self.document_path(key, part), "rb") as stream:
