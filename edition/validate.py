@@ -546,7 +546,9 @@ def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None =
     digests: dict[Path, str] = {}
     hashes: dict[Path, FileHashes] = {}
     for path in files:
-        folder = hashes.setdefault(path.parent, FileHashes(path.parent))
+        if path.parent not in hashes:
+            hashes[path.parent] = FileHashes(path.parent)
+        folder = hashes[path.parent]
         try:
             digests[path] = folder.sha256(path)
         except OSError:
