@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -181,6 +181,11 @@ def _site(tei_dir: Path, site_dir: Path, validation) -> object:
 
 @SETTINGS
 @given(documents=st.lists(sources(), min_size=1, max_size=3))
+# Found by Hypothesis: a paragraph that opens and ends with brackets of two different spans
+# was taken for one omitted passage, whose description then held a <sic> (not TEI).
+@example(documents=[(Source("web", ["31 July 1958 in Huairen Hall [in Zhongnanhai]", "Comrade Mao Zedong: 0",
+                                    "[0 0 0 0.]", "Comrade Mao Zedong: 0", "[A] 0 0 0 0 0 [sic]", "[0 0 0 0.]"]),
+                     [0, 1])])
 def test_convert_validate_build_and_nothing_is_lost(tei_all, tmp_path_factory, documents) -> None:
     work = tmp_path_factory.mktemp("property")
     corpus = work / "corpus"

@@ -358,6 +358,27 @@ def test_a_source_that_fails_reports_every_problem(tmp_path: Path) -> None:
                      "no speaker turns recognised and no participants named"]
 
 
+def test_an_omitted_passage_whose_summary_holds_a_note_or_sic_stays_valid(tmp_path: Path) -> None:
+    """A gap's <desc> admits no <note>, <supplied> or <sic>: such a summary is kept as a
+    bracketed paragraph, and two bracketed spans in one paragraph are not one summary."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = ("Comrade Mao Zedong: We begin.\n\n[Here Mao discusses the harvest [sic] at some length.[1]]\n\n"
+            "Comrade Liri Belishova: Yes.\n\n[A] the words of [one] and another [sic]\n[B the other words.]\n\n"
+            "Comrade Mao Zedong: Good.\n\n[Two paragraphs on the Party congress are omitted here.]")
+    (corpus / "doc.txt").write_text(web_page(body, "[1] The harvest of 1959."), "utf-8")
+    report = convert_corpus(corpus, tmp_path / "tei", progress=False)
+    assert not report.failed, [str(p) for p in report.problems]
+    assert validate_paths([tmp_path / "tei"], tei_all=False).ok
+    root = tei_of(tmp_path / "tei", "doc")
+    descs = ["".join(d.itertext()) for d in root.iterfind(".//tei:gap/tei:desc", NS)]
+    assert descs == ["Two paragraphs on the Party congress are omitted here."]
+    narration = ["".join(p.itertext()) for p in root.iterfind(".//tei:div/tei:p", NS)]
+    assert any("discusses the harvest" in text and "The harvest of 1959." in text for text in narration)
+    second_turn = root.findall(".//tei:sp", NS)[1]
+    assert second_turn.findtext("tei:p[2]/tei:supplied", namespaces=NS) == "A"  # the turn goes on
+
+
 # --- the whole build: bad documents never stop the good ones -------------------------------
 
 

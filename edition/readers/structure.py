@@ -11,8 +11,8 @@ import re
 
 from edition.archives import default_archives, parse_citation, publication, translators
 from edition.errors import Problem, SourceError
-from edition.model import (ArchivalSource, Closer, DateRef, Document, Narration, Note, Omission, Paragraph, Person,
-                           Repair, Turn)
+from edition.model import (ArchivalSource, Closer, DateRef, Document, Hi, Narration, Note, Omission, Paragraph,
+                           Person, PersonRef, Repair, Turn)
 from edition.persons import PersonResolver, Register, default_register, display_form, name_words, strip_honorific
 from edition.readers.base import FOOTNOTE_LINE, Extracted, names_list, parse_date
 from edition.readers.inline import InlineContext, joins_broken_word, parse_inline
@@ -258,8 +258,14 @@ def _narration_names(resolver: PersonResolver, register: Register) -> dict[str, 
     return names
 
 
+# What TEI allows in a gap's <desc> (macro.limitedContent) of the reader's inline forms.
+DESCRIBABLE = (str, Hi, Repair, PersonRef, DateRef)
+
+
 def _omission_end(blocks: list[Block], index: int) -> int | None:
-    """If blocks[index] opens a bracketed summary, the index of the block that closes it."""
+    """If blocks[index] opens a bracketed summary, the index of the block that closes it: the
+    bracket that opens the paragraph must be the one that ends it (`[A] … [sic] [B …]` is not
+    one summary)."""
     text = blocks[index].text
     if not text.startswith("[") or len(text.split()) < 4 or re.match(r"^\[\d+\]", text):
         return None
@@ -268,8 +274,18 @@ def _omission_end(blocks: list[Block], index: int) -> int | None:
         if end > index:
             depth_text += " " + blocks[end].text
         if depth_text.count("]") >= depth_text.count("[") and depth_text.rstrip().endswith("]"):
-            return end
+            return end if _one_bracket(depth_text.rstrip()) else None
     return None
+
+
+def _one_bracket(text: str) -> bool:
+    """The first character's bracket closes at the last character, and not before."""
+    depth = 0
+    for position, char in enumerate(text):
+        depth += (char == "[") - (char == "]")
+        if depth == 0 and position < len(text) - 1:
+            return False
+    return depth == 0
 
 
 def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: PersonResolver, repairs: list[str]):
@@ -312,7 +328,11 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
             body.append(current)
         elif (end := _omission_end(blocks, index)) is not None:
             joined = " ".join(b.text for b in blocks[index:end + 1])
-            body.append(Omission(parse_inline(joined[1:-1].strip(), ctx, line), line))
+            content = parse_inline(joined[1:-1].strip(), ctx, line)
+            if all(isinstance(node, DESCRIBABLE) for node in content):
+                body.append(Omission(content, line))
+            else:  # a note, an insertion or [sic] cannot stand in a gap's description: kept as printed
+                body.append(Narration(Paragraph(["[", *content, "]"], line)))
             current = None
             index = end + 1
             continue
