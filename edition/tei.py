@@ -201,7 +201,8 @@ class Writer:
 
     @staticmethod
     def _last_container(div: etree._Element) -> etree._Element:
-        """The last paragraph of the body (of a turn, or narration), or an omission's description."""
+        """The last paragraph of the body (of a turn, or narration); never an omission's
+        description, where TEI admits no note."""
         for element in reversed(div):
             name = etree.QName(element).localname
             if name == "p":
@@ -210,8 +211,6 @@ class Writer:
                 paragraphs = element.findall(f"{{{TEI_NS}}}p")
                 if paragraphs:
                     return paragraphs[-1]
-            if name == "gap":
-                return element.find(f"{{{TEI_NS}}}desc")
         return div
 
     def block(self, block) -> etree._Element:

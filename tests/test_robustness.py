@@ -379,6 +379,19 @@ def test_an_omitted_passage_whose_summary_holds_a_note_or_sic_stays_valid(tmp_pa
     assert second_turn.findtext("tei:p[2]/tei:supplied", namespaces=NS) == "A"  # the turn goes on
 
 
+def test_a_note_without_a_marker_after_a_closing_omission_goes_to_the_last_paragraph(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = TURNS + "\n\n[Khrushchev suggests that they focus on areas of disagreement.]"
+    (corpus / "doc.txt").write_text(web_page(body, "[1] A note nothing cites."), "utf-8")
+    report = convert_corpus(corpus, tmp_path / "tei", progress=False)
+    assert not report.failed
+    assert validate_paths([tmp_path / "tei"], tei_all=False).ok
+    root = tei_of(tmp_path / "tei", "doc")
+    assert root.find(".//tei:gap/tei:desc/tei:note", NS) is None
+    assert root.find(".//tei:sp[last()]/tei:p[last()]/tei:note", NS).text == "A note nothing cites."
+
+
 # --- the whole build: bad documents never stop the good ones -------------------------------
 
 
