@@ -238,7 +238,9 @@ def _split_unchanged(readable: list[Path], out: Path, manifest: dict, fingerprin
         doc_id = document_id(path)
         ids.add(doc_id)
         entry = files.get(doc_id)
-        if fresh and entry and entry.get("source") == source_name(path) and _still(path, out / f"{doc_id}.xml", entry, hashes):
+        # The file name, not the path: a build run from another folder names the sources differently.
+        if (fresh and entry and Path(entry.get("source", "")).name == path.name
+                and _still(path, out / f"{doc_id}.xml", entry, hashes)):
             unchanged[path] = {**entry, "doc_id": doc_id}
         else:
             dates_touched.add((entry or {}).get("relation", "").split("|")[0])

@@ -395,6 +395,20 @@ def test_unchanged_files_are_not_hashed_again_and_a_change_is_still_seen(tmp_pat
     assert hashed == [source.name] and report.count("written") == 1
 
 
+def test_a_run_from_another_folder_converts_nothing_again(tmp_path: Path, monkeypatch) -> None:
+    import edition.convert as convert_module
+
+    corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    monkeypatch.chdir(tmp_path)
+    convert_corpus(Path("corpus"), Path("tei"), progress=False, jobs=1)
+    read: list[str] = []
+    real_read = convert_module._read
+    monkeypatch.setattr(convert_module, "_read", lambda path: read.append(path.name) or real_read(path))
+    monkeypatch.chdir(corpus)
+    report = convert_corpus(Path("."), tmp_path / "tei", progress=False, jobs=1)
+    assert read == [] and report.count("unchanged") == 3
+
+
 def test_a_run_interrupted_before_the_manifest_is_not_mistaken_for_a_hand_edit(tmp_path: Path, monkeypatch) -> None:
     import edition.convert as convert_module
 
