@@ -466,6 +466,9 @@ def test_search_index_and_page(site, built):
     search = page(site, "search.html")
     assert search.xpath("//div[@id='search']")
     assert "pagefind/pagefind-ui.js" in search.xpath("//script/@src")
+    # the UI waits for every filter before its first search (else "Participant" can vanish)
+    ui = (site / "pagefind" / "pagefind-ui.js").read_text(encoding="utf-8")
+    assert re.search(r"await (\w+)\.filters\(\)\.catch\(function\(\)\{\}\),\w+=\1,\w+\(\)", ui)
 
 
 def test_search_view_has_turn_headings_and_filters(site):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -128,7 +129,33 @@ def build_index(site_dir: Path, docs: list[Document], language: str = "en", view
         raise RuntimeError(f"Pagefind failed (exit {result.returncode}): "
                            f"{(result.stderr or result.stdout).strip()[-500:]}")
     normalise_bundle(output)
+    load_filters_before_first_search(output)
     return len(ordered)
+
+
+# Pagefind UI starts its first search as soon as its index is loaded, without waiting for
+# the filter indexes it has begun to load. A search that finishes first reports only the
+# filters loaded by then, and the UI keeps that list: on a slow connection (or a busy
+# machine) the "Participant" filter disappears until the reader types again. Pagefind UI
+# 1.x marks itself ready with `<instance>=<module>,<loadFilters>()` after merging the
+# bundles; waiting there for the module's filters() closes the race.
+_UI_READY = re.compile(r"await (\w+)\.mergeIndex\((\w+),(\w+)\)\}(\w+)=\1,(\w+)\(\)")
+
+
+def load_filters_before_first_search(bundle: Path) -> bool:
+    """Make the bundle's Pagefind UI load every filter before its first search; True if it
+    could (a Pagefind release whose UI reads differently is left as it is)."""
+    script = bundle / "pagefind-ui.js"
+    if not script.is_file():
+        return False
+    text = script.read_text(encoding="utf-8")
+    patched, count = _UI_READY.subn(
+        lambda m: (f"await {m[1]}.mergeIndex({m[2]},{m[3]})}}"
+                   f"await {m[1]}.filters().catch(function(){{}}),{m[4]}={m[1]},{m[5]}()"), text)
+    if count != 1:
+        return False
+    script.write_text(patched, encoding="utf-8", newline="")
+    return True
 
 
 def _empty_bundle(output: Path, language: str) -> None:
