@@ -312,7 +312,7 @@ def stage_worker(args: argparse.Namespace) -> None:
         return save()
     if args.profile_stage in (None, "validate", "render", "index"):
         try:
-            _, load_tei_all = timed("load", validate.load_tei_all)
+            _, load_tei_all = timed("load", getattr(validate, "load_tei_all_restricted", validate.load_tei_all))
             _, load_xsd = timed("load", validate.load_edition_schema)
         except Exception:  # noqa: BLE001
             return crashed("load schemas")

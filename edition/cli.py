@@ -63,7 +63,7 @@ def validate(paths: tuple[Path, ...], tei_all: bool, jobs: int) -> None:
 @click.option("--force", is_flag=True, help="Overwrite TEI files that were edited by hand.")
 @click.option("--jobs", "-j", type=int, default=0, help="Parallel workers (default: all cores).")
 @click.option("--tei-all/--no-tei-all", default=True, show_default=True,
-              help="Also validate changed files against TEI P5 tei_all (loading it takes ~18 s).")
+              help="Also validate changed files against TEI P5 tei_all.")
 def build(corpus_dir: Path, tei_dir: Path, site_dir: Path, settings_path: Path, force: bool, jobs: int,
           tei_all: bool) -> None:
     """Build the whole edition: corpus/ -> tei/ -> (validate) -> site/.

@@ -371,3 +371,73 @@ def test_cache_remembers_every_check_and_knows_the_file_name(tmp_path, monkeypat
     path.rename(renamed)
     with pytest.raises(AssertionError, match="checked again"):
         validate_paths([renamed], tei_all=False, cache=cache)
+
+
+# --- tei_all restricted to the edition's elements: the same verdict --------------------------
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+
+
+def _mutants(tree, rng, per_document: int = 45):
+    """Documents made from `tree` by one small change each, of the kinds that break a schema:
+    an element removed, doubled, moved first, renamed, given an unknown attribute or a bad
+    date; every element stays one the edition's schema admits."""
+    from edition.tei_all_subset import edition_elements
+
+    names = sorted(edition_elements(validate_module.EDITION_XSD))
+    count = sum(1 for _ in tree.getroot().iter(f"{TEI}*"))
+    for index in sorted(rng.sample(range(1, count), min(per_document, count - 1))):
+        for change in ("remove", "double", "first", "rename", "attribute", "date"):
+            copy = etree.ElementTree(etree.fromstring(etree.tostring(tree)))
+            element = list(copy.getroot().iter(f"{TEI}*"))[index]
+            parent = element.getparent()
+            if change == "remove":
+                parent.remove(element)
+            elif change == "double":
+                element.addnext(etree.fromstring(etree.tostring(element, with_tail=False)))
+            elif change == "first":
+                parent.insert(0, element)
+            elif change == "rename":
+                element.tag = TEI + rng.choice(names)
+            elif change == "attribute":
+                element.set(rng.choice(["type", "when", "n", "rend", "foo"]), rng.choice(["x", "1958-13-45", ""]))
+            else:
+                element.set("when", "31 July 1958")
+            yield f"{change} element {index} <{etree.QName(element).localname}>", copy
+
+
+def test_restricted_tei_all_gives_tei_alls_verdict(tei_all):
+    """On the sample corpus and 1,350 documents mutated from it, tei_all restricted to the
+    edition's elements accepts exactly what the whole tei_all accepts."""
+    import random
+
+    from edition.validate import load_tei_all_restricted
+
+    restricted, _ = load_tei_all_restricted()
+    rng = random.Random(1958)
+    verdicts = {True: 0, False: 0}
+    for path in sorted((REPO / "tei").glob("*.xml")) + VALID_FILES:
+        tree = etree.parse(str(path))
+        assert restricted.validate(tree) and tei_all.validate(tree), path
+        for what, mutant in _mutants(tree, rng):
+            expected = tei_all.validate(mutant)
+            assert restricted.validate(mutant) == expected, f"{path.name}: {what}: tei_all says {expected}"
+            verdicts[expected] += 1
+    # the mutants test both answers, not only one
+    assert verdicts[True] > 100 and verdicts[False] > 100, verdicts
+
+
+def test_a_document_with_other_elements_is_checked_against_the_whole_tei_all(tmp_path, tei_all):
+    """<pb/> is TEI but not the edition's: tei_all admits it in a paragraph, the edition schema
+    does not; the tei_all check must still say what tei_all says."""
+    from edition.validate import check_tei_all, load_tei_all_restricted, tei_all_for
+
+    path = variant(tmp_path, "with-pb", ("<p xml:id=", "<p xml:id="))
+    tree = etree.parse(str(path))
+    first_p = next(tree.getroot().iter(f"{TEI}p"))
+    first_p.insert(0, etree.Element(f"{TEI}pb", n="2"))
+    assert tei_all_for(tree) is tei_all
+    assert tei_all.validate(tree)
+    assert check_tei_all(tree, path) == []
+    assert not load_tei_all_restricted()[0].validate(tree)  # why the whole grammar is needed
+    assert not load_edition_schema().validate(tree)
