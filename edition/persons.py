@@ -78,17 +78,20 @@ def _ascii_letters(char: str) -> str:
 
 def ascii_fold(text: str) -> str:
     """Latin letters without accents (`Gespräch` → `Gesprach`, `Łódź` → `Lodz`), Cyrillic and
-    Greek transliterated (`Беседа` → `Beseda`); other characters are left as they are."""
+    Greek transliterated (`Беседа` → `Beseda`) by our table; other scripts by text-unidecode's
+    (`毛泽东` → `Mao Ze Dong`); what has no ASCII spelling (`★`) is dropped."""
+    from text_unidecode import unidecode
+
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text))
     folded = "".join(_ascii_letters(char) for char in folded if not unicodedata.combining(char))
     folded = unicodedata.normalize("NFKD", folded)
-    return "".join(char for char in folded if not unicodedata.combining(char))
+    return "".join(char if char.isascii() else unidecode(char) for char in folded if not unicodedata.combining(char))
 
 
 def slug(text: str) -> str:
     folded = ascii_fold(text).casefold()
     words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in HONORIFICS]
-    if not words:  # a name in a script without transliteration here (毛泽东): one id per name
+    if not words:  # a name with nothing to spell in ASCII (★): one id per name
         return "person-" + hashlib.sha256(text.strip().encode()).hexdigest()[:8]
     value = "-".join(words)
     return value if value[0].isalpha() else f"p-{value}"

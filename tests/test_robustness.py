@@ -125,6 +125,7 @@ BAD_INPUTS: dict[str, bytes] = {
     "Gespräch mit Mao 1958.txt": good_source().encode(),
     "Беседа с Мао 1960.txt": good_source().encode(),
     "毛泽东.txt": good_source().encode(),
+    "★☆.txt": good_source().encode(),
     "a b.txt": good_source().encode(),
     "a-b.txt": good_source().encode(),
     "same-stem.txt": good_source().encode(),
@@ -174,7 +175,7 @@ def test_every_line_of_the_report_names_a_file(bad_corpus) -> None:
     ("binary.txt", "corpus/binary.txt: error: this is a binary file, not plain text; export the document as text "
                    "(UTF-8) first"),
     ("no-speaker.txt", "corpus/no-speaker.txt:9: error: no speaker turns recognised and no participants named"),
-    ("毛泽东.txt", "corpus/毛泽东.txt: error: the file name gives no usable document id; rename it"),
+    ("★☆.txt", "corpus/★☆.txt: error: the file name gives no usable document id; rename it"),
     ("no-date.txt", "corpus/no-date.txt: error: no date found: the edition orders documents by date; put the date on "
                     "a line of its own above the record"),
     ("no-citation.txt", "corpus/no-citation.txt: error: no archival citation found"),
@@ -292,6 +293,7 @@ def test_markup_characters_are_text(bad_corpus) -> None:
 @pytest.mark.parametrize("name, doc_id", [
     ("Gespräch mit Mao 1958.txt", "Gesprach-mit-Mao-1958"),
     ("Беседа с Мао 1960.txt", "Beseda-s-Mao-1960"),
+    ("毛泽东.txt", "Mao-Ze-Dong"),
     ("n" * 240 + ".txt", "n" * 200),
     ("1960-06-08_dated-by-name.txt", "1960-06-08_dated-by-name"),
 ])

@@ -39,8 +39,8 @@ MAX_ID_LENGTH = 200
 def document_id(path: Path) -> str:
     """The document's id from its file name: ASCII letters, digits, `-`, `_` and `.`.
 
-    Accents are dropped (`Gespräch` → `Gesprach`), Cyrillic and Greek letters transliterated
-    (`Беседа` → `Beseda`), anything else becomes `-`.
+    Accents are dropped (`Gespräch` → `Gesprach`), other scripts transliterated (`Беседа` →
+    `Beseda`, `毛泽东` → `Mao-Ze-Dong`), anything else becomes `-`.
     """
     value = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_fold(path.stem)).strip("-._")
     if len(value) > MAX_ID_LENGTH:
