@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from lxml import etree
 
 from edition import __version__
 from edition.errors import EditionError, Problem, SourceError
+from edition.files import remove_leftovers, write_atomic
 from edition.hashes import FileHashes
 from edition.ids import carry_forward_ids
 from edition.model import Document, Turn
@@ -83,28 +83,6 @@ def load_manifest(out: Path) -> dict:
         return {"files": {}}
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: an interrupted run leaves the old file whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes 0600; TEI files are for sharing
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def source_name(path: Path) -> str:
     # abspath, not resolve: resolving every path costs seconds in a corpus of 10,000 files.
     absolute = Path(os.path.abspath(path))
@@ -137,6 +115,7 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
                    progress: bool = True) -> ConvertReport:
     sources = find_sources(Path(source))
     out = Path(out)
+    remove_leftovers(out)  # half-written files of a run that was killed
     manifest = load_manifest(out)
     report = ConvertReport()
     # Keyed case-insensitively: Doc.xml and doc.xml are one file on macOS and Windows.

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
+
+from edition.files import write_atomic
 
 NAME = ".hash-cache.json"
 
@@ -74,10 +75,7 @@ class FileHashes:
         if not self.changed or not self.path.parent.is_dir():
             return
         try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{NAME}.", dir=self.path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(self.known, stream, sort_keys=True)
-            os.replace(temporary, self.path)
+            write_atomic(self.path, json.dumps(self.known, sort_keys=True).encode("utf-8"), durable=False)
             self.changed = False
         except OSError:
             pass

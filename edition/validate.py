@@ -50,7 +50,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -58,6 +57,7 @@ from typing import Iterable, TextIO
 from lxml import etree
 
 from edition.errors import EditionError, Problem
+from edition.files import write_atomic
 from edition.hashes import FileHashes
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -503,10 +503,8 @@ class _ResultCache:
         entries = dict(older[-keep:])
         entries.update(self.used)
         self.location.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.location.parent, prefix=".validate-cache-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"format": CACHE_FORMAT, "entries": entries}, out, separators=(",", ":"))
-        os.replace(temporary, self.location)
+        write_atomic(self.location, json.dumps({"format": CACHE_FORMAT, "entries": entries},
+                                               separators=(",", ":")).encode("utf-8"), durable=False)
 
 
 @functools.cache

@@ -8,10 +8,13 @@ without --force is tested in test_convert.py::test_hand_edited_tei_is_not_overwr
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import re
 import resource
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -459,7 +462,7 @@ def test_an_interrupted_conversion_leaves_the_previous_files_whole(tmp_path: Pat
             raise KeyboardInterrupt
         real_fsync(fd)
 
-    monkeypatch.setattr("edition.convert.os.fsync", interrupted_fsync)
+    monkeypatch.setattr("edition.files.os.fsync", interrupted_fsync)
     with pytest.raises(KeyboardInterrupt):
         convert_corpus(corpus, out, progress=False)
     monkeypatch.undo()
@@ -472,6 +475,74 @@ def test_an_interrupted_conversion_leaves_the_previous_files_whole(tmp_path: Pat
     report = convert_corpus(corpus, out, progress=False)
     assert {r.status for r in report.results} <= {"written", "unchanged"}
     assert all(b"sea resources second" in (out / f"doc-{i}.xml").read_bytes() for i in range(3))
+
+
+# --- a build killed at any moment ---------------------------------------------------------
+
+
+def _site_files(site: Path) -> dict[str, str]:
+    return {path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def _write_version(corpus: Path, version: int, documents: int = 24) -> None:
+    corpus.mkdir(exist_ok=True)
+    for index in range(documents):
+        (corpus / f"doc-{index:02}.txt").write_text(
+            web_page(TURNS.replace("sea resources", f"sea resources version {version} of document {index}")), "utf-8")
+
+
+def test_a_killed_build_leaves_the_previous_tei_and_site_whole(tmp_path: Path) -> None:
+    """`edition build` killed (SIGKILL, the whole process group) at five moments spread over a
+    build: every TEI file is the old one or the new one, whole; the site is exactly the last
+    finished build's; the next build finishes the job and leaves no half-written file."""
+    corpus, tei, site = tmp_path / "corpus", tmp_path / "tei", tmp_path / "site"
+    args = [sys.executable, "-m", "edition", "build", "--corpus", "corpus", "--tei", "tei", "--site", "site",
+            "--settings", str(SETTINGS), "--jobs", "2"]
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    _write_version(corpus, 0)
+    started = time.perf_counter()
+    assert subprocess.run(args, cwd=tmp_path, env=env, capture_output=True).returncode == 0
+    full_build = time.perf_counter() - started
+    last_site = _site_files(site)
+    finished_before_kill = 0
+    for version, fraction in enumerate([0.1, 0.3, 0.5, 0.7, 0.9], start=1):
+        old_tei = {path.name: path.read_bytes() for path in tei.glob("*.xml")}
+        _write_version(corpus, version)
+        process = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            process.wait(timeout=fraction * full_build)
+            finished_before_kill += 1
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        assert sorted(path.name for path in tei.glob("*.xml")) == sorted(old_tei)
+        for path in tei.glob("*.xml"):
+            data = path.read_bytes()
+            if data != old_tei[path.name]:  # a new file: whole
+                assert etree.fromstring(data).find(".//tei:body", NS) is not None, path.name
+                assert f"sea resources version {version} of".encode() in data, path.name
+        now = _site_files(site)
+        if process.returncode == 0:
+            last_site = now
+        assert now == last_site, f"killed at {fraction:.0%} of a build: the site is neither the old nor the new"
+    result = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert all(b"sea resources version 5 of" in path.read_bytes() for path in tei.glob("*.xml"))
+    leftovers = [path.name for path in tei.iterdir() if path.name.startswith(".") and
+                 path.name not in (".manifest.json", ".hash-cache.json", ".validation-cache.json")]
+    assert leftovers == []
+    assert not (tmp_path / ".site.building").exists() and not (tmp_path / ".site.old").exists()
+    # and what it made is what a build from nothing makes
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    shutil.copytree(corpus, clean / "corpus")
+    assert subprocess.run(args, cwd=clean, env=env, capture_output=True).returncode == 0
+    assert _site_files(site) == _site_files(clean / "site")
+    assert {p.name: p.read_bytes() for p in tei.glob("*.xml")} == {p.name: p.read_bytes() for p in (clean / "tei").glob("*.xml")}
+    print(f"\nfull build {full_build:.1f} s; {5 - finished_before_kill} of 5 builds killed")
+    assert finished_before_kill < 5, "no build was killed: nothing was tested"
 
 
 # --- a large file ------------------------------------------------------------------------
@@ -487,19 +558,19 @@ def large_source(size: int) -> str:
 
 
 @pytest.mark.slow
-def test_a_large_file_converts_in_bounded_time_and_memory(tmp_path: Path) -> None:
-    """~50 MB of text (about 20,000 pages): converted, twice (the second time with the ids of the first)."""
+def test_a_50_mb_file_converts_twice(tmp_path: Path) -> None:
+    """~50 MB of text (about 20,000 pages): converted, twice (the second time with the ids of the first).
+    Time and memory are printed, not asserted (targets live in bench/)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "large.txt").write_text(large_source(50_000_000), "utf-8")
     for run in range(2):
         started = time.perf_counter()
         result = edition("convert", "corpus", "--out", "tei", "--settings", str(SETTINGS), cwd=tmp_path, timeout=900)
-        elapsed = time.perf_counter() - started
         assert "Traceback" not in result.stderr
         assert result.returncode == 0, result.stderr
-        assert elapsed < 400, f"run {run + 1} took {elapsed:.0f} s"
+        print(f"\n50 MB source, conversion {run + 1}: {time.perf_counter() - started:.0f} s")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # the largest child: bytes
-    assert peak < 3_000_000_000, f"{peak / 1e9:.1f} GB"
+    print(f"peak memory of one process: {peak / 1e9:.1f} GB")
     root = etree.parse(str(tmp_path / "tei" / "large.xml"), etree.XMLParser(huge_tree=True)).getroot()
     assert len(root.findall(".//tei:sp", NS)) > 100_000

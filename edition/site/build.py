@@ -100,6 +100,7 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
     (default: `.<site>.cache` beside the site). Only what changed since then is rendered.
     """
     tei_dir, site_dir = Path(tei_dir), Path(site_dir)
+    _recover(site_dir)
     _check_folders(tei_dir, site_dir)
     report = SiteReport(site_dir=site_dir)
     if not settings.date:
@@ -264,13 +265,46 @@ def _map(function, items: list, jobs: int) -> Iterable:
 
 
 def _swap(building: Path, site_dir: Path) -> None:
-    old = site_dir.parent / f".{site_dir.name}.old"
+    """Put the finished site in place of the old one. On Linux the two folders are exchanged
+    in one step (a reader, or a kill, sees the old site or the new one, never none); elsewhere
+    by two renames, and a kill between them is undone by `_recover`."""
+    if site_dir.exists() and _exchange(building, site_dir):
+        shutil.rmtree(building, ignore_errors=True)  # now the old site
+        return
+    old = _old_site(site_dir)
     if old.exists():
         shutil.rmtree(old)
     if site_dir.exists():
         site_dir.rename(old)
     building.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _old_site(site_dir: Path) -> Path:
+    return site_dir.parent / f".{site_dir.name}.old"
+
+
+def _recover(site_dir: Path) -> None:
+    """A build killed between the two renames of `_swap` left no site: put the old one back."""
+    old = _old_site(site_dir)
+    if not site_dir.exists() and (old / "index.html").is_file():
+        old.rename(site_dir)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where the
+    system cannot (another OS, an old kernel or C library, a file system without it)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 # --- the steps ---------------------------------------------------------------------------

@@ -20,10 +20,10 @@ import json
 import os
 import pickle
 import shutil
-import tempfile
 from pathlib import Path
 
 from edition import __version__
+from edition.files import remove_leftovers, write_atomic
 
 STATE_FORMAT = 1
 SITE_CODE = Path(__file__).resolve().parent
@@ -85,13 +85,15 @@ class BuildCache:
             return pickle.load(stream)
 
     def store(self, key: str, part: str, value) -> None:
-        write_atomic(self.document_path(key, part), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.document_path(key, part), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+                     durable=False)
 
     # --- the state of the last build --------------------------------------------------------
 
     def save_state(self, state: dict) -> None:
         state = {"format": STATE_FORMAT, **state}
-        write_atomic(self.folder / "state.json", json.dumps(state, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        write_atomic(self.folder / "state.json", json.dumps(state, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+                     durable=False)
         self.state = state
 
     def prune(self, keep: set[str]) -> None:
@@ -102,6 +104,8 @@ class BuildCache:
         for path in root.glob("*/*.pickle"):
             if path.name.split(".", 1)[0] not in keep:
                 path.unlink(missing_ok=True)
+        for folder in [self.folder, *root.iterdir()]:
+            remove_leftovers(folder)  # half-written entries of a build that was killed
 
 
 class Reuse:
@@ -153,13 +157,3 @@ class Reuse:
         return True
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
