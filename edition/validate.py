@@ -512,7 +512,8 @@ def checks_version() -> str:
     """What a cached result depends on besides the file: the schemas, libxml2, this code."""
     from edition import __version__
 
-    digest = hashlib.sha256(EDITION_XSD.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    code = Path(__file__).read_bytes() + (Path(__file__).parent / "tei_all_subset.py").read_bytes()
+    digest = hashlib.sha256(EDITION_XSD.read_bytes() + code).hexdigest()
     return f"{__version__}-{digest[:12]}-{tei_all_version()}"
 
 
