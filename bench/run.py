@@ -18,7 +18,7 @@ For each N, in bench/out/n<N>/ (git-ignored):
    again with nothing changed (no-op), and after one paragraph of one source was changed
    (one-doc). Wall time, the time at which each stage line is printed, and the memory of
    the process tree: the peak of the summed PSS of the build process and its children,
-   sampled every 0.1 s, and the largest max RSS of one process (wait4 rusage).
+   sampled every 0.1 s or more (the sampler keeps to ~10% of a core), and the largest max RSS of one process (wait4 rusage).
 
 Results: bench/out/n<N>/results.json, and a Markdown table of every size measured so far
 in bench/out/results.md (also printed). Profiles (--profile): bench/out/profile/.
@@ -211,7 +211,11 @@ def run_measured(command: list[str], log: Path, cwd: Path, interval: float = 0.1
 
     def sample() -> None:
         while not done.is_set():
+            began = now()
             pss, rss, count = tree_memory_kb(process.pid)
+            # reading smaps of a large process costs milliseconds: the sampler keeps to ~10% of
+            # one core, or it would slow down the build it measures (it took half a core at 10,000)
+            cost = now() - began
             peak["pss"], peak["rss"] = max(peak["pss"], pss), max(peak["rss"], rss)
             peak["processes"] = max(peak["processes"], count)
             if timeout is not None and now() - started > timeout and not timed_out.is_set():
@@ -220,7 +224,7 @@ def run_measured(command: list[str], log: Path, cwd: Path, interval: float = 0.1
                     os.killpg(process.pid, signal.SIGTERM)  # the group of the process started here
                 except OSError:
                     pass
-            done.wait(interval)
+            done.wait(max(interval, 9 * cost))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -687,7 +691,7 @@ def table(results: list[dict]) -> str:
               "less build_index; index = build_index). Builds: `python -m edition build` as a subprocess; full = "
               "from empty tei/ and site/; no-op = again, nothing changed; one-doc = after one paragraph of one source "
               "changed. Peak MB: the largest summed PSS of the build process and its children (sampled every "
-              "0.1 s) over the three builds.", ""]
+              "0.1 s or more, the sampler keeping to ~10% of a core) over the three builds.", ""]
     lines += ["## Details", "",
               "| N | jobs | corpus MB | TEI KB/doc | tei_all load s | full: startup / convert / validate / site s "
               "| one-doc: convert / validate / site s | no-op: convert / validate / site s | invalid docs "
