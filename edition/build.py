@@ -34,7 +34,7 @@ def build_edition(corpus_dir: Path, tei_dir: Path, site_dir: Path, settings_path
     say(f"convert   {report.count('written')} written, {report.count('unchanged')} unchanged, "
         f"{len(report.failed)} failed")
 
-    tei_files = sorted(Path(tei_dir).glob("*.xml"))
+    tei_files = sorted(Path(tei_dir).glob("*.xml"), key=lambda p: p.name)
     if not tei_files:
         raise EditionError(f"{tei_dir}: no TEI files to publish; add sources to {corpus_dir}")
     validation = validate_paths(tei_files, tei_all=tei_all, cache=Path(tei_dir) / VALIDATION_CACHE, jobs=jobs,

@@ -184,7 +184,8 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
             if doc_id.casefold() not in by_id:
                 del new_manifest["files"][doc_id]
     out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / MANIFEST, (json.dumps(new_manifest, indent=1, sort_keys=True) + "\n").encode())
+    if new_manifest != manifest:  # a run with nothing to do writes nothing
+        write_atomic(out / MANIFEST, (json.dumps(new_manifest, indent=1, sort_keys=True) + "\n").encode())
     hashes.save()
     return report
 

@@ -80,6 +80,8 @@ def ascii_fold(text: str) -> str:
     """Latin letters without accents (`Gespräch` → `Gesprach`, `Łódź` → `Lodz`), Cyrillic and
     Greek transliterated (`Беседа` → `Beseda`) by our table; other scripts by text-unidecode's
     (`毛泽东` → `Mao Ze Dong`); what has no ASCII spelling (`★`) is dropped."""
+    if text.isascii():
+        return text
     from text_unidecode import unidecode
 
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text))

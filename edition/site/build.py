@@ -180,7 +180,7 @@ def _list_sources(tei_dir: Path, excluded: set[str], fingerprint: str, report: S
     """The TEI files to publish, each with the key of its rendered form."""
     sources = []
     hashes = FileHashes(tei_dir)
-    for path in sorted(tei_dir.glob("*.xml")):
+    for path in sorted(tei_dir.glob("*.xml"), key=lambda p: p.name):
         if path.name in excluded:
             report.warnings.append(Problem(path, None, "left out of the site (excluded by the build)", "warning"))
             continue
