@@ -49,7 +49,7 @@ def remove_leftovers(folder: Path) -> int:
     except OSError:
         return 0
     for entry in entries:
-        if entry.name.startswith(".") and _LEFTOVER.match(entry.name) and entry.is_file(follow_symlinks=False):
+        if _LEFTOVER.match(entry.name) and entry.is_file(follow_symlinks=False):
             try:
                 os.unlink(entry.path)
                 removed += 1

@@ -502,7 +502,6 @@ class _ResultCache:
         older = [(key, value) for key, value in self.entries.items() if key not in self.used]
         entries = dict(older[-keep:])
         entries.update(self.used)
-        self.location.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.location, json.dumps({"format": CACHE_FORMAT, "entries": entries},
                                                separators=(",", ":")).encode("utf-8"), durable=False)
 
