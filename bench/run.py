@@ -68,7 +68,6 @@ def snapshot_code(out: Path) -> Path:
     shutil.rmtree(code, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules")
     shutil.copytree(ROOT / "edition", code / "edition", ignore=ignore)
-    shutil.copytree(ROOT / "templates", code / "templates", ignore=ignore)
     return code
 
 
@@ -147,7 +146,7 @@ def git_state() -> str:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                                 check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "edition", "templates"], cwd=ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "edition"], cwd=ROOT,
                                capture_output=True, text=True).stdout.strip()
         return commit + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):

@@ -43,7 +43,7 @@ from edition.site.collection import (
 from edition.site.cache import BuildCache, Reuse, digest, software_fingerprint
 from edition.site.document import Document, load_document, render_document, render_for_comparison
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 TEI = "{http://www.tei-c.org/ns/1.0}"
 
 
