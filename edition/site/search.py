@@ -14,6 +14,7 @@ referred by, so two builds of the same inputs give a byte-identical bundle.
 from __future__ import annotations
 
 import gzip
+import html
 import hashlib
 import json
 import re
@@ -39,9 +40,9 @@ def search_view(doc: Document, language: str = "en") -> str:
         Markup('<p data-pagefind-meta="date">%s</p>') % doc.display_date,
     ]
     for person in doc.persons:
-        parts.append(Markup('<span data-pagefind-filter="Participant">%s</span>') % person.name)
+        parts.append(Markup('<span data-pagefind-filter="Participant">%s</span>') % filter_value(person.name))
     if doc.year:
-        parts.append(Markup('<span data-pagefind-filter="Year">%s</span>') % doc.year)
+        parts.append(Markup('<span data-pagefind-filter="Year">%s</span>') % filter_value(doc.year))
         parts.append(Markup('<span data-pagefind-sort="date">%s</span>') % doc.when)
     if doc.summary_text:
         parts.append(Markup("<p>%s</p>") % doc.summary_text)
@@ -60,12 +61,46 @@ def search_view(doc: Document, language: str = "en") -> str:
             parts.append(_section(ident, "Omitted passage (editorial summary)", reading_text(el)))
         elif local == "head" and name(el.getparent()) == "div":
             parts.append(Markup("<p>%s</p>") % reading_text(el))
+    # One pass for every note: a search per note made a document of 10,000 notes take minutes.
+    notes_by_id = {xml_id(el): el for el in findall(doc.root, "t:text//t:note[@xml:id]")}
     for note in doc.notes:
-        note_el = find(doc.root, f"t:text//t:note[@xml:id='{note.xml_id}']") if note.xml_id else None
+        note_el = notes_by_id.get(note.xml_id) if note.xml_id else None
         text = reading_text(note_el) if note_el is not None else ""
         parts.append(_section(note.xml_id, f"Note {note.n}", text))
     parts.append(Markup("</main></body></html>"))
     return str(Markup("\n").join(parts))
+
+
+# Characters that have a meaning in HTML text or attributes; control characters, which no name has.
+_HTML_SPECIAL = re.compile(r"[&<>\"']")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What a stored filter value may hold: text with every special character escaped.
+_SAFE_STORED = re.compile(r"(?:[^&<>\"']|&(?:amp|lt|gt|quot|#x27);)*")
+
+
+def filter_value(text: str) -> Markup:
+    """A search filter value, written so that Pagefind UI shows it as text.
+
+    Pagefind UI inserts filter values into the search page as raw HTML (`innerHTML`): a
+    participant called `<img src=x onerror=…>` would run as script there. The value Pagefind
+    stores must therefore be HTML-escaped already (`&lt;img …`), so that the UI shows the name
+    as it is spelt. Pagefind decodes the text of a filter element twice (the HTML, then
+    entities again), so the HTML written here escapes the special characters three times;
+    `check_filter_values` verifies what Pagefind stored.
+    """
+    value = _CONTROL.sub("", str(text))
+    return Markup(_HTML_SPECIAL.sub(lambda m: html.escape(html.escape(html.escape(m[0]))), value))
+
+
+def check_filter_values(bundle: Path) -> None:
+    """Refuse a bundle whose filter values would be markup in Pagefind UI (a Pagefind release
+    that decodes them differently): the search is then left out, never made unsafe."""
+    for path in sorted((bundle / "filter").glob("*.pf_filter")):
+        name, values = _read(path)[:2]
+        for value, _pages in values:
+            if not isinstance(value, str) or not _SAFE_STORED.fullmatch(value):
+                raise RuntimeError(f"Pagefind stored the {name} filter value {value!r} as HTML; "
+                                   "the search index is left out rather than made unsafe")
 
 
 def _section(ident: str, label: str, text: str) -> Markup:
@@ -129,6 +164,7 @@ def build_index(site_dir: Path, docs: list[Document], language: str = "en", view
         raise RuntimeError(f"Pagefind failed (exit {result.returncode}): "
                            f"{(result.stderr or result.stdout).strip()[-500:]}")
     normalise_bundle(output)
+    check_filter_values(output)
     load_filters_before_first_search(output)
     return len(ordered)
 
