@@ -11,7 +11,7 @@ run shows everything to fix), except that a file which is not well-formed stops 
 (c) the official TEI P5 ``tei_all`` RELAX NG schema, ``edition/schema/tei_all.rng``;
 (d) the edition's rules that a schema cannot express (``check_rules``): ``#id`` pointers
     resolve in the same file (and @who/@ref on sp/persName point to a person), xml:id values
-    are unique NCNames following the sp-N/p-N/n-N/stage-N/gap-N scheme, TEI/@xml:id and
+    are unique NCNames following the sp-N/p-N/fn-N/en-N/stage-N/gap-N scheme, TEI/@xml:id and
     idno[@type='edition'] equal the file stem, speakers speak and present persons do not,
     footnotes sit at their markers, and the conversion change records the source's sha256.
 
@@ -78,7 +78,8 @@ CACHE_MAX_ENTRIES = 2000
 _XML_ID_PARSE_ERRORS = {"DTD_ID_REDEFINED", "DTD_XMLID_VALUE"}
 
 # Body elements that must carry an xml:id, and the prefix of their id scheme (docs/encoding.md).
-ID_SCHEME = {"sp": "sp", "p": "p", "note": "n", "stage": "stage", "gap": "gap"}
+# A note is fn-N (the printed footnote N) or en-N (the edition's series of editorial notes).
+ID_SCHEME = {"sp": "sp", "p": "p", "note": "fn|en", "stage": "stage", "gap": "gap"}
 
 # Attributes that hold pointers ("#id" points into the same file; other values are URLs or files).
 POINTER_ATTRIBUTES = ("who", "ref", "target", "resp", "corresp")
@@ -357,8 +358,9 @@ def check_rules(tree, path: Path | str) -> list[Problem]:
             ids[xml_id] = element
         prefix = ID_SCHEME.get(_local(element.tag))
         if prefix and element.tag.startswith(T) and any(a.tag == f"{T}text" for a in _ancestors(element)):
-            if not re.fullmatch(rf"{prefix}-[1-9][0-9]*", xml_id):
-                error(element, f"<{_local(element.tag)}> xml:id '{xml_id}' does not follow the {prefix}-N scheme")
+            if not re.fullmatch(rf"(?:{prefix})-[1-9][0-9]*", xml_id):
+                scheme = " or ".join(f"{kind}-N" for kind in prefix.split("|"))
+                error(element, f"<{_local(element.tag)}> xml:id '{xml_id}' does not follow the {scheme} scheme")
 
     # The document id: TEI/@xml:id and idno[@type='edition'] are the file's stem.
     stem = Path(str(path)).stem
@@ -438,7 +440,9 @@ def _check_tree(result: FileResult, tree, tei_all: bool, tei_all_problems: list[
     result.problems.extend(schema_problems)
     if tei_all:
         if tei_all_problems is None:
-            tei_all_problems = check_tei_all(tree, path)
+            from edition.schematron import check_schematron  # tei_all's embedded rules: Saxon, loaded on first use
+
+            tei_all_problems = check_tei_all(tree, path) + check_schematron(tree, path)
         else:
             result.tei_all_cached = True
         result.passed_tei_all = not tei_all_problems
@@ -484,7 +488,7 @@ class _ResultCache:
                             passed_rules=entry["rules"], passed_tei_all=entry["tei_all"] if tei_all else None,
                             tei_all_cached=tei_all)
         result.problems = [Problem(path, line, message, severity) for line, message, severity in entry["problems"]
-                           if tei_all or not message.startswith("TEI P5 tei_all:")]
+                           if tei_all or not message.startswith("TEI P5 tei_all")]
         return result
 
     def put(self, digest: str, result: FileResult) -> None:
@@ -511,7 +515,7 @@ def checks_version() -> str:
     """What a cached result depends on besides the file: the schemas, libxml2, this code."""
     from edition import __version__
 
-    code = Path(__file__).read_bytes() + (Path(__file__).parent / "tei_all_subset.py").read_bytes()
+    code = b"".join((Path(__file__).parent / name).read_bytes() for name in ("validate.py", "tei_all_subset.py", "schematron.py"))
     digest = hashlib.sha256(EDITION_XSD.read_bytes() + code).hexdigest()
     return f"{__version__}-{digest[:12]}-{tei_all_version()}"
 
