@@ -58,6 +58,37 @@ def append(parent: etree._Element, child) -> None:
     parent.append(child)
 
 
+# The edition's one citation tree (refsDecl/citeStructure; docs/encoding.md, "Citation"). A DTS
+# client reads it to list and fetch passages. Paths are unprefixed, as the Guidelines write them
+# (TEI is the default namespace of a citeStructure's XPath). Every reference joins xml:ids with
+# the delimiters below, so its last part is the passage's anchor on the site. Units of one level
+# need delimiters of their own, because a reference is read by its delimiters alone (which part
+# is a turn, which a paragraph); all are characters a URL and a file name carry as they are.
+# @use is string(@xml:id), not @xml:id: a DTS implementation may take the value of a node it
+# finds as the node written out (dapytains made "sp-1" into 'xml:id="sp-1"' where a level has
+# more than one kind of unit); a string is the same to every reader.
+CITATION_DELIMITERS = {"turn": ".", "paragraph": "_", "omission": "~", "note": ","}
+
+
+def citation_tree() -> etree._Element:
+    def unit(name, match, *children, delim=None, use="string(@xml:id)"):
+        return E("citeStructure", *children, unit=name, match=match, use=use, delim=delim)
+
+    def paragraph(delim):
+        return unit("paragraph", "p", unit("note", ".//note", delim="."), delim=delim)
+
+    return unit("conversation",
+                "/TEI/text/body/div",
+                unit("turn", "sp",
+                     paragraph("."),
+                     unit("note", "speaker//note", delim=CITATION_DELIMITERS["note"]),
+                     delim=CITATION_DELIMITERS["turn"]),
+                paragraph(CITATION_DELIMITERS["paragraph"]),
+                unit("omission", "gap", delim=CITATION_DELIMITERS["omission"]),
+                unit("note", ".//note[not(ancestor::p or ancestor::sp)]", delim=CITATION_DELIMITERS["note"]),
+                use="@type")
+
+
 class Writer:
     """Writes one document; holds the per-document id counters."""
 
@@ -66,6 +97,7 @@ class Writer:
         self.publisher = publisher
         self.when = when
         self.counters: dict[str, int] = {}
+        self.note_ids: set[str] = set()
 
     def next_id(self, prefix: str) -> str:
         self.counters[prefix] = self.counters.get(prefix, 0) + 1
@@ -147,12 +179,7 @@ class Writer:
         return E("encodingDesc",
                  E("appInfo", E("application", E("label", "edition"), ident="edition", version=__version__,
                                 xml_id="edition")),
-                 E("refsDecl",
-                   E("citeStructure", E("citeStructure", unit="paragraph", match="tei:p", use="@xml:id"),
-                     unit="turn", match="//tei:sp", use="@xml:id"),
-                   E("citeStructure", unit="paragraph", match="//tei:div/tei:p", use="@xml:id"),
-                   E("citeStructure", unit="note", match="//tei:note", use="@xml:id"),
-                   E("citeStructure", unit="omission", match="//tei:div/tei:gap", use="@xml:id")))
+                 E("refsDecl", citation_tree()))
 
     def profile_desc(self) -> etree._Element:
         doc, meta = self.doc, self.doc.metadata
@@ -243,7 +270,22 @@ class Writer:
 
     def note(self, note: Note, place: str = "foot") -> etree._Element:
         return E("note", E("label", note.label) if note.label else None, " " if note.label else None,
-                 self.inline(note.content), type=note.type, place=place, n=note.n, xml_id=self.next_id("n"))
+                 self.inline(note.content), type=note.type, place=place, n=note.n,
+                 xml_id=self.note_id(note.n if place == "foot" else None))
+
+    def note_id(self, printed_number: str | None) -> str:
+        """``fn-N`` for the footnote the source prints as N, so the id says which note it is;
+        every other note (a bracketed comment, a note the edition adds, a footnote whose marker
+        is no number or is printed twice) takes the next of the edition's own series, ``en-N``."""
+        used = self.note_ids
+        if printed_number and printed_number.isascii() and printed_number.isdigit() and int(printed_number) > 0:
+            candidate = f"fn-{int(printed_number)}"
+            if candidate not in used:
+                used.add(candidate)
+                return candidate
+        candidate = self.next_id("en")
+        used.add(candidate)
+        return candidate
 
     def inline(self, nodes: list) -> list:
         return [self.inline_node(node) for node in nodes]
@@ -267,7 +309,7 @@ class Writer:
             return E("ref", node.raw, type="noteref", n=node.n)
         if isinstance(node, InlineNote):
             return E("note", self.inline(node.content), type="editorial", place="inline", n=node.letter,
-                     xml_id=self.next_id("n"))
+                     xml_id=self.note_id(None))
         if isinstance(node, Repair):
             if node.kind == "hyphenation":
                 return E("choice", E("orig", node.original), E("reg", node.corrected))
