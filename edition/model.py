@@ -191,6 +191,16 @@ class ArchivalSource:
     locus_to: str = ""
     locus_text: str = ""
     copy: str = ""
+    # Added for records of any archive (edition/archives.py); each defaults to "nothing known".
+    institution: str = ""  # the archive, when `repository` is one of its divisions ("Manuscript Division")
+    collections: list[str] = field(default_factory=list)  # each named series; `collection` joins them
+    ref: str = ""  # the archive's authority record (repository/@ref)
+    repository_supplied: bool = False  # the record does not name the archive; the edition supplies it
+    classification: str = ""  # "Secret; Nodis.", as printed
+    drafting: str = ""  # what followed the citation in its note: "Drafted by …", as printed
+    where: str = ""  # where the record prints the citation: block, footnote, source-line, bracket, front-matter
+    unparsed: list[str] = field(default_factory=list)  # parts kept only in the whole shelfmark
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -210,6 +220,15 @@ class Metadata:
     recorders: list[str] = field(default_factory=list)
     typists: list[str] = field(default_factory=list)
     publication: str = ""  # "Published in CWIHP Working Paper No. 30."
+    # Added for the header of any record (edition/dates.py, edition/tei.py); defaults say "not stated".
+    time_from: str = ""  # HH:MM:SS of the conversation, when printed
+    time_to: str = ""
+    record_date_when: str = ""  # the record's own date, where it differs from the conversation's
+    record_date_text: str = ""
+    record_id_type: str = ""  # where the record id comes from: wcda, frus, dfat …
+    text_language: str = ""  # the language of the text (root xml:lang); "" = English
+    text_language_name: str = ""
+    rights_status: str = ""  # availability/@status when the rights are stated: free, restricted
 
 
 @dataclass
