@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -79,3 +80,34 @@ class FileHashes:
             self.changed = False
         except OSError:
             pass
+
+
+# --- what the converter wrote ---------------------------------------------------------------
+# Each TEI file the converter writes carries the checksum of its own bytes in its conversion
+# change ("this file as written: sha256 <64 hex digits>", computed with those digits as
+# zeros). A file whose checksum still holds is exactly as the converter wrote it, so losing
+# tei/.manifest.json can never make a hand edit look like the converter's work.
+
+WRITTEN_MARK = b"this file as written: sha256 "
+UNSEALED = "0" * 64
+_SEAL = re.compile(re.escape(WRITTEN_MARK) + rb"([0-9a-f]{64})")
+
+
+def seal(data: bytes) -> bytes:
+    """The converter's bytes with their checksum in place of the zeros after WRITTEN_MARK."""
+    placeholder = WRITTEN_MARK + UNSEALED.encode()
+    if data.count(placeholder) != 1:
+        raise ValueError("the TEI file has no single place for its checksum")
+    value = hashlib.sha256(data).hexdigest()
+    return data.replace(placeholder, WRITTEN_MARK + value.encode())
+
+
+def written_by_converter(data: bytes) -> bool:
+    """True when `data` carries the converter's checksum and it still holds (no byte changed
+    since the converter wrote the file)."""
+    matches = list(_SEAL.finditer(data))
+    if len(matches) != 1:
+        return False
+    found = matches[0]
+    unsealed = data[:found.start(1)] + UNSEALED.encode() + data[found.end(1):]
+    return hashlib.sha256(unsealed).hexdigest() == found[1].decode()

@@ -58,7 +58,7 @@ from lxml import etree
 
 from edition.errors import EditionError, Problem
 from edition.files import write_atomic
-from edition.hashes import FileHashes
+from edition.hashes import FileHashes, written_by_converter
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 EDITION_XSD = SCHEMA_DIR / "edition.xsd"
@@ -86,6 +86,10 @@ POINTER_ATTRIBUTES = ("who", "ref", "target", "resp", "corresp")
 
 # A foot note must stand inside one of these, at its marker, not loose in the div.
 NOTE_CONTAINERS = {"p", "sp", "head", "opener", "closer", "gap"}
+
+# A file with thousands of errors (one per turn, say) is reported by its first errors and a count
+# of the rest: explaining each error costs time, and nobody reads the ten-thousandth.
+MAX_ERRORS_PER_FILE = 50
 
 _NCNAME = re.compile(r"[^\W\d][\w.\-]*|_[\w.\-]*", re.UNICODE)
 _SHA256 = re.compile(r"sha-?256\W{0,3}[0-9a-fA-F]{64}\b", re.IGNORECASE)
@@ -242,21 +246,26 @@ def _ancestors(element) -> Iterable:
 # ---------------------------------------------------------------------------------------------
 
 
-def _parser(recover: bool = False) -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=recover)
+def _parser(recover: bool = False, huge: bool = False) -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=recover, huge_tree=huge)
 
 
 def parse_bytes(data: bytes, path: Path | str) -> tuple[etree._ElementTree | None, list[Problem]]:
     """Parse a TEI file's bytes; a tree, or None and the parse error as a Problem."""
-    parser = _parser()
+    # libxml2's limits (a text node of 10 MB) guard against hostile files; a file exactly as the
+    # converter wrote it (a 12 MB paragraph is a long speech, not an attack) is read without them.
+    own = written_by_converter(data)
+    parser = _parser(huge=own)
     try:
         root = etree.fromstring(data, parser, base_url=str(path))
-        return root.getroottree(), []
+        tree = root.getroottree()
+        declared = internal_dtd_problems(tree, data, path)
+        return (None, declared) if declared else (tree, [])
     except etree.XMLSyntaxError as error:
         entries = list(parser.error_log)
         if entries and all(entry.type_name in _XML_ID_PARSE_ERRORS for entry in entries):
             # Well-formed; bad xml:id values are reported (better) by the schema and the rules.
-            recovered = etree.fromstring(data, _parser(recover=True), base_url=str(path))
+            recovered = etree.fromstring(data, _parser(recover=True, huge=own), base_url=str(path))
             if recovered is not None:
                 return recovered.getroottree(), []
         fatal = [entry for entry in entries if entry.type_name not in _XML_ID_PARSE_ERRORS]
@@ -266,29 +275,68 @@ def parse_bytes(data: bytes, path: Path | str) -> tuple[etree._ElementTree | Non
         return None, [Problem(path, line or None, f"not well-formed XML: {message.strip()}")]
 
 
+def internal_dtd_problems(tree, data: bytes, path: Path | str) -> list[Problem]:
+    """A file with its own DTD (`<!DOCTYPE TEI [<!ENTITY x "...">]>`) means more than the edition
+    reads: entities and attribute defaults are never expanded (no DTD is ever loaded), and the
+    schema validators cannot check a tree holding unexpanded entities. The file is reported,
+    with where each entity is used, and left out; the other files are unaffected."""
+    if tree.docinfo.internalDTD is None:
+        return []
+    line = data[:max(data.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
+    uses = [element for element in tree.iter() if isinstance(element, etree._Entity)]
+    problems = [Problem(path, line, "declares its own DTD (<!DOCTYPE ... [ ... ]>), which the edition does not read"
+                        + (f": {len(uses)} entity reference{'s' if len(uses) != 1 else ''} would stay unexpanded"
+                           if uses else "")
+                        + ". Write out each entity's text in its place and remove the DOCTYPE declaration")]
+    for element in uses[:MAX_ERRORS_PER_FILE]:
+        problems.append(Problem(path, element.sourceline, f"entity reference {element.text} (declared in the "
+                                                          "file's own DTD, which the edition does not read)"))
+    return problems
+
+
 # ---------------------------------------------------------------------------------------------
 # (b) the edition's schema
 # ---------------------------------------------------------------------------------------------
 
 
 def check_edition_schema(tree, path: Path | str) -> list[Problem]:
-    """Validate with lxml (fast); on failure, ask xmlschema where exactly the errors are."""
+    """Validate with lxml (fast); on failure, ask xmlschema where exactly the first errors are."""
     schema = load_edition_schema()
-    if schema.validate(tree):
-        return []
-    lxml_errors = [(entry.line, _short_names(entry.message)) for entry in schema.error_log]
-    problems = _explain_with_xmlschema(tree, path)
-    if problems:
-        return problems
-    # xmlschema agreed it is invalid but said nothing usable (or failed): lxml's own words.
-    return [Problem(path, line or None, f"edition schema: {message}") for line, message in lxml_errors]
-
-
-def _explain_with_xmlschema(tree, path: Path | str) -> list[Problem]:
     try:
-        errors = list(load_edition_xmlschema().iter_errors(tree))
+        if schema.validate(tree):
+            return []
+    except etree.XMLSchemaValidateError as error:  # libxml2 gave up on this tree
+        return [Problem(path, None, f"edition schema: the file could not be checked ({error})")]
+    lxml_errors = [(entry.line, _short_names(entry.message)) for entry in schema.error_log]
+    problems, total = _explain_with_xmlschema(tree, path)
+    if not problems:
+        # xmlschema agreed it is invalid but said nothing usable (or failed): lxml's own words.
+        problems = [Problem(path, line or None, f"edition schema: {message}")
+                    for line, message in lxml_errors[:MAX_ERRORS_PER_FILE]]
+        total = len(lxml_errors)
+    return capped(problems, total, path, "edition schema")
+
+
+def capped(problems: list[Problem], total: int, path: Path | str, what: str) -> list[Problem]:
+    """The first MAX_ERRORS_PER_FILE problems, and one line counting the others."""
+    if total <= MAX_ERRORS_PER_FILE:
+        return problems
+    return problems[:MAX_ERRORS_PER_FILE] + [Problem(
+        path, None, f"{what}: {total - MAX_ERRORS_PER_FILE:,} more errors in this file (the first "
+                    f"{MAX_ERRORS_PER_FILE} are listed; fix them and validate again)")]
+
+
+def _explain_with_xmlschema(tree, path: Path | str) -> tuple[list[Problem], int]:
+    """The first errors explained, and how many there are (libxml2 reports only the first of
+    a run of errors in one content model; xmlschema finds them all, the rest only counted)."""
+    import itertools
+
+    try:
+        found = load_edition_xmlschema().iter_errors(tree)
+        errors = list(itertools.islice(found, MAX_ERRORS_PER_FILE))
+        total = len(errors) + sum(1 for _ in found)
     except Exception:  # a second opinion must never break validation
-        return []
+        return [], 0
     problems = []
     for error in errors:
         element = error.elem if isinstance(getattr(error, "elem", None), etree._Element) else None
@@ -305,7 +353,7 @@ def _explain_with_xmlschema(tree, path: Path | str) -> list[Problem]:
         reason = _short_names(error.reason or error.message)
         at = f" (at {where})" if where else ""
         problems.append(Problem(path, line or None, f"edition schema: {reason}{at}"))
-    return problems
+    return problems, total
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,10 +363,14 @@ def _explain_with_xmlschema(tree, path: Path | str) -> list[Problem]:
 
 def check_tei_all(tree, path: Path | str) -> list[Problem]:
     schema = tei_all_for(tree)
-    if schema.validate(tree):
-        return []
+    try:
+        if schema.validate(tree):
+            return []
+    except etree.RelaxNGValidateError as error:  # libxml2 gave up on this tree
+        return [Problem(path, None, f"TEI P5 tei_all: the file could not be checked ({error})")]
     problems = []
-    for entry in schema.error_log:
+    entries = list(schema.error_log)
+    for entry in entries[:MAX_ERRORS_PER_FILE]:
         where = ""
         if entry.path:
             try:
@@ -328,7 +380,7 @@ def check_tei_all(tree, path: Path | str) -> list[Problem]:
             except etree.XPathError:
                 pass
         problems.append(Problem(path, entry.line or None, f"TEI P5 tei_all: {_short_names(entry.message)}{where}"))
-    return problems
+    return capped(problems, len(entries), path, "TEI P5 tei_all")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,7 +468,7 @@ def check_rules(tree, path: Path | str) -> list[Problem]:
         error(revision if revision is not None else root,
               "no revisionDesc/change records the source's sha256 (expected 'sha256' and 64 hex digits)")
 
-    return problems
+    return capped(problems, len(problems), path, "edition rules")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -84,3 +84,191 @@ def test_search_view_finds_every_note_in_one_pass(tmp_path, monkeypatch):
         counts[notes] = calls["find"]
         assert "Note number 399." in view or notes < 400
     assert counts[400] <= counts[20] + 5, counts
+
+
+# --- one build at a time ---------------------------------------------------------------------
+
+HOLD_LOCK = """
+import os, sys, time
+from pathlib import Path
+from edition.lock import edition_lock
+with edition_lock(Path(sys.argv[1]), "build"):
+    if sys.argv[2] == "orphan":  # a worker that outlives its killed build keeps the lock
+        child = os.fork()
+        if child == 0:
+            time.sleep(60)
+            os._exit(0)
+        print("ready", child, flush=True)
+        os._exit(0)
+    print("ready", flush=True)
+    time.sleep(60)
+"""
+
+
+def _holder(tei: Path, mode: str):
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(tei), mode], stdout=subprocess.PIPE, text=True,
+                               cwd=ROOT)
+    words = process.stdout.readline().split()
+    assert words[:1] == ["ready"]
+    process.worker = int(words[1]) if len(words) > 1 else None
+    return process
+
+
+def _copy_corpus(tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    return tmp_path / "corpus"
+
+
+def test_a_second_build_says_which_process_is_building(tmp_path):
+    from edition.convert import convert_corpus
+    from edition.lock import BuildRunning
+    from edition.settings import Settings
+    from edition.site import build_site
+
+    corpus = _copy_corpus(tmp_path)
+    tei = tmp_path / "tei"
+    holder = _holder(tei, "hold")
+    try:
+        with pytest.raises(BuildRunning, match=rf"process {holder.pid}\b"):
+            convert_corpus(corpus, tei, jobs=1, progress=False)
+        with pytest.raises(BuildRunning, match=rf"process {holder.pid}\b"):
+            build_site(tei, tmp_path / "site", Settings(), progress=False)
+        assert not tei.exists() or not list(tei.glob("*.xml"))
+    finally:
+        holder.kill()
+        holder.wait()
+    # the holder is gone: the next build takes the lock
+    report = convert_corpus(corpus, tei, jobs=1, progress=False)
+    assert not report.failed
+
+
+def test_the_lock_of_a_killed_build_is_taken_over(tmp_path):
+    import json
+    import os
+
+    from edition.convert import convert_corpus
+    from edition.lock import LOCK_NAME, state_folder
+
+    corpus = _copy_corpus(tmp_path)
+    tei = tmp_path / "tei"
+    # a lock file naming a process that no longer runs (the build was killed)
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (state_folder(tei) / LOCK_NAME).write_text(json.dumps({"pid": int(dead.stdout), "host": os.uname().nodename}))
+    assert not convert_corpus(corpus, tei, jobs=1, progress=False).failed
+    # its workers still alive and holding the lock, the process that took it gone
+    import signal
+
+    holder = _holder(tei, "orphan")
+    holder.wait()
+    try:
+        assert not convert_corpus(corpus, tei, jobs=1, progress=False, force=True).failed
+    finally:
+        os.kill(holder.worker, signal.SIGKILL)
+
+
+def test_the_state_folder_must_be_private(tmp_path):
+    import os
+
+    from edition.errors import EditionError
+    from edition.lock import state_folder
+
+    folder = state_folder(tmp_path / "tei")
+    assert folder == tmp_path / ".edition" and (os.stat(folder).st_mode & 0o077) == 0
+    os.chmod(folder, 0o777)
+    with pytest.raises(EditionError, match="can be written by other users"):
+        state_folder(tmp_path / "tei")
+
+
+# --- contributed and hand-edited TEI files ---------------------------------------------------
+
+
+def _write_variant(tmp_path: Path, doc_id: str, change) -> Path:
+    data = (ROOT / "tei" / f"{doc_id}.xml").read_bytes()
+    path = tmp_path / f"{doc_id}.xml"
+    path.write_bytes(change(data))
+    return path
+
+
+def test_a_tei_file_with_its_own_dtd_gets_a_clear_error_and_the_others_pass(tmp_path):
+    from edition.validate import validate_paths
+
+    bad = _write_variant(tmp_path, ZUBOK, lambda data: data.replace(
+        b"<TEI ", b'<!DOCTYPE TEI [<!ENTITY x "hello">]>\n<TEI ', 1).replace(b"</title>", b" &x;</title>", 1))
+    good = _write_variant(tmp_path, WOLFF, lambda data: data)
+    report = validate_paths([bad, good], tei_all=False)  # crashed: XMLSchemaValidateError: Internal error
+    by_file = {Path(f.path).name: f for f in report.files}
+    assert by_file[good.name].passed_edition_schema  # published
+    messages = [str(p) for p in by_file[bad.name].problems]
+    assert messages[0].startswith(f"{bad}:2: error: declares its own DTD"), messages
+    assert any(":6: error: entity reference &x;" in m or "entity reference &x;" in m for m in messages[1:])
+    assert not by_file[bad.name].passed_edition_schema
+
+
+def test_a_file_with_an_error_in_every_turn_lists_the_first_errors_and_counts_the_rest(tmp_path, monkeypatch):
+    import edition.validate as validate
+
+    tree = sample_tei()
+    body = tree.find(f".//{TEI}body/{TEI}div")
+    turn = body.find(f"{TEI}sp")
+    for index in range(2000):
+        extra = copy.deepcopy(turn)
+        extra.set(XML_ID, f"sp-{5000 + index}")
+        for child in extra.iter():
+            if child.get(XML_ID) and child is not extra:
+                child.set(XML_ID, f"{child.get(XML_ID)}-{index}")
+        etree.SubElement(extra, f"{TEI}bogus")  # one schema error per turn
+        body.append(extra)
+    path = tmp_path / f"{ZUBOK}.xml"
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    explained = {"paths": 0}
+    original = validate.readable_path
+
+    def counting(element):
+        explained["paths"] += 1
+        return original(element)
+
+    monkeypatch.setattr(validate, "readable_path", counting)
+    result = validate.validate_paths([path], tei_all=False).files[0]
+    schema = [p for p in result.problems if p.message.startswith("edition schema")]
+    assert len(schema) == validate.MAX_ERRORS_PER_FILE + 1
+    assert "more errors in this file" in schema[-1].message
+    assert explained["paths"] <= 2 * validate.MAX_ERRORS_PER_FILE  # was one per error, each O(siblings)
+
+
+def _sealed(data: bytes) -> bytes:
+    from edition.hashes import UNSEALED, WRITTEN_MARK, seal
+
+    return seal(data.replace(b"</change>", b"; " + WRITTEN_MARK + UNSEALED.encode() + b".</change>", 1))
+
+
+def test_the_converters_own_file_with_a_12_mb_paragraph_is_read_and_a_foreign_one_is_not(tmp_path):
+    from edition.validate import validate_paths
+
+    speech = b"word " * 2_500_000  # 12.5 MB in one text node: over libxml2's 10 MB default
+    def long_paragraph(data: bytes) -> bytes:
+        return data.replace(b"</p>", b" " + speech + b"</p>", 1)
+
+    own = _write_variant(tmp_path, ZUBOK, lambda data: _sealed(long_paragraph(data)))
+    (tmp_path / "other").mkdir()
+    foreign = _write_variant(tmp_path / "other", ZUBOK, long_paragraph)
+    own_result, foreign_result = validate_paths([own, foreign], tei_all=False).files
+    assert own_result.well_formed and own_result.passed_edition_schema, [str(p) for p in own_result.problems]
+    assert not foreign_result.well_formed
+    assert "Text node too long" in foreign_result.problems[0].message
+
+
+def test_a_hand_edit_breaks_the_converters_checksum():
+    from edition.hashes import written_by_converter
+
+    data = _sealed((ROOT / "tei" / f"{ZUBOK}.xml").read_bytes())
+    assert written_by_converter(data)
+    assert not written_by_converter(data.replace(b"Khrushchev", b"Khrushchov", 1))
+    assert not written_by_converter((ROOT / "tests" / "fixtures" / "tei" / "valid" / "full.xml").read_bytes())
