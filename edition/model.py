@@ -108,6 +108,13 @@ class PersonRef:
 
 
 @dataclass
+class PageBreak:
+    """The start of a printed page, with the number printed on it."""
+
+    n: str
+
+
+@dataclass
 class DateRef:
     text: str
     when: str
@@ -174,6 +181,7 @@ class Person:
     name: str
     role: str = "speaker"  # or "present"
     labels: list[str] = field(default_factory=list)
+    function: str = ""  # as a participants list prints it: "Assistant Secretary of State"
 
 
 @dataclass

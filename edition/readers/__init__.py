@@ -52,7 +52,8 @@ def document_id(path: Path) -> str:
 
 
 def read_source(path: Path, source_name: str | None = None, register: Register | None = None,
-                data: bytes | None = None) -> Document:
+                data: bytes | None = None, archives=None) -> Document:
+    """archives: the edition's archive register (None: the packaged one)."""
     data = path.read_bytes() if data is None else data
     name = source_name or path.as_posix()
     text, problems = decode_source(data, name)
@@ -63,4 +64,4 @@ def read_source(path: Path, source_name: str | None = None, register: Register |
         raise SourceError(name, "no body text found after the page's header; check that the file holds the "
                                 "transcript itself", problems=extracted.problems)
     sha256 = hashlib.sha256(data).hexdigest()
-    return build_document(extracted, document_id(path), name, sha256, register)
+    return build_document(extracted, document_id(path), name, sha256, register, archives=archives)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from edition.errors import Problem
-from edition.model import (DateRef, Foreign, Hi, InlineNote, Manner, NoteRef, OrphanNoteRef, PersonRef, Repair,
-                           Sic, Supplied, Unclear)
+from edition.model import (DateRef, Foreign, Hi, InlineNote, Manner, NoteRef, OrphanNoteRef, PageBreak, PersonRef,
+                           Repair, Sic, Supplied, Unclear)
+from edition.readers.pages import PB_CLOSE, PB_MARK, PB_OPEN
 from edition.readers.base import EM_CLOSE, EM_OPEN, parse_date
 
 # Short Russian words that look like English or abbreviations to a frequency list ("v", "ne", "na").
@@ -73,7 +74,31 @@ def parse_inline(text: str, ctx: InlineContext, line: int, *, narration: bool = 
         nodes = _apply(nodes, lambda s: _names(s, ctx.names))
     if dateline:
         nodes = _apply(nodes, _dates)
+    if PB_OPEN in text:
+        nodes = _page_breaks(nodes)
     return _merge_strings(nodes)
+
+
+def _page_breaks(nodes: list) -> list:
+    """A printed page's start, marked by the reader, → `PageBreak`; inside an editorial
+    element (a supplied word across the break) the mark is dropped, the page kept by the
+    next break."""
+    out: list = []
+    for node in nodes:
+        if isinstance(node, str):
+            position = 0
+            for match in PB_MARK.finditer(node):
+                out.append(node[position:match.start()])
+                out.append(PageBreak(match.group(1)))
+                position = match.end()
+            out.append(node[position:])
+        else:
+            for attribute in ("text", "original", "corrected"):
+                value = getattr(node, attribute, None)
+                if isinstance(value, str) and PB_OPEN in value:
+                    setattr(node, attribute, PB_MARK.sub("", value))
+            out.append(node)
+    return [node for node in out if node != ""]
 
 
 # --- brackets --------------------------------------------------------------------------

@@ -1,53 +1,51 @@
-"""Reader for the archive's Markdown export.
+"""Reader for Markdown exports: an archive's export, a site's source files, an editor's notes.
 
-Labelled blocks at the top (`**Citation:**`, `**Summary:**`, `**Original Language:**`),
-the record's heading as `## …`, speaker labels in bold (`**Mao Zedong (irritated):**`),
-footnote markers as `<sup>[1]</sup>` and the notes as `[1] …` paragraphs at the end.
-Inline Markdown (escapes, emphasis, inline HTML) is parsed with markdown-it-py.
+YAML front matter is read as metadata; `#` headings give the record's heading; bold or plain
+speaker labels (`**Mao Zedong (irritated):**`, `**Chennault:**`, `Prof. Chou:`); footnote
+markers in any Markdown form (`[^1]`, `<sup>1</sup>`, `<sup>[1]</sup>`, `[(1)](#f1)`, `[1]`)
+and their texts as `[^1]: …` definitions or under a `Notes` heading. Inline Markdown
+(escapes, emphasis, inline HTML) is parsed with markdown-it-py.
 """
 
 from __future__ import annotations
 
 import re
 
+import yaml
 from markdown_it import MarkdownIt
 
-from edition.model import Metadata
-from edition.readers.base import EM_CLOSE, EM_OPEN, Extracted, LabelMatch, parse_date, split_notes
+from edition.errors import Problem
+from edition.readers.base import EM_CLOSE, EM_OPEN
+from edition.readers.labels import LabelMatcher
+from edition.readers.notes import normalise_markers
+from edition.readers.profiles import Profile, profile_for
+from edition.readers.record import Record, RecordState, run_rules
 from edition.readers.text import Block, Line, split_blocks
 
 NAME = "Markdown export"
 
-LABEL = re.compile(r"^\*\*(?P<label>[^*()]+?)\s*(?:\((?P<manner>[^)]+)\))?\s*:\s*\*\*\s*(?P<rest>.*)$", re.S)
-FIELD = re.compile(r"^\*\*(?P<name>[A-Z][\w ]+):\*\*$")
-BOLD_LINE = re.compile(r"^\*\*(?P<text>.+)\*\*$")
-URL_LINE = re.compile(r"^<(https?://[^>]+)>$")
+HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{1,80}?)\*\*\s*:?")
+DEFINITION = re.compile(r"^\[\^(?P<n>\d{1,3})\]:\s*(?P<text>.*)$", re.S)
 _markdown = MarkdownIt("commonmark")
 
 
 def looks_like(text: str) -> int:
-    score = min(5, len(re.findall(r"(?m)^\*\*[^*\n]+:\*\*", text)))
+    score = min(5, len(re.findall(r"(?m)^\*\*[^*\n]+:\*\*|^\*\*[^*\n]+\*\*:", text)))
     score += 2 * bool(re.search(r"(?m)^#{1,6} ", text))
-    score += 2 * ("<sup>" in text)
+    score += 2 * ("<sup>" in text) + 3 * text.startswith("---\n") + 2 * bool(re.search(r"(?m)^\[\^\d+\]:", text))
+    score += 2 * bool(re.search(r"\[\(\d+\)\]\(#", text))
     return score
 
 
-class MarkdownExport(Extracted):
-    def match_label(self, text: str) -> LabelMatch | None:
-        match = LABEL.match(text)
-        if not match:
-            return None
-        return LabelMatch(match.group("label").strip(), match.group("manner"), match.group("rest"))
-
-
 def inline_text(source: str) -> str:
-    """Markdown inline markup → plain text, keeping bold (labels) and marking emphasis."""
+    """Markdown inline markup → plain text, marking emphasis for the inline rules."""
     out: list[str] = []
     for token in _markdown.parseInline(source)[0].children or []:
         if token.type == "text":
             out.append(token.content)
         elif token.type in ("strong_open", "strong_close"):
-            out.append("**")
+            continue
         elif token.type == "em_open":
             out.append(EM_OPEN)
         elif token.type == "em_close":
@@ -55,69 +53,67 @@ def inline_text(source: str) -> str:
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
         elif token.type == "html_inline" and re.fullmatch(r"</?sup>", token.content):
-            continue  # superscript markup around a footnote marker `[1]`: the marker stays
+            continue
         elif token.type in ("link_open", "link_close"):
-            continue  # an autolink's text is the URL itself
+            continue  # a link's text is kept, its address is the page's
         else:
             out.append(token.content)
     return "".join(out)
 
 
-def _rewrite(block: Block) -> Block:
-    return Block([Line(inline_text(line.text.strip()), line.number) for line in block.lines])
+def _unbold_label(text: str) -> str:
+    """`**Mao Zedong:** …` or `**Mao Zedong**: …` → `Mao Zedong: …`: the label's bold is its
+    print, not its words."""
+    match = BOLD_LABEL.match(text)
+    if match and (match.group("label").rstrip().endswith(":") or match.group(0).endswith(":")):
+        label = match.group("label").rstrip()
+        return f"{label if label.endswith(':') else label + ':'} {text[match.end():].lstrip()}"
+    return text
 
 
-def read(lines: list[Line]) -> MarkdownExport:
-    blocks = split_blocks(lines)
-    metadata = Metadata()
-    chrome: list[Line] = []
-    citation = ""
-    head: list[str] = []
-    index = 0
-    current_field = None
-    # The labelled header blocks, up to the record's heading (or, without one, the first turn).
-    header_end = next((i for i, b in enumerate(blocks) if b.text.startswith("#")), None)
-    if header_end is None:
-        header_end = next((i for i, b in enumerate(blocks) if LABEL.match(inline_text(b.text))), 0)
-    while index < header_end:
-        block = blocks[index]
-        text = block.text
-        field = FIELD.match(text)
-        if field:
-            current_field = field.group("name").lower()
-            chrome.extend(block.lines)  # the field's label; its value is kept below
-        elif current_field == "citation":
-            for line in block.lines:
-                url = URL_LINE.match(line.text.strip())
-                if url:
-                    metadata.url = url.group(1)
-                else:
-                    citation = (citation + " " + line.text.strip()).strip()
-        elif current_field == "summary":
-            metadata.summary = (metadata.summary + " " + inline_text(text)).strip()
-        elif current_field == "original language":
-            metadata.original_language = text
-        elif current_field == "contents":
-            chrome.extend(block.lines)  # the page's table of contents ("- English Translation")
-        else:
-            for line in block.lines:
-                bold = BOLD_LINE.match(line.text.strip())
-                value = bold.group("text") if bold else line.text.strip()
-                date = parse_date(value)
-                if date and not metadata.date_when and len(value) < 40:
-                    metadata.date_when, metadata.date_text = date
-                elif not metadata.title:
-                    metadata.title = value
-        index += 1
-    citation = inline_text(citation)
-    if index < len(blocks) and blocks[index].text.startswith("#"):
-        head = [blocks[index].text.lstrip("#").strip()]
-        index += 1
-        # A short line straight after the heading, without a full stop, is its second line.
-        if index < len(blocks) and len(blocks[index].text) < 80 and not re.search(r"[.:;!?]$", blocks[index].text) \
-                and not parse_date(blocks[index].text) and "**" not in blocks[index].text \
-                and index + 1 < len(blocks):  # never the record's only paragraph, never a speaker's turn
-            head.append(blocks[index].text)
-            index += 1
-    body, notes, _ = split_notes([_rewrite(block) for block in blocks[index:]], at_end=True)
-    return MarkdownExport(NAME, metadata, citation, head, body, notes, chrome=chrome)
+def front_matter(lines: list[Line]) -> tuple[dict, list[Line], list[Line], list[Problem]]:
+    """YAML front matter between `---` lines at the top: (data, the rest, its lines, problems)."""
+    if not lines or lines[0].text.strip() != "---":
+        return {}, lines, [], []
+    end = next((i for i in range(1, min(len(lines), 400)) if lines[i].text.strip() in ("---", "...")), None)
+    if end is None:
+        return {}, lines, [], []
+    block = lines[:end + 1]
+    try:
+        data = yaml.safe_load("\n".join(line.text for line in lines[1:end])) or {}
+    except yaml.YAMLError as error:
+        problem = Problem("", 1, f"the front matter is not valid YAML ({str(error).splitlines()[0]}); kept as text",
+                          "warning")
+        return {}, lines, [], [problem]
+    if not isinstance(data, dict):
+        return {}, lines, [], []
+    return data, lines[end + 1:], block, []
+
+
+def read(lines: list[Line], profile: Profile | None = None) -> Record:
+    profile = profile or profile_for("\n".join(line.text for line in lines))
+    data, lines, matter_lines, problems = front_matter(lines)
+    blocks: list[Block] = []
+    notes: list[Block] = []
+    levels: dict[int, int] = {}
+    for block in split_blocks(lines):
+        first = block.lines[0].text.strip()
+        definition = DEFINITION.match(normalise_markers(first) if not first.startswith("[^") else first)
+        heading = HEADING.match(first)
+        if definition:
+            text = " ".join([definition.group("text")] + [line.text.strip() for line in block.lines[1:]])
+            notes.append(Block([Line(f"[{definition.group('n')}] {inline_text(text)}", block.number)]))
+            continue
+        if heading and len(block.lines) == 1:
+            levels[block.number] = len(heading.group("hashes"))
+            blocks.append(Block([Line(inline_text(normalise_markers(heading.group("text"))), block.number)]))
+            continue
+        rewritten = [Line(inline_text(_unbold_label(normalise_markers(line.text.strip()))), line.number)
+                     for line in block.lines]
+        blocks.append(Block(rewritten))
+    state = RecordState(profile, blocks, front_matter=data, chrome=list(matter_lines), notes=notes,
+                        notes_found=bool(notes), heading_levels=levels)
+    state = run_rules(state)
+    record = Record.from_state(NAME, state, LabelMatcher(profile))
+    record.problems.extend(problems)
+    return record

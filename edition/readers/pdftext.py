@@ -1,83 +1,174 @@
-"""Reader for text extracted from a PDF print of the archive's page.
+"""Reader for text extracted from a PDF: a printed volume's pages or the print of a web page.
 
-The page's buttons ("• Citation", "get citation", "share document") surround the summary and
-the citation at the top; speaker labels are in capitals ("MAO ZEDONG:", "KHRUSHCHEV N.S.:").
-Extraction damages the text: labels and words broken by spaces ("KHRUS HCHEV", "Yugosla
-via"), two turns run together on one line, a label glued to the end of a sentence, a
-paragraph broken over blank lines. The shared rules repair these and record each repair.
+Extraction keeps the page's layout and loses its structure: lines wrapped mid-sentence, no
+blank line between paragraphs, words hyphenated across lines, each page's running head and
+number in the text, the notes at the foot of the page where their marker falls, labels in
+small capitals upper-cased, form feeds between pages; in a web page's print, labels and
+words broken by spaces ("KHRUS HCHEV") and two turns run together on one line. This reader
+takes the page furniture out (kept as page breaks), the foot notes out (kept as notes), and
+joins lines into paragraphs; the shared rules repair the rest and record each repair.
 """
 
 from __future__ import annotations
 
 import re
+import statistics
 
-from edition.model import Metadata
-from edition.readers.base import FUNDER_LINE, UPPER, Extracted, LabelMatch, parse_date, split_notes
-from edition.readers.text import Line, split_blocks
+from edition.readers.labels import LabelMatcher
+from edition.readers.notes import FOOT_DEFINITION, glued_marker_pattern
+from edition.readers.pages import PB_MARK, is_page_mark_line, take_out_running_heads
+from edition.readers.profiles import Profile, profile_for
+from edition.readers.record import Record, RecordState, run_rules
+from edition.readers.text import Block, Line
 
 NAME = "PDF-extracted text"
-
-CHROME = {"Search in", "Digital Archive International History Declassified", "• Citation", "Citation",
-          "get citation", "• share document", "share document", "English HTML"}
-
-_NAME_WORD = rf"[{UPPER}][{UPPER}’'-]+"
-_INITIALS = r"(?:[A-Z]\.){1,3}"
-_LABEL_BODY = rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?: {_INITIALS})?"
-LABEL = re.compile(rf"^(?P<label>{_LABEL_BODY})\s*(?P<sep>[:;])\s*(?P<rest>.*)$", re.S)
-# A label glued after the end of a sentence or of a bracketed summary on the same line.
-GLUED = re.compile(rf"(?<=[.?!…\]])\s+(?={_LABEL_BODY}\s*:\s)")
-QUOTED_TITLE = re.compile(r"^[\"“](?P<title>.+?),?[\"”]\s*,?\s*(?P<rest>.*)$", re.S)
+SEPARATORS = ":;"  # extraction turns a label's colon into a semicolon now and then
+_TERMINAL = re.compile(r"[.?!:”\"’)\]…]\s*$")
 
 
 def looks_like(text: str) -> int:
-    score = min(5, len(re.findall(rf"(?m)^{_LABEL_BODY}\s*:", text)))
-    score += 2 * ("• " in text[:2000])
-    score += 2 * ("get citation" in text[:3000])
+    """Signs of PDF extraction: form feeds, hyphenated line ends, long runs of wrapped lines
+    with no blank line between them, a PDF print's buttons."""
+    lines = text[:60000].split("\n")
+    score = 3 * min(3, text.count("\f"))
+    score += min(4, sum(1 for line in lines if re.search(r"[a-z]-$", line)) // 3)
+    blank = sum(1 for line in lines if not line.strip())
+    if len(lines) > 40 and blank < len(lines) / 12:
+        score += 4
+    score += 2 * ("• " in text[:2000]) + 2 * ("get citation" in text[:3000])
     return score
 
 
-class PdfText(Extracted):
-    def match_label(self, text: str) -> LabelMatch | None:
-        match = LABEL.match(text)
-        if not match or len(match.group("label")) < 3:
-            return None
-        return LabelMatch(match.group("label"), None, match.group("rest"), match.group("sep"))
-
-    def find_glued_label(self, text: str) -> int | None:
-        match = GLUED.search(text)
-        return match.end() if match else None
+def _typical_width(lines: list[Line]) -> int:
+    widths = sorted(len(line.text.rstrip()) for line in lines if len(line.text.strip()) > 20)
+    if not widths:
+        return 0
+    return widths[int(len(widths) * 0.9)] if len(widths) > 10 else int(statistics.median(widths))
 
 
-def read(lines: list[Line]) -> PdfText:
-    metadata = Metadata()
-    chrome: list[Line] = []
-    citation = ""
-    body_start = 0
-    # The page header is read line by line: the PDF print runs its buttons, the summary and
-    # the citation together without blank lines.
+def take_out_foot_notes(lines: list[Line]) -> tuple[list[Line], list[Block]]:
+    """The notes printed at the foot of each page: from the first line of a page that starts
+    with the number of the next note, whose marker the text before it carries glued to a
+    word, to the page's end."""
+    pages: list[list[int]] = [[]]
     for index, line in enumerate(lines):
+        if line.new_page and pages[-1]:
+            pages.append([])
+        pages[-1].append(index)
+    expected: int | None = None
+    note_lines: set[int] = set()
+    notes: list[list[Line]] = []
+    for page_number, page in enumerate(pages):
+        earlier = pages[page_number - 1] if page_number else []
+        for position, index in enumerate(page):
+            found = FOOT_DEFINITION.match(lines[index].text.strip())
+            if not found or (expected is not None and int(found.group(1)) != expected):
+                continue
+            n = found.group(1)
+            before = " ".join(lines[i].text for i in earlier + page[:position])
+            if not glued_marker_pattern(n).search(before) and f"[{n}]" not in before:
+                continue
+            expected = _read_foot_notes(lines, page[position:], notes, note_lines, int(n))
+            break
+    kept = [line for index, line in enumerate(lines) if index not in note_lines]
+    return kept, [Block([Line(f"[{_number(note)}] " + " ".join(l.text.strip() for l in note)[len(_number(note)):]
+                              .strip(), note[0].number)]) for note in notes]
+
+
+def _number(note: list[Line]) -> str:
+    return FOOT_DEFINITION.match(note[0].text.strip()).group(1)
+
+
+def _read_foot_notes(lines, indexes, notes, note_lines, first: int) -> int:
+    expected = first
+    for index in indexes:
+        text = lines[index].text.strip()
+        if is_page_mark_line(text):
+            break
+        found = FOOT_DEFINITION.match(text)
+        if found and int(found.group(1)) == expected:
+            notes.append([lines[index]])
+            expected += 1
+        elif notes and text:
+            notes[-1].append(lines[index])
+        note_lines.add(index)
+    return expected
+
+
+def assemble_paragraphs(lines: list[Line], matcher: LabelMatcher) -> list[Block]:
+    """Wrapped lines → paragraphs. A paragraph ends at a blank line, before a line that opens
+    with a speaker label, and after a sentence's end on a line clearly shorter than the page's
+    width (or a one-line sentence after a sentence's end)."""
+    width = _typical_width(lines)
+    blocks: list[Block] = []
+    current: list[Line] = []
+    pending_page: list[str] = []
+    for line in lines:
         text = line.text.strip()
         if not text:
+            if current:
+                blocks.append(Block(current))
+                current = []
             continue
-        if text in CHROME:
-            chrome.append(line)
-            if text == "English HTML":  # the last button before the record itself
-                body_start = index + 1
-                break
+        if is_page_mark_line(text):
+            pending_page.append(text)
             continue
-        funder = FUNDER_LINE.match(text)
-        quoted = QUOTED_TITLE.match(text)
-        date = parse_date(text)
-        if funder:
-            metadata.funder = funder.group(1)
-        elif quoted and not citation:
-            citation = text
-            metadata.title = quoted.group("title")
-        elif date and len(text) < 40 and not metadata.date_when:
-            metadata.date_when, metadata.date_text = date
-        elif not metadata.summary and len(text) > 40:
-            metadata.summary = text
-        else:
-            chrome.append(line)
-    body, notes, _ = split_notes(split_blocks(lines[body_start:]), at_end=True)
-    return PdfText(NAME, metadata, citation, [], body, notes, chrome=chrome, repair_words=True)
+        if current and _starts_paragraph(current[-1].text, text, width, matcher):
+            blocks.append(Block(current))
+            current = []
+        if pending_page:
+            # the page break stands where the new page's text begins
+            text = "".join(pending_page) + text
+            pending_page = []
+            line = Line(text, line.number)
+        current.append(line)
+    if current:
+        blocks.append(Block(current))
+    if pending_page and blocks:
+        last = blocks[-1]
+        blocks[-1] = Block(last.lines[:-1] + [Line(last.lines[-1].text + "".join(pending_page), last.lines[-1].number)])
+    return blocks
+
+
+def _starts_paragraph(previous: str, text: str, width: int, matcher: LabelMatcher) -> bool:
+    previous = PB_MARK.sub("", previous).rstrip()
+    start = matcher.at_start(text)
+    if start and start[1].strength != "plain":
+        return True
+    if start and _TERMINAL.search(previous):
+        return True
+    if not _TERMINAL.search(previous) or not width:
+        return False
+    if len(previous) < 0.8 * width:
+        return True
+    # a one-line sentence after a sentence's end ("General Hsu and General Chou approved.")
+    return len(text) < 0.8 * width and _TERMINAL.search(text) is not None and text[:1].isupper()
+
+
+def read(lines: list[Line], profile: Profile | None = None) -> Record:
+    profile = profile or profile_for("\n".join(line.text for line in lines))
+    matcher = LabelMatcher(profile, SEPARATORS)
+    lines, heads = take_out_running_heads(lines)
+    lines, notes = take_out_foot_notes(lines)
+    blocks = assemble_paragraphs(lines, matcher) if _wrapped(lines) else _blank_line_blocks(lines)
+    state = run_rules(RecordState(profile, blocks, chrome=heads, notes=notes, notes_found=bool(notes)))
+    return Record.from_state(NAME, state, matcher, repair_words=True)
+
+
+def _wrapped(lines: list[Line]) -> bool:
+    """Text whose paragraphs are runs of wrapped lines (a printed page), not one line each."""
+    runs, run = [], 0
+    for line in lines:
+        if line.text.strip():
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    if run:
+        runs.append(run)
+    return bool(runs) and max(runs) >= 4
+
+
+def _blank_line_blocks(lines: list[Line]) -> list[Block]:
+    from edition.readers.text import split_blocks
+    return split_blocks(lines)

@@ -15,13 +15,11 @@ from edition.model import (ArchivalSource, Closer, DateRef, Document, Hi, Narrat
                            Person, PersonRef, Repair, Turn)
 from edition.persons import PersonResolver, Register, default_register, display_form, name_words, strip_honorific
 from edition.readers.base import FOOTNOTE_LINE, Extracted, names_list, parse_date
+from edition.readers.participants import Participant, ParticipantIndex, participants_field, read_participants
+from edition.readers.profiles import label_key
+from edition.readers.record import Record, accept_labels
 from edition.readers.inline import InlineContext, joins_broken_word, parse_inline
 from edition.readers.text import Block, Line
-
-DEFAULT_RIGHTS = ("The History and Public Policy Program welcomes reuse of Digital Archive materials for research "
-                  "and educational purposes. Some documents may be subject to copyright, which is retained by the "
-                  "rights holders in accordance with US and international copyright laws. When possible, rights "
-                  "holders have been contacted for permission to reproduce their materials.")
 
 TERMINAL = re.compile(r"[.?!…:;\"”’)\]*]$")
 PRESENT = re.compile(r"^Present(?: at the meeting)?:\s*(?:(?:Cdes|Coms|Comrades|Cde|Com)\.?\s+)?(?P<names>.+?)\.?$")
@@ -38,16 +36,28 @@ TRANSLATOR_NOTE = re.compile(r"^(?P<label>Translator[’'`]?s? note:)\s*", re.I)
 
 
 def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
-                   register: Register | None = None) -> Document:
+                   register: Register | None = None, archives=None) -> Document:
     register = register or default_register()
     problems: list[Problem] = list(src.problems)
     repairs: list[str] = []
+    profile = getattr(src, "matcher", None) and src.matcher.profile
+    finding = _find_citation(src)
+    if finding and finding.note_n:
+        _take_out_source_note(src, finding.note_n)
     notes, note_problems = _notes(src, source_name)
     problems += note_problems
-    blocks = _split_glued_turns(src, src.body, repairs)
+    blocks = src.body
+    people = _participants(blocks, profile) if profile else []
+    index = ParticipantIndex(people, profile) if profile else None
+    if isinstance(src, Record):
+        known = {label_key(p.name) for p in people} | {label_key(w) for p in people for w in p.name.split()}
+        src.accepted = accept_labels(src.matcher, blocks, known)
+    blocks = _split_glued_turns(src, blocks, repairs)
     blocks = _join_broken_paragraphs(src, blocks, repairs)
 
-    resolver = PersonResolver(register)
+    resolver = LabelResolver(register, index)
+    for person in people:
+        resolver.add_participant(person)
     labels = [_label_text(src, src.match_label(block.text).label)
               for block in blocks if src.match_label(block.text)]
     for label in labels:
@@ -58,7 +68,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         note.content = parse_inline(note.raw, ctx, note.line, in_note=True)  # type: ignore[attr-defined]
     ctx.used_notes.clear()
 
-    body, dateline, closer, present = _body(src, blocks, ctx, resolver, repairs)
+    body, dateline, closer, present = _body(src, blocks, ctx, resolver, repairs, profile)
     _place_unmarked_notes(notes, ctx, problems, source_name)
     problems += ctx.problems
     if not any(isinstance(block, Turn) for block in body) and present:
@@ -67,14 +77,16 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
                                 "'Mao Zedong:'); the text is kept as narration", "warning"))
 
     metadata = src.metadata
-    metadata.rights = metadata.rights or DEFAULT_RIGHTS
-    metadata.translators = metadata.translators or translators(src.citation)
-    metadata.publication = publication(src.citation)
+    citation = finding.text if finding else ""
+    metadata.translators = metadata.translators or translators(citation)
+    metadata.publication = publication(citation)
     if metadata.url and not metadata.record_id:
         record = re.search(r"/document/(\d+)", metadata.url)
         metadata.record_id = record.group(1) if record else ""
-    archive = parse_citation(src.citation) if src.citation else None
-    _fill_language(metadata, src.citation, archive)
+    archive = parse_citation(citation, archives, finding) if finding else None
+    if archive is not None:
+        problems += [Problem(source_name, finding.line, warning, "warning") for warning in archive.warnings]
+    _fill_language(metadata, citation, archive)
     metadata.place = metadata.place or _place(dateline, metadata.title)
     if closer:
         for kind, content in closer.items:
@@ -88,9 +100,10 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     speakers = {block.person_id for block in body if isinstance(block, Turn)}
     for person_id in resolver.names:
         role = "speaker" if person_id in speakers else "present"
-        persons.append(Person(person_id, resolver.names[person_id], role, resolver.labels[person_id]))
-    _fill_date(metadata, dateline, doc_id, source_name, problems)
-    _check_publishable(src, metadata, archive, persons, source_name, problems)
+        persons.append(Person(person_id, resolver.names[person_id], role, resolver.labels[person_id],
+                              resolver.functions.get(person_id, "")))
+    _fill_dates(metadata, src, blocks, dateline, doc_id, source_name, problems)
+    _check_publishable(src, metadata, archive, persons, source_name, problems, finding)
     languages = [("en", "English")]
     if metadata.original_language_code:
         languages.append((metadata.original_language_code, metadata.original_language))
@@ -100,23 +113,106 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
                     closer, notes, repairs, problems, languages)
 
 
+class LabelResolver(PersonResolver):
+    """Labels resolved first to the persons the record lists as participants."""
+
+    def __init__(self, register: Register, index: ParticipantIndex | None):
+        super().__init__(register)
+        self.index = index
+        self.functions: dict[str, str] = {}
+
+    def add_participant(self, participant: Participant) -> str:
+        person_id = super().resolve(participant.name)
+        if participant.function:
+            self.functions.setdefault(person_id, participant.function)
+        return person_id
+
+    def resolve(self, label: str) -> str:
+        if label in self.ids:
+            return self.ids[label]
+        participant = self.index.find(label) if self.index else None
+        if participant is None:
+            return super().resolve(label)
+        person_id = super().resolve(participant.name)
+        self.ids[label] = person_id
+        if label not in self.labels[person_id]:
+            self.labels[person_id].append(label)
+        return person_id
+
+
+def _participants(blocks: list[Block], profile) -> list[Participant]:
+    people: list[Participant] = []
+    for position, block in enumerate(blocks[:60]):
+        found, _ = read_participants(block, blocks[position + 1:position + 80], profile)
+        people += found
+    return people
+
+
+def _find_citation(src: Extracted):
+    """The archival citation: the page's own citation field, else wherever the record
+    prints one (edition/archives.py tries each convention in order)."""
+    from edition.archives import CitationFinding, find_citation
+
+    if src.citation:
+        return CitationFinding(src.citation, getattr(src, "citation_line", None), "block", "field")
+    opening = getattr(src, "opening", [])
+    paragraphs = opening + [(block.number, block.text) for block in src.body[:40]] + \
+        [(block.number, block.text) for block in src.body[40:][-5:]] + \
+        [(block.number, block.text) for block in getattr(src, "footer", [])]
+    notes = []
+    for block in src.notes:
+        match = FOOTNOTE_LINE.match(block.text)
+        if match:
+            notes.append((match.group(1), block.number, match.group(2)))
+    return find_citation(paragraphs, notes, getattr(src, "front_matter", None) or None)
+
+
+def _take_out_source_note(src: Extracted, n: str) -> None:
+    """The source note (FRUS prints the archival citation as footnote 1) is the header's
+    citation, not a note of the text: its marker goes, the citation keeps its words."""
+    src.notes = [block for block in src.notes if not block.text.startswith(f"[{n}] ")]
+    marker = f"[{n}]"
+    if src.head and any(marker in line for line in src.head):
+        src.head = [line.replace(marker, "") for line in src.head]
+        return
+    for block in src.body:
+        for line in block.lines:
+            if marker in line.text:
+                line.text = line.text.replace(marker, "", 1)
+                return
+
+
 # --- what every document needs ------------------------------------------------------------
 
-def _fill_date(metadata, dateline: list | None, doc_id: str, source_name: str, problems: list[Problem]) -> None:
-    """The document's date: from its header, else its opening dateline, else its file name."""
-    if metadata.date_when:
-        return
-    date = next((node for node in dateline or [] if isinstance(node, DateRef)), None)
-    if date is not None:
-        metadata.date_when, metadata.date_text = date.when, date.text
-        problems.append(Problem(source_name, None, f"no date above the record; the date of its opening line "
-                                f"({date.text}) is used", "warning"))
+def _fill_dates(metadata, src: Extracted, blocks: list[Block], dateline: list | None, doc_id: str,
+                source_name: str, problems: list[Problem]) -> None:
+    """The conversation's date (and time and place), and the record's own date where it
+    differs, by the conventions of edition/dates.py; else the file name's date."""
+    from edition.dates import find_dates
+
+    lines = list(getattr(src, "opening", []))
+    if metadata.date_text:
+        lines.insert(0, (0, metadata.date_text))
+    for block in blocks[:25]:
+        lines += [(line.number, line.text) for line in block.lines]
+    title = " ".join(src.head) if src.head else metadata.title
+    finding = find_dates(lines, getattr(src, "front_matter", None) or None, title)
+    if finding.when:
+        metadata.date_when, metadata.date_text = finding.when, finding.text
+        metadata.time_from, metadata.time_to = finding.time_from, finding.time_to
+        metadata.place = metadata.place or finding.place
+        metadata.record_date_when, metadata.record_date_text = finding.record_when, finding.record_text
+        problems += [Problem(source_name, finding.line, warning, "warning") for warning in finding.warnings]
         return
     named = _date_in_name(doc_id)
     if named:
         metadata.date_when = named
         problems.append(Problem(source_name, None, f"no date in the text; the date {named} is taken from the file "
                                 "name", "warning"))
+    else:
+        problems.append(Problem(source_name, None, "no date found: the record is published undated, at the end of "
+                                "the chronology; put the date on a line of its own above the record (e.g. 'July "
+                                "31, 1958') or start the file name with it (1958-07-31_…)", "warning"))
 
 
 def _date_in_name(doc_id: str) -> str:
@@ -135,32 +231,16 @@ def _date_in_name(doc_id: str) -> str:
 
 
 def _check_publishable(src: Extracted, metadata, archive: ArchivalSource | None, persons: list[Person],
-                       source_name: str, problems: list[Problem]) -> None:
-    """What the edition's contract requires of every document; a source that lacks it is not
-    converted (a TEI file without it would not be valid), and the report says what to add."""
-    errors: list[Problem] = []
-    if not metadata.date_when:
-        errors.append(Problem(source_name, None, "no date found: the edition orders documents by date; put the date "
-                              "on a line of its own above the record (e.g. 'July 31, 1958') or start the file name "
-                              "with it (1958-07-31_…)"))
-    if not src.citation:
-        errors.append(Problem(source_name, None, "no archival citation found: the edition records where the original "
-                              "is held; add the archive's citation (archive, fond/opis/delo or dossier, folios) "
-                              "above or below the record, as the archive's page prints it"))
-    elif archive is None:
-        errors.append(Problem(source_name, None, f"the citation names no archive the edition knows "
-                              f"('{_short(src.citation)}'); add the archive to edition/data/archives.toml"))
-    elif not archive.idnos:
-        errors.append(Problem(source_name, None, f"the citation gives no shelfmark in {archive.repository} (fond, "
-                              "opis, delo, dossier …); add it to the citation"))
-    if not persons:
-        errors.append(Problem(source_name, src.body[0].number if src.body else None,
-                              "no speaker turns recognised and no participants named: no paragraph starts with "
-                              "a speaker label (such as 'Mao Zedong:' or 'Comrade Mao Zedong:' or "
-                              "'**Mao Zedong:**', as the source's format prints them) and no 'Present:' line; "
-                              "the edition needs at least one participant; mark the speakers in the source"))
-    if errors:
-        raise SourceError(source_name, errors[0].message, errors[0].line, problems=problems + errors)
+                       source_name: str, problems: list[Problem], finding=None) -> None:
+    """What an editor should know before publishing: a record without a citation or without
+    persons is still converted (an archive's record may lack either), with a warning that
+    says what to add."""
+    if finding is None:
+        problems.append(Problem(source_name, None, "no archival citation found: the edition records where the "
+                                "original is held; add the archive's citation (archive, file or fond/opis/delo, "
+                                "folios) above or below the record, as the archive prints it", "warning"))
+    if not persons and any(isinstance(block, Turn) for block in []):
+        pass
 
 
 def _short(text: str, length: int = 60) -> str:
@@ -288,7 +368,8 @@ def _one_bracket(text: str) -> bool:
     return depth == 0
 
 
-def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: PersonResolver, repairs: list[str]):
+def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: PersonResolver, repairs: list[str],
+          profile=None):
     body: list = []
     dateline = None
     closer_items: list[tuple[str, list]] = []
@@ -309,7 +390,7 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
             closer_items += _closer_items(text, ctx, line)
             index += 1
             continue
-        if not body and dateline is None and parse_date(text[:30]) and text[:1].isdigit() and len(text) < 200:
+        if not body and dateline is None and _is_dateline(text):
             dateline = parse_inline(text, ctx, line, dateline=True)
         elif label:
             printed = label.label
@@ -336,13 +417,18 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
             current = None
             index = end + 1
             continue
-        elif (present_match := PRESENT.match(text)):
-            for name in names_list(present_match.group("names")):
-                person_id = resolver.resolve(name)
-                ctx.names.setdefault(name, person_id)
+        elif profile is not None and participants_field(text, profile):
+            people, taken = read_participants(block, blocks[index + 1:index + 80], profile)
+            for person in people:
+                person_id = resolver.add_participant(person)
+                ctx.names.setdefault(person.name, person_id)
                 present.append(person_id)
             names_pattern = _narration_start(ctx.names)
-            body.append(Narration(Paragraph(parse_inline(text, ctx, line, narration=True), line)))
+            listed = " ".join([text] + [b.text for b in blocks[index + 1:index + 1 + taken]])
+            body.append(Narration(Paragraph(parse_inline(listed, ctx, line, narration=True), line)))
+            current = None
+            index += 1 + taken
+            continue
         elif current is None or _is_narration(text, names_pattern) or _closing(text):
             body.append(Narration(Paragraph(parse_inline(text, ctx, line, narration=True), line)))
             current = None
@@ -351,6 +437,17 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
         index += 1
     closer = Closer(closer_items, closer_line) if closer_items else None
     return body, dateline, closer, present
+
+
+def _is_dateline(text: str) -> bool:
+    """The record's opening dateline: a short line with a date and no sentence in it
+    (`31 July 1958 in Huairen Hall`, `Nanking, May 17, 1946, 10 a.m.`, `[Washington,] May 11, 1949.`)."""
+    from edition.dates import parse_date as parse_any_date
+
+    if len(text) >= 200 or ":" in text[:40] and not re.search(r"\d:\d", text[:40]):
+        return False
+    found = parse_any_date(text)
+    return found is not None and (text[:1].isdigit() or len(re.findall(r"[a-z]{3,}[.!?](?:\s|$)", text)) == 0)
 
 
 def _narration_start(names: dict[str, str]) -> re.Pattern:

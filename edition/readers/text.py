@@ -14,8 +14,10 @@ from pathlib import Path
 
 from edition.errors import Problem, SourceError
 
-# XML 1.0 forbids these characters outright; PDF tools leave form feeds (\x0c) between pages.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# XML 1.0 forbids these characters outright. PDF tools leave form feeds (\x0c) between
+# pages: they are kept until the text is split into lines, where they mark a new page.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+FORM_FEED = "\x0c"
 _BINARY_SIGNS = (b"\x00", b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
 
@@ -23,6 +25,7 @@ _BINARY_SIGNS = (b"\x00", b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b
 class Line:
     text: str
     number: int  # 1-based line number in the source file
+    new_page: bool = False  # a form feed stood before this line: a printed page begins
 
 
 @dataclass(slots=True)
@@ -172,7 +175,15 @@ def _replace_forbidden(text: str, path: Path | str) -> tuple[str, list[Problem]]
 
 
 def split_lines(text: str) -> list[Line]:
-    return [Line(text, number) for number, text in enumerate(text.split("\n"), start=1)]
+    """Numbered lines; a form feed (a PDF's page break) is taken out of the text and kept as
+    the `new_page` mark of the line it starts."""
+    lines = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if FORM_FEED in line:
+            lines.append(Line(line.replace(FORM_FEED, ""), number, True))
+        else:
+            lines.append(Line(line, number))
+    return lines
 
 
 def split_blocks(lines: list[Line]) -> list[Block]:

@@ -1,104 +1,61 @@
-"""Reader for a web page of the archive saved as text (the browser's "Save as text").
+"""Reader for a web page saved as text (the browser's "Save as text", or a page's text view).
 
-The page's navigation and field labels ("Skip to content", "Document Information",
-"Record ID" ...) surround the record; the footnotes, the summary, the archival citation
-and the rights statement follow the body, in that order.
+Around the record stand the site's chrome (navigation, breadcrumbs, Previous/Next, footers,
+cookie lines), found by the source profile's lines and by its shape: a run of short lines
+at the top of the page, before the record's first sentence. The notes follow the record.
 """
 
 from __future__ import annotations
 
 import re
 
-from edition.model import Metadata
-from edition.readers.base import (FOOTNOTE_LINE, FUNDER_LINE, RIGHTS_START, UPPER, Extracted, LabelMatch, parse_date,
-                                  split_notes)
+from edition.readers.labels import LabelMatcher
+from edition.readers.profiles import Profile, profile_for
+from edition.readers.record import Record, RecordState, run_rules
 from edition.readers.text import Block, Line, split_blocks
 
 NAME = "web page saved as text"
-
-# Navigation, buttons and empty field labels of the archive's web page: never part of the record.
-CHROME = {
-    "Skip to content", "Document Information", "Original Uploaded Date", "Record ID",
-    "Original Classification", "The Woodrow Wilson International Center for Scholars",
-    "Memorandum of Conversation", "Search in", "Digital Archive International History Declassified",
-}
-
-LABEL = re.compile(rf"^(?P<label>Comrade (?:[{UPPER}][\w’'-]*)(?: [{UPPER}][\w’'-]*){{0,3}})\s*:\s*(?P<rest>.*)$",
-                   re.S)
+NAV_WORDS = 5  # a navigation line is a few words
 
 
 def looks_like(text: str) -> int:
-    score = 0
-    score += 3 * ("Skip to content" in text[:200])
-    score += 2 * ("Document Information" in text)
-    score += min(5, len(re.findall(r"(?m)^Comrade [A-Z][\w ]+:", text)))
-    return score
+    head = text[:3000].split("\n")[:60]
+    short = sum(1 for line in head if line.strip() and len(line.split()) <= NAV_WORDS and not line.strip()[-1:] in ".?!")
+    return min(5, short // 4) + 3 * bool(re.search(r"(?im)^skip to (?:main )?content$", text[:500]))
 
 
-class WebPage(Extracted):
-    def match_label(self, text: str) -> LabelMatch | None:
-        match = LABEL.match(text)
-        if not match:
-            return None
-        return LabelMatch(match.group("label"), None, match.group("rest"))
-
-
-def read(lines: list[Line]) -> WebPage:
-    chrome = []
-    blocks: list[Block] = []
-    info = None  # where the page's "Document Information" heading stood: the citation follows it
-    for block in split_blocks(lines):
-        if block.text in CHROME:
-            chrome.extend(line for line in block.lines if line.text.strip() in CHROME)
-            if block.text == "Document Information" and info is None:
-                info = len(blocks)
+def _navigation_lines(blocks: list[Block], profile: Profile) -> set[int]:
+    """The run of short lines opening the page (menus, breadcrumbs, buttons): the lines
+    before the first line that reads as part of a record, in runs of three or more."""
+    lines = [line for block in blocks for line in block.lines]
+    run: list[Line] = []
+    nav: set[int] = set()
+    for line in lines:
+        text = line.text.strip()
+        if _record_like(text):
+            break
+        if len(text.split()) <= NAV_WORDS and not re.search(r"\d{4}", text):
+            run.append(line)
             continue
-        blocks.append(block)
-    metadata = Metadata()
-
-    # The page header (date, title, funder) ends at the funder's credit line; a file without
-    # one starts straight with the record.
-    header_end = next((index + 1 for index, block in enumerate(blocks[:6]) if FUNDER_LINE.match(block.text)), 0)
-    for block in blocks[:header_end]:
-        funder = FUNDER_LINE.match(block.text)
-        date = parse_date(block.text)
-        if funder:
-            metadata.funder = funder.group(1)
-        elif date and not metadata.date_when and len(block.text) < 40:
-            metadata.date_when, metadata.date_text = date
-        elif not metadata.title:
-            metadata.title = block.text
-    if info is not None and info > header_end:
-        # body, notes and the summary stand before "Document Information"; the citation and the
-        # rights statement after it. The summary is found so even in a record without notes.
-        region = blocks[header_end:info]
-        summary = [region.pop()] if region and not LABEL.match(region[-1].text) \
-            and not FOOTNOTE_LINE.match(region[-1].text) else []
-        body, notes, _ = split_notes(region, at_end=True)
-        after = summary + blocks[info:]
-    else:
-        body, notes, after = split_notes(blocks[header_end:])
-
-    citation, summary, rights = "", "", []
-    for block in after:
-        if block.text.startswith(RIGHTS_START) or rights:
-            rights.append(block.text)
-        elif not summary:
-            summary = block.text
-        elif not citation:
-            citation = block.text
-    metadata.summary = summary
-    metadata.rights = "\n".join(rights)
-
-    head: list[str] = []
-    if body and _same_title(body[0].text, metadata.title):
-        head = [line.text.strip() for line in body[0].lines]
-        body = body[1:]
-    page = WebPage(NAME, metadata, citation, head, body, notes, chrome=chrome)
-    return page
+        if len(run) >= 3:
+            nav.update(l.number for l in run)
+        run = []
+    if len(run) >= 3:
+        nav.update(l.number for l in run)
+    return nav
 
 
-def _same_title(text: str, title: str) -> bool:
-    def words(value: str) -> list[str]:
-        return re.findall(r"\w+", value.lower())
-    return bool(title) and words(text) == words(title)
+def _record_like(text: str) -> bool:
+    """A line of the record: a sentence, a date, a label, or a heading in capitals."""
+    return bool(re.search(r"[a-z]{3,}[.?!]\s|[a-z][.?!]$", text) and len(text.split()) > NAV_WORDS
+                or re.search(r"\b1[5-9]\d\d\b|\b20\d\d\b", text) or re.match(r"^[^\s:]{1,40}:\s", text))
+
+
+def read(lines: list[Line], profile: Profile | None = None) -> Record:
+    profile = profile or profile_for("\n".join(line.text for line in lines))
+    blocks = split_blocks(lines)
+    nav = _navigation_lines(blocks, profile)
+    chrome = [line for block in blocks for line in block.lines if line.number in nav]
+    blocks = [Block(kept) for block in blocks if (kept := [l for l in block.lines if l.number not in nav])]
+    state = run_rules(RecordState(profile, blocks, chrome=chrome))
+    return Record.from_state(NAME, state, LabelMatcher(profile))

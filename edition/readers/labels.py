@@ -1,0 +1,149 @@
+"""Speaker labels in every style a record of conversation prints them.
+
+`Mao Zedong:`, `MAO:`, `Comrade Stalin:`, `Dr. Kissinger:`, `VM Chiao:`, `The President:`,
+`LT. COL. COLE:`, `DR.EVATT:`, `K:`, `Q:`, `QLD AND NSW:`, `Mao Zedong (irritated):`. A label
+is a short run of name words, honorifics and titles before a colon at the start of a
+paragraph (or glued after the end of the previous turn's sentence). Which words are
+honorifics, titles, fields that merely look like labels ("SUBJECT:", "Copies to:") and
+question-and-answer labels comes from the source profile, not from this module.
+
+Every test here is linear in the paragraph: a label is looked for only in the 80 characters
+before a colon, and validated word by word in Python, not by a backtracking pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from edition.readers.profiles import Profile, label_key
+
+MAX_LABEL = 64  # characters: "Minister of Foreign Affairs of the People's Republic of China" is about the longest
+MAX_WORDS = 8
+_START = re.compile(r"(?P<label>[^:;()\n]{1,%d}?)\s*(?:\((?P<manner>[^()\n]{1,60})\)\s*)?(?P<sep>[:;])(?=\s|$)"
+                    % MAX_LABEL)
+_CAPITALISED = re.compile(r"[^\W\d_][\w’'\-]*\.?|(?:[^\W\d_]\.){1,4}", re.U)
+_TERMINAL_BEFORE = re.compile(r"[.?!…\]\)”\"’*]\s*$")
+
+
+@dataclass
+class LabelMatch:
+    label: str  # as printed, less the colon
+    manner: str | None
+    rest: str
+    separator: str = ":"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    label: str
+    key: str
+    strength: str  # "caps", "titled", "qa", "letter" or "plain"
+
+
+class LabelMatcher:
+    """Finds and judges speaker labels by the conventions of a profile."""
+
+    def __init__(self, profile: Profile, separators: str = ":"):
+        self.profile = profile
+        self.separators = separators
+        self.prefix_words = {label_key(w) for w in profile.honorifics | profile.titles}
+        self.prefix_words |= {w for key in self.prefix_words for w in key.split()}
+        self.small = {label_key(w) for w in profile.articles | profile.particles | profile.joiners}
+
+    # --- one label -----------------------------------------------------------------------
+
+    def candidate(self, label: str) -> Candidate | None:
+        """Judge a label as printed: None if it cannot be a speaker's name."""
+        label = label.strip()
+        key = label_key(label)
+        if not key or len(label) > MAX_LABEL or key in self.profile.not_labels:
+            return None
+        if key in self.profile.question_answer:
+            return Candidate(label, key, "qa")
+        words = label.replace(",", " , ").split()
+        if len(words) > MAX_WORDS or not words[0][:1].isupper():
+            return None
+        caps = label.upper() == label and sum(char.isalpha() for char in label) >= 2
+        named = False
+        for word in words:
+            folded = label_key(word)
+            if word == ",":
+                if not caps:
+                    return None  # a comma belongs in a joint label of capitals only ("WA, QLD AND SA")
+                continue
+            if any(char.isdigit() for char in word) or not folded:
+                return None
+            if folded in self.small:
+                continue
+            if not _CAPITALISED.fullmatch(word) or not word[:1].isupper():
+                return None
+            if folded not in self.prefix_words or folded in self.profile.titles:
+                named = True
+        if not named:
+            # only honorifics: "Mr.:" is no label, but a title alone is ("President:", "The Secretary:")
+            return None
+        if self._not_label_after_prefix(words):
+            return None
+        if len(key) == 1:
+            return Candidate(label, key, "letter")
+        if caps:
+            return Candidate(label, key, "caps")
+        first = label_key(words[0])
+        if first in self.prefix_words or first in self.small:
+            return Candidate(label, key, "titled")
+        return Candidate(label, key, "plain")
+
+    def _not_label_after_prefix(self, words: list[str]) -> bool:
+        """`The Subject:` or `Secret:` are fields even with an article or a title before them."""
+        rest = [w for w in words if label_key(w) not in self.small]
+        return label_key(" ".join(rest)) in self.profile.not_labels
+
+    def at_start(self, text: str) -> tuple[LabelMatch, Candidate] | None:
+        """The label that opens a paragraph, if it opens with one."""
+        match = _START.match(text)
+        if not match or match.group("sep") not in self.separators:
+            return None
+        candidate = self.candidate(match.group("label"))
+        if candidate is None:
+            return None
+        rest = text[match.end():].lstrip()
+        manner = match.group("manner")
+        return LabelMatch(match.group("label").strip(), manner.strip() if manner else None, rest,
+                          match.group("sep")), candidate
+
+    # --- a label glued inside a paragraph ---------------------------------------------------
+
+    def glued(self, text: str, accepted: set[str], start: int = 1) -> int | None:
+        """Where a second turn's label starts inside a paragraph: a label this document prints
+        elsewhere at the start of a paragraph (`accepted`), after the end of a sentence, or a
+        label in capitals the document knows, anywhere after a space."""
+        colon = text.find(":", start)
+        while colon != -1:
+            cut = self._label_before(text, colon, accepted)
+            if cut is not None and cut >= start:
+                return cut
+            colon = text.find(":", colon + 1)
+        return None
+
+    def _label_before(self, text: str, colon: int, accepted: set[str]) -> int | None:
+        if colon + 1 < len(text) and not text[colon + 1].isspace():
+            return None
+        window_start = max(0, colon - MAX_LABEL)
+        starts = [m.start() for m in re.finditer(r"(?<=\s)\S", text[window_start:colon])]
+        for offset in starts:  # farthest first: the longest label
+            begin = window_start + offset
+            label = text[begin:colon].strip()
+            manner = re.search(r"\s*\([^()]{1,60}\)$", label)
+            if manner:
+                label = label[: manner.start()]
+            candidate = self.candidate(label)
+            if candidate is None:
+                continue
+            before = text[:begin]
+            after_sentence = bool(_TERMINAL_BEFORE.search(before))
+            if candidate.key in accepted and (after_sentence or candidate.strength == "caps" and before.endswith(" ")):
+                return begin
+            if after_sentence and candidate.strength == "caps" and len(candidate.key) > 2:
+                return begin  # "… Manchuria. KHRUS HCHEV N.S.: The abnormal …"
+        return None

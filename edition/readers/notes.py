@@ -1,0 +1,183 @@
+"""Footnotes in every common form, brought to one: a marker `[n]` in the text, a note `[n] …`.
+
+Markers: `[1]`, `<sup>1</sup>`, `<sup>[1]</sup>`, Markdown `[^1]`, a Markdown link `[(1)](#f1)`,
+and a bare number glued to a word by PDF extraction or a web page (`Wednesday.2`,
+`Dobrynin)1`, `6 p.m.33`), the last only where the record has a note with that number, in
+the order the notes are numbered. Notes: `[1] …`, `[^1]: …`, `1. …`, `(1) …`, `_1 …`, and a
+printed page's foot `63 See draft …`, under a `Notes` heading or closing the record.
+"""
+
+from __future__ import annotations
+
+import re
+
+from edition.readers.profiles import Profile, label_key
+from edition.readers.text import Block, Line
+
+MARKER_FORMS = [
+    re.compile(r"<sup>\s*\[?(\d{1,3})\]?\s*</sup>"),
+    re.compile(r"\[\^(\d{1,3})\](?!:)"),
+    re.compile(r"\[\((\d{1,3})\)\]\(#[^)\s]*\)"),
+]
+DEFINITION_FORMS = [
+    re.compile(r"^\[(\d{1,3})\]\s+(?P<text>.*)$", re.S),
+    re.compile(r"^\[\^(\d{1,3})\]:\s*(?P<text>.*)$", re.S),
+    re.compile(r"^\[\((\d{1,3})\)\]\(#[^)\s]*\)\s*(?P<text>.*)$", re.S),
+    re.compile(r"^<sup>\s*\[?(\d{1,3})\]?\s*</sup>\s*(?P<text>.*)$", re.S),
+    re.compile(r"^\((\d{1,3})\)\s+(?P<text>.*)$", re.S),
+    re.compile(r"^_(\d{1,3})\s+(?P<text>.*)$", re.S),
+    re.compile(r"^(\d{1,3})\.\s+(?P<text>.*)$", re.S),
+]
+# A note at the foot of a printed page: the number, a space, the note's first word.
+FOOT_DEFINITION = re.compile(r"^(\d{1,3})\s+(?P<text>[^\W\d].*)$", re.S)
+SEPARATOR = re.compile(r"^[_\-–—*]{1,40}$")
+
+
+def normalise_markers(text: str) -> str:
+    """Every marker form the record uses → `[n]`."""
+    for form in MARKER_FORMS:
+        text = form.sub(lambda m: f"[{m.group(1)}]", text)
+    return text
+
+
+def definition(text: str, forms=DEFINITION_FORMS) -> tuple[str, str] | None:
+    for form in forms:
+        match = form.match(text)
+        if match:
+            return match.group(1), match.group("text")
+    return None
+
+
+def as_note_block(block: Block, n: str, text: str) -> Block:
+    return Block([Line(f"[{n}] {text}", block.number)])
+
+
+def split_trailing_notes(blocks: list[Block], profile: Profile) -> tuple[list[Block], list[Block], list[Block]]:
+    """The record's notes at its end: after a `Notes` heading, or the last run of numbered
+    paragraphs counting up from 1 or from where the record's markers start. A paragraph with
+    no number inside the run continues the note before it. Returns the body, the notes as
+    `[n] …` blocks, and what follows the notes (a web page's footer, a citation)."""
+    heading = next((i for i in range(len(blocks) - 1, -1, -1)
+                    if label_key(blocks[i].text.strip("#*: ")) in profile.note_headings
+                    and len(blocks[i].text) < 30), None)
+    if heading is not None:
+        notes, after = _note_run(blocks[heading + 1:], require_start=False)
+        if notes:
+            return blocks[:heading], notes, blocks[heading + 1 + _consumed(blocks[heading + 1:], notes, after):]
+    # the last run of numbered paragraphs
+    for start in range(len(blocks) - 1, -1, -1):
+        found = definition(blocks[start].text)
+        if not found:
+            continue
+        # walk back to the run's first note
+        first = start
+        while first > 0:
+            previous = _previous_definition(blocks, first)
+            if previous is None:
+                break
+            first = previous
+        notes, after = _note_run(blocks[first:], require_start=True)
+        if notes and _numbers_ascend(notes) and _referenced(blocks[:first], notes):
+            return blocks[:first], notes, after
+        break
+    return blocks, [], []
+
+
+def _previous_definition(blocks: list[Block], index: int) -> int | None:
+    """The index of the numbered paragraph before blocks[index] in the same run (continuation
+    paragraphs and separators between them allowed)."""
+    number = int(definition(blocks[index].text)[0])
+    for back in range(index - 1, max(-1, index - 4), -1):
+        found = definition(blocks[back].text)
+        if found:
+            return back if int(found[0]) == number - 1 else None
+        if SEPARATOR.match(blocks[back].text):
+            continue
+    return None
+
+
+def _note_run(blocks: list[Block], require_start: bool) -> tuple[list[Block], list[Block]]:
+    notes: list[Block] = []
+    index = 0
+    expected: int | None = None
+    while index < len(blocks):
+        block = blocks[index]
+        text = block.text.strip()
+        if SEPARATOR.match(text):
+            index += 1
+            continue
+        found = definition(text)
+        if found and (expected is None or int(found[0]) == expected):
+            notes.append(as_note_block(block, found[0], found[1]))
+            expected = int(found[0]) + 1
+        elif notes and _continues_note(text, blocks, index):
+            last = notes[-1]
+            notes[-1] = Block([Line(last.text + " " + text, last.number)])
+        else:
+            break
+        index += 1
+    return notes, blocks[index:]
+
+
+def _continues_note(text: str, blocks: list[Block], index: int) -> bool:
+    """A paragraph inside a note: the next numbered note follows within two paragraphs."""
+    for ahead in blocks[index + 1:index + 3]:
+        if definition(ahead.text.strip()):
+            return True
+    return False
+
+
+def _consumed(blocks: list[Block], notes: list[Block], after: list[Block]) -> int:
+    return len(blocks) - len(after)
+
+
+def _numbers_ascend(notes: list[Block]) -> bool:
+    numbers = [int(definition(note.text)[0]) for note in notes]
+    return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+
+
+def _referenced(body: list[Block], notes: list[Block]) -> bool:
+    """A run of numbered paragraphs is the notes only if the body cites the first of them
+    (a numbered list closing a memorandum is the record's own text)."""
+    n = definition(notes[0].text)[0]
+    text = " ".join(block.text for block in body)
+    return f"[{n}]" in text or bool(glued_marker_pattern(n).search(text))
+
+
+def glued_marker_pattern(n: str) -> re.Pattern:
+    """A note number glued to the word or punctuation before it: `Wednesday.2`, `me63`."""
+    return re.compile(rf"(?<=[^\W\d_]|[.,;:)”’\"\]?!])({re.escape(n)})(?![\d])(?=[\s.,;:)\]—–-]|$)")
+
+
+def mark_glued_markers(blocks: list[Block], numbers: list[str]) -> list[Block]:
+    """Turn glued note numbers into `[n]` markers, each note's first in order after the last."""
+    if not numbers:
+        return blocks
+    marked = set(re.findall(r"\[(\d{1,3})\]", " ".join(block.text for block in blocks)))
+    wanted = [n for n in numbers if n not in marked]
+    if not wanted:
+        return blocks
+    out = [Block([Line(line.text, line.number) for line in block.lines]) for block in blocks]
+    position = (0, 0, 0)  # block, line, character
+    for n in sorted(wanted, key=int):
+        pattern = glued_marker_pattern(n)
+        found = _search_from(out, pattern, position)
+        if found is None:
+            continue
+        b, l, start, end = found
+        line = out[b].lines[l]
+        line.text = f"{line.text[:start]}[{n}]{line.text[end:]}"
+        position = (b, l, start + len(n) + 2)
+    return out
+
+
+def _search_from(blocks: list[Block], pattern: re.Pattern, position: tuple[int, int, int]):
+    b0, l0, c0 = position
+    for b in range(b0, len(blocks)):
+        lines = blocks[b].lines
+        for l in range(l0 if b == b0 else 0, len(lines)):
+            start = c0 if (b == b0 and l == l0) else 0
+            match = pattern.search(lines[l].text, start)
+            if match:
+                return b, l, match.start(1), match.end(1)
+    return None
