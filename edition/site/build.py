@@ -41,8 +41,11 @@ from edition.site.collection import (
     translation_groups,
 )
 from edition.site.cache import BuildCache, Reuse, digest, software_fingerprint
+from edition.site.dts import write_dts
 from edition.site.document import Document, load_document, render_document, render_for_comparison
 
+# The packaged templates and static assets; an edition's own `templates/` folder overrides them
+# file by file (see `template_folders`).
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 TEI = "{http://www.tei-c.org/ns/1.0}"
 
@@ -111,7 +114,7 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
 
     excluded = sorted({Path(str(x)).name if str(x).endswith(".xml") else f"{Path(str(x)).name}.xml" for x in exclude})
     cache = BuildCache(Path(cache_dir) if cache_dir else site_dir.parent / f".{site_dir.name}.cache")
-    fingerprint = software_fingerprint(TEMPLATES, settings)
+    fingerprint = digest(software_fingerprint(TEMPLATES, settings), _own_templates_digest(settings))
     sources = _list_sources(tei_dir, set(excluded), fingerprint, report)
     overall = digest(fingerprint, [(path.name, key) for path, key in sources], excluded, _validation_key(validation))
     if cache.state.get("overall") == overall and (site_dir / "index.html").is_file():
@@ -316,7 +319,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     from tqdm import tqdm
 
     write = _Writer(out, report)
-    env = _environment()
+    env = environment_for(settings)
     person_ids = {p.id for d in docs for p in d.persons}
 
     def person_href(pid: str) -> str | None:
@@ -387,11 +390,12 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
               excluded=excluded)
 
-    _copy_static(out, write)
+    _copy_static(out, write, template_folders(settings))
     if reuse.try_reuse(zip_name, digest(fingerprint, [d.cache_key for d in sorted(docs, key=lambda d: d.id)])):
         report.files.append(zip_name)
     else:
         _zip_tei(out / zip_name, docs, settings, write, zip_name, cache)
+    write_dts(docs, settings, write, reuse)  # static DTS 1.0 endpoints (edition/site/dts.py)
     if settings.base_url:
         write.text("sitemap.xml", _sitemap(sorted(report.pages), settings))
         write.text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {settings.absolute_url('sitemap.xml')}\n")
@@ -455,14 +459,35 @@ def _write_document_files(job) -> None:
                               tei_bytes=Path(doc.path).read_bytes())
     doc.cache_key = job[4].cache_key
     report = SiteReport(site_dir=Path(out))
-    site = _Site(_environment(), settings, _Writer(Path(out), report), zip_name=zip_name, documents=[])
+    site = _Site(environment_for(settings), settings, _Writer(Path(out), report), zip_name=zip_name, documents=[])
     site.document(doc, others, prev=prev, next=next_)
 
 
+def template_folders(settings: Settings) -> list[Path]:
+    """Where templates are looked up, first match wins: the edition's own, then the packaged ones."""
+    own = settings.folder("templates")
+    return [own, TEMPLATES] if own.is_dir() and own.resolve() != TEMPLATES else [TEMPLATES]
+
+
+def _own_templates_digest(settings: Settings) -> str:
+    """The edition's template overrides, read afresh each build (an editor changes them between builds)."""
+    folders = template_folders(settings)
+    if len(folders) == 1:
+        return ""
+    files = sorted(p for p in folders[0].rglob("*") if p.is_file() and not p.name.startswith("."))
+    return digest(*[(p.relative_to(folders[0]).as_posix(), p.read_bytes()) for p in files])
+
+
+def environment_for(settings: Settings) -> Environment:
+    return _environment(tuple(str(folder) for folder in template_folders(settings)))
+
+
 @functools.cache
-def _environment() -> Environment:
+def _environment(folders: tuple[str, ...]) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        # One loader per folder, so that an edition's template replaces the packaged one of the same
+        # name while every other template still comes from the package.
+        loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -528,11 +553,16 @@ def _slug(text: str) -> str:
     return "".join(c if c.isalnum() or c in ".-_" else "-" for c in text).strip("-")
 
 
-def _copy_static(out: Path, write: _Writer) -> None:
-    static = TEMPLATES / "static"
-    for path in sorted(static.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            write.bytes(f"static/{path.relative_to(static).as_posix()}", path.read_bytes())
+def _copy_static(out: Path, write: _Writer, folders: list[Path]) -> None:
+    """The static assets; an edition's `templates/static/` file replaces the packaged one of its name."""
+    chosen: dict[str, Path] = {}
+    for folder in reversed(folders):
+        static = folder / "static"
+        for path in sorted(static.rglob("*")) if static.is_dir() else []:
+            if path.is_file() and not path.name.startswith("."):
+                chosen[path.relative_to(static).as_posix()] = path
+    for rel in sorted(chosen):
+        write.bytes(f"static/{rel}", chosen[rel].read_bytes())
 
 
 def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Writer, rel: str,

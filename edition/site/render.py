@@ -345,6 +345,14 @@ class Renderer:
             return Markup('<time datetime="%s">%s</time>') % (when, self.inline_content(el))
         return self.inline_content(el)
 
+    def inline_anchor(self, el) -> Markup:
+        """A retired id (anchor type="former-id"): an empty element with that id, so an old link
+        lands here even without JavaScript; edition.js then moves the address to the new id."""
+        former, current = self.hid(el), (el.get("corresp") or "").removeprefix("#")
+        if el.get("type") != "former-id" or not former or not current:
+            return Markup("")
+        return Markup('<span class="former-id" id="%s" data-moved-to="%s"></span>') % (former, f"{self.prefix}{current}")
+
     def inline_lb(self, el) -> Markup:
         return Markup("<br>")
 

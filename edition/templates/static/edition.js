@@ -40,7 +40,14 @@
     var id = location.hash.slice(1);
     if (!id) return null;
     try { id = decodeURIComponent(id); } catch (e) { /* keep as is */ }
-    return d.getElementById(id);
+    var el = d.getElementById(id);
+    // An id the edition retired (#n-2 before 1.0): the address moves to the id that replaced it.
+    var moved = el && el.getAttribute("data-moved-to");
+    if (moved && d.getElementById(moved)) {
+      if (history.replaceState) { history.replaceState(null, "", "#" + moved); } else { location.hash = moved; }
+      el = d.getElementById(moved);
+    }
+    return el;
   }
 
   function markTarget(scroll) {
