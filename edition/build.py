@@ -12,50 +12,86 @@ import time
 from pathlib import Path
 
 from edition.convert import convert_corpus
-from edition.errors import EditionError
-
+from edition.errors import EditionError, Problem
+from edition.project import Project
 
 # tei_all results keyed by file checksum: a rebuild re-checks only what changed (git-ignored).
 VALIDATION_CACHE = ".validation-cache.json"
 
 
-def build_edition(corpus_dir: Path, tei_dir: Path, site_dir: Path, settings_path: Path, *, force: bool = False,
-                  jobs: int = 0, tei_all: bool = True, progress: bool = True) -> bool:
-    from edition.settings import load_settings
+def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: Path | None = None,
+                  site_dir: Path | None = None, force: bool = False, jobs: int = 0, tei_all: bool = True,
+                  progress: bool = True) -> bool:
+    """Build `project`; the folders given override those of its settings. True when every
+    record was published."""
     from edition.site import build_site
     from edition.validate import validate_paths
 
     started = time.perf_counter()
-    settings = load_settings(settings_path)
-    say(f"edition: {settings.title} (version {settings.version})")
+    settings = project.settings
+    corpus_dir, tei_dir = Path(corpus_dir or project.corpus), Path(tei_dir or project.tei)
+    site_dir = Path(site_dir or project.site)
+    say(f"edition: {settings.title} (version {settings.version})"
+        + ("" if project.has_settings else f"; no {project.settings_path}: every setting has its default"))
 
     report = convert_corpus(corpus_dir, tei_dir, force=force, jobs=jobs, publisher=settings.publisher,
-                            progress=progress)
+                            progress=progress, registers=project.registers)
     say(f"convert   {report.count('written')} written, {report.count('unchanged')} unchanged, "
         f"{len(report.failed)} failed")
 
-    tei_files = sorted(Path(tei_dir).glob("*.xml"), key=lambda p: p.name)
+    tei_files = sorted(tei_dir.glob("*.xml"), key=lambda p: p.name)
     if not tei_files:
-        raise EditionError(f"{tei_dir}: no TEI files to publish; add sources to {corpus_dir}")
-    validation = validate_paths(tei_files, tei_all=tei_all, cache=Path(tei_dir) / VALIDATION_CACHE, jobs=jobs,
+        raise EditionError(f"{tei_dir}: no TEI files to publish; add records to {corpus_dir}")
+    validation = validate_paths(tei_files, tei_all=tei_all, cache=tei_dir / VALIDATION_CACHE, jobs=jobs,
                                 progress=progress)
     invalid = {Path(f.path).name for f in validation.files if not f.passed_edition_schema}
-    say(f"validate  {len(tei_files) - len(invalid)} of {len(tei_files)} valid"
+    say(f"validate  {len(tei_files) - len(invalid)} of {count(len(tei_files), 'TEI file')} valid"
         + ("" if tei_all else " (tei_all skipped)"))
 
-    site = build_site(Path(tei_dir), Path(site_dir), settings, validation=validation, progress=progress,
-                      exclude=invalid, jobs=jobs)
-    say(f"site      {site.summary()}")
+    site = build_site(tei_dir, site_dir, settings, validation=validation, progress=progress, exclude=invalid,
+                      jobs=jobs)
+    say(f"site      {site_summary(site)}")
 
-    problems = report.problems + [p for p in validation.problems]
-    warnings = [str(w) for w in getattr(site, "warnings", [])]
-    for problem in problems:
-        say(f"  {problem}")
-    for warning in warnings:
-        say(f"  {warning}")
-    say(f"done in {time.perf_counter() - started:.1f} s: {len(tei_files) - len(invalid)} documents published"
-        + (f", {len(report.failed) + len(invalid)} not published" if report.failed or invalid else ""))
+    findings = unique([*report.problems, *validation.problems, *site.warnings])
+    for finding in findings:
+        say(f"  {finding}")
+    published = len(tei_files) - len(invalid)
+    left_out = len(report.failed) + len(invalid)
+    say(f"done in {time.perf_counter() - started:.1f} s: {count(published, 'document')} published"
+        + (f", {left_out} not published" if left_out else "") + _tally(findings))
     return not report.failed and not invalid
+
+
+def site_summary(site) -> str:
+    """What the site builder did, in one line."""
+    where = f"in {site.site_dir}"
+    if site.up_to_date:
+        return (f"up to date ({count(len(site.pages), 'page')} for {count(site.documents, 'document')} {where}; "
+                f"nothing changed since the last build)")
+    search = (f", search index of {count(site.search_pages, 'document')}" if site.search_pages
+              else ", no search index")
+    return (f"{count(len(site.pages), 'page')} and {count(len(site.files), 'other file')} for "
+            f"{count(site.documents, 'document')}{search} {where}")
+
+
+def count(number: int, noun: str) -> str:
+    """`1 warning`, `2 warnings`, `1,000 documents` (nouns whose plural adds an s)."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def unique(problems: list[Problem]) -> list[Problem]:
+    """Each finding once, in the order first seen (a warning can reach the report by two routes)."""
+    seen: dict[str, Problem] = {}
+    for problem in problems:
+        seen.setdefault(str(problem), problem)
+    return list(seen.values())
+
+
+def _tally(findings: list[Problem]) -> str:
+    errors = sum(1 for finding in findings if finding.severity == "error")
+    warnings = len(findings) - errors
+    parts = [count(errors, "error")] * bool(errors) + [count(warnings, "warning")] * bool(warnings)
+    return f"; {' and '.join(parts)} listed above" if parts else ""
 
 
 def say(message: str) -> None:

@@ -9,6 +9,7 @@ not converted again and a hand-edited TEI file is never overwritten silently.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,6 +28,7 @@ from edition.files import remove_leftovers, write_atomic
 from edition.hashes import FileHashes
 from edition.ids import carry_forward_ids
 from edition.model import Document, Turn
+from edition.project import RegisterFiles
 from edition.readers import document_id, read_source
 from edition.tei import document_to_tei, serialize
 
@@ -92,10 +94,11 @@ def source_name(path: Path) -> str:
         return absolute.as_posix()
 
 
-def _read(path: Path) -> tuple[str, Document | None, list[Problem]]:
+def _read(path: Path, **registers) -> tuple[str, Document | None, list[Problem]]:
+    """registers: the edition's registers, as `RegisterFiles.reader_options` gives them."""
     name = source_name(path)
     try:
-        document = read_source(path, name)
+        document = read_source(path, name, **registers)
         return name, document, document.problems
     except SourceError as error:
         return name, None, error.problems
@@ -112,7 +115,8 @@ def relation_key(document: Document) -> str:
 
 
 def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 0, publisher: str = "",
-                   progress: bool = True) -> ConvertReport:
+                   progress: bool = True, registers: RegisterFiles | None = None) -> ConvertReport:
+    """registers: the edition's register files (None: the packaged registers alone)."""
     sources = find_sources(Path(source))
     out = Path(out)
     remove_leftovers(out)  # half-written files of a run that was killed
@@ -135,13 +139,14 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
             report.results.append(Result(source_name(path), "", "failed", [Problem(
                 source_name(path), None, "the file name gives no usable document id; rename it")]))
 
-    fingerprint = converter_fingerprint(publisher or "edition")
+    fingerprint = converter_fingerprint(publisher or "edition", registers.fingerprint() if registers else "")
+    read_one = functools.partial(_read, **(registers.reader_options() if registers else {}))
     hashes = FileHashes(out)
     unchanged, changed, dates = _split_unchanged(readable, out, manifest, fingerprint, hashes)
     documents: list[Document] = []
 
     def read(paths: list[Path]) -> None:
-        for path, (name, document, problems) in zip(paths, _map(_read, paths, jobs, progress, "reading")):
+        for path, (name, document, problems) in zip(paths, _map(read_one, paths, jobs, progress, "reading")):
             if document is None:
                 report.results.append(Result(name, "", "failed", problems))
             else:
@@ -190,13 +195,14 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
     return report
 
 
-def converter_fingerprint(publisher: str) -> str:
-    """What a TEI file depends on besides its source: this converter, its tables, the publisher."""
+def converter_fingerprint(publisher: str, registers: str = "") -> str:
+    """What a TEI file depends on besides its source: this converter, its tables, the edition's
+    registers (their fingerprint), the publisher."""
     package = Path(__file__).resolve().parent
     modules = ["convert.py", "model.py", "tei.py", "ids.py", "persons.py", "archives.py", "errors.py", "__init__.py"]
     files = sorted([*(package / name for name in modules), *(package / "readers").glob("*.py"),
                     *(package / "data").glob("*")])
-    hasher = hashlib.sha256(f"{__version__}|{publisher}".encode())
+    hasher = hashlib.sha256(f"{__version__}|{publisher}".encode() + (f"|{registers}".encode() if registers else b""))
     for path in files:
         hasher.update(path.name.encode() + b"\0" + path.read_bytes())
     return hasher.hexdigest()

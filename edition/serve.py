@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import signal
+import socket
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -33,28 +34,34 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(site_dir: Path, port: int) -> http.server.ThreadingHTTPServer:
+def make_server(site_dir: Path, port: int, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
     site_dir = Path(site_dir)
     if not (site_dir / "index.html").is_file():
         raise EditionError(f"{site_dir}: no built site here (run `edition build` first)")
     handler = functools.partial(_Handler, directory=str(site_dir.resolve()))
     try:
-        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server_class = _IPv6Server if ":" in host else http.server.ThreadingHTTPServer
+        return server_class((host, port), handler)
     except OSError as error:
-        raise EditionError(f"cannot serve on 127.0.0.1:{port}: {error.strerror} (try --port)") from None
+        raise EditionError(f"cannot serve on {host}:{port}: {error.strerror or error} (try --port or --host)") from None
+
+
+class _IPv6Server(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6
 
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def serve_site(site_dir: Path, port: int = 8000) -> None:
+def serve_site(site_dir: Path, port: int = 8000, host: str = "127.0.0.1") -> None:
     """Serve `site_dir` until Ctrl-C (or SIGTERM); prints the URL."""
-    server = make_server(site_dir, port)
+    server = make_server(site_dir, port, host)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
     host, real_port = server.server_address[:2]
-    print(f"Serving {site_dir} at http://{host}:{real_port}/  (Ctrl-C to stop)", flush=True)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving {site_dir} at http://{shown}:{real_port}/  (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

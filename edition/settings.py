@@ -11,9 +11,16 @@ base_url = "https://example.org/edition/"   # canonical URLs and sitemap.xml; ""
 version = "1.0"                             # the edition's release, printed on every page
 date = 2025-01-15                           # the release date, printed as the build date
 language = "en"
+
+[folders]                                   # relative to the folder of edition.toml
+corpus = "corpus"                           # the plain-text records
+tei = "tei"                                 # the TEI files (the edition's archival deliverable)
+site = "site"                               # the built website
+registers = "registers"                     # persons.toml, archives.toml, places.toml, profiles/
+templates = "templates"                     # the edition's own templates, overriding the packaged ones
 ```
 
-The build date comes from here and never from the clock, so two builds of the same
+`edition init` writes this file with every key explained (edition/init.py). The build date comes from here and never from the clock, so two builds of the same
 inputs are byte-identical.
 """
 
@@ -38,6 +45,17 @@ class Licence:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class Folders:
+    """Where an edition keeps its parts, relative to the folder of its settings file."""
+
+    corpus: str = "corpus"
+    tei: str = "tei"
+    site: str = "site"
+    registers: str = "registers"
+    templates: str = "templates"
+
+
 @dataclass
 class Settings:
     title: str = "Untitled edition"
@@ -50,6 +68,14 @@ class Settings:
     version: str = "0.0.0"
     date: str = ""  # ISO 8601 (YYYY-MM-DD): the release/build date shown on every page
     language: str = "en"
+    folders: Folders = field(default_factory=Folders)
+    # The folder of edition.toml, which the folders are relative to. Not a setting, and not part
+    # of the settings' repr (the site cache's key): moving an edition does not change its pages.
+    root: Path = field(default=Path("."), repr=False, compare=False)
+
+    def folder(self, name: str) -> Path:
+        """One of the edition's folders (`corpus`, `tei`, `site`, `registers`, `templates`)."""
+        return self.root / getattr(self.folders, name)
 
     @property
     def introduction_html(self) -> Markup:
@@ -78,6 +104,8 @@ def render_markdown(text: str) -> Markup:
     return Markup(md.render(text))
 
 
+# Keys of the settings file; `root` is where the file was found, never written in it.
+_NOT_KEYS = {"root"}
 _STRING_KEYS = {"title", "subtitle", "introduction", "publisher", "base_url", "version", "language"}
 
 
@@ -96,15 +124,23 @@ def load_settings(path: Path) -> Settings:
         raise EditionError(f"{path}: not valid TOML: {error}") from None
     except UnicodeDecodeError:
         raise EditionError(f"{path}: not UTF-8 text") from None
-    return settings_from_dict(data, source=str(path))
+    settings = settings_from_dict(data, source=str(path))
+    settings.root = path.parent
+    return settings
+
+
+def setting_keys() -> list[str]:
+    """Every key a settings file may hold, `folders.corpus` and the like included."""
+    keys = [f.name for f in fields(Settings) if f.name not in _NOT_KEYS]
+    return [*keys, "licence.name", "licence.url", *(f"folders.{f.name}" for f in fields(Folders))]
 
 
 def settings_from_dict(data: dict, source: str = "settings") -> Settings:
-    known = [f.name for f in fields(Settings)]
+    known = [f.name for f in fields(Settings) if f.name not in _NOT_KEYS]
     values: dict = {}
     for key, value in data.items():
         if key not in known:
-            raise EditionError(f"{source}: unknown setting `{key}`{_suggest(key, known + ['license'])}")
+            raise EditionError(f"{source}: unknown setting `{key}`{_suggest(key, known)}")
         if key in _STRING_KEYS:
             values[key] = _string(value, key, source)
         elif key == "editors":
@@ -117,6 +153,8 @@ def settings_from_dict(data: dict, source: str = "settings") -> Settings:
             values[key] = _licence(value, source)
         elif key == "date":
             values[key] = _date(value, source)
+        elif key == "folders":
+            values[key] = _folders(value, source)
     settings = Settings(**values)
     if settings.base_url and not settings.base_url.startswith(("http://", "https://")):
         raise EditionError(f"{source}: `base_url` must start with http:// or https:// (got {settings.base_url!r})")
@@ -127,7 +165,7 @@ def _suggest(key: str, known: list[str]) -> str:
     if key == "license":
         return " (the setting is spelt `licence`)"
     close = difflib.get_close_matches(key, known, n=1)
-    return f" (did you mean `{close[0]}`?)" if close else f"; known settings: {', '.join(sorted(known[:-1]))}"
+    return f" (did you mean `{close[0]}`?)" if close else f"; known settings: {', '.join(sorted(known))}"
 
 
 def _string(value, key: str, source: str) -> str:
@@ -146,6 +184,18 @@ def _licence(value, source: str) -> Licence:
             raise EditionError(f"{source}: unknown setting `licence.{key}` (known: licence.name, licence.url)")
     return Licence(name=_string(value.get("name", ""), "licence.name", source),
                    url=_string(value.get("url", ""), "licence.url", source))
+
+
+def _folders(value, source: str) -> Folders:
+    if not isinstance(value, dict):
+        raise EditionError(f"{source}: `folders` must be a table: [folders] with corpus = \"corpus\" and the like")
+    known = [f.name for f in fields(Folders)]
+    for key, folder in value.items():
+        if key not in known:
+            raise EditionError(f"{source}: unknown setting `folders.{key}`{_suggest(key, known)}")
+        if not isinstance(folder, str) or not folder.strip():
+            raise EditionError(f"{source}: `folders.{key}` must be a folder name, e.g. {key} = \"{key}\"")
+    return Folders(**{key: folder.strip() for key, folder in value.items()})
 
 
 def _date(value, source: str) -> str:
