@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 # mkstemp's names: the prefix we give, then 8 characters from [a-z0-9_]
-_LEFTOVER = re.compile(r"^\..+\.(?:xml|json|pickle)\.[a-z0-9_]{8}$")
+_LEFTOVER = re.compile(r"^\..+\.(?:xml|json|html|bin)\.[a-z0-9_]{8}$")
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:

@@ -272,3 +272,91 @@ def test_a_hand_edit_breaks_the_converters_checksum():
     assert written_by_converter(data)
     assert not written_by_converter(data.replace(b"Khrushchev", b"Khrushchov", 1))
     assert not written_by_converter((ROOT / "tests" / "fixtures" / "tei" / "valid" / "full.xml").read_bytes())
+
+
+# --- the site folder and the site's cache ----------------------------------------------------
+
+
+def _site_build(tei: Path, site: Path):
+    from edition.settings import Settings
+    from edition.site import build_site
+
+    return build_site(tei, site, Settings(title="Test"), progress=False, jobs=1)
+
+
+def _fixture_tei(tmp_path: Path) -> Path:
+    import shutil
+
+    tei = tmp_path / "edition" / "tei"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site", tei)
+    return tei
+
+
+def _touch_a_document(tei: Path) -> None:
+    path = tei / f"{ZUBOK}.xml"
+    path.write_bytes(path.read_bytes().replace(b"</title>", b" (revised)</title>", 1))
+
+
+def test_a_site_folder_given_as_a_link_is_followed_and_stays_a_link(tmp_path):
+    tei = _fixture_tei(tmp_path)
+    real = tmp_path / "www"
+    real.mkdir()
+    link = tmp_path / "edition" / "site"
+    link.symlink_to(real)
+    _site_build(tei, link)
+    _touch_a_document(tei)
+    _site_build(tei, link)  # crashed: the link had been replaced by a folder
+    assert link.is_symlink() and (real / "index.html").is_file()
+    assert "(revised)" in (real / "documents" / f"{ZUBOK}.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edition", "www"]
+
+
+def test_files_the_edition_did_not_write_are_never_deleted(tmp_path):
+    from edition.errors import EditionError
+
+    tei = _fixture_tei(tmp_path)
+    site = tmp_path / "public"
+    _site_build(tei, site)
+    (site / "CNAME").write_text("edition.example.org\n")
+    (site / "photos").mkdir()
+    (site / "photos" / "reading-room.jpg").write_bytes(b"\xff\xd8")
+    _touch_a_document(tei)
+    with pytest.raises(EditionError, match=r"did not write \(CNAME, photos/\)"):
+        _site_build(tei, site)
+    assert (site / "CNAME").is_file() and (site / "photos" / "reading-room.jpg").is_file()
+    assert "(revised)" not in (site / "documents" / f"{ZUBOK}.html").read_text(encoding="utf-8")
+    assert not (tmp_path / ".public.building").exists()
+    (site / "CNAME").unlink()
+    import shutil
+
+    shutil.rmtree(site / "photos")
+    _site_build(tei, site)
+    assert "(revised)" in (site / "documents" / f"{ZUBOK}.html").read_text(encoding="utf-8")
+
+
+def test_the_site_cache_is_kept_in_the_editions_state_folder_and_runs_no_code(tmp_path):
+    import json
+
+    tei = _fixture_tei(tmp_path)
+    shared = tmp_path / "shared-tmp"  # stands for /tmp: other users can write here
+    shared.mkdir()
+    _site_build(tei, shared / "site")
+    assert sorted(p.name for p in shared.iterdir()) == ["site"]  # the cache was shared/.site.cache
+    cache = tmp_path / "edition" / ".edition" / "site"
+    parts = sorted(cache.rglob("*.*.*"))
+    assert parts and {p.suffix for p in parts} == {".json", ".html", ".bin"}
+    for path in parts:
+        if path.suffix == ".json":
+            json.loads(path.read_bytes())
+    # a pickle planted in place of a cached document is not run: the document is rendered again
+    import pickle
+
+    marker = tmp_path / "ran"
+    payload = pickle.dumps(type("Payload", (), {"__reduce__": lambda self: (marker.write_text, ("code ran",))})())
+    for path in cache.rglob("*.meta.json"):
+        path.write_bytes(payload)
+    for path in cache.rglob("state.json"):
+        path.unlink()
+    report = _site_build(tei, shared / "site")
+    assert not marker.exists()
+    assert report.documents == 3

@@ -408,7 +408,9 @@ def test_translations_link_to_each_other_and_compare(site):
     assert compare.xpath(f"//a[@href='../documents/{WOLFF}.html#sp-1']")
 
 
-def test_translations_found_by_date_and_speakers(tmp_path):
+def test_translations_are_not_found_by_date_and_speakers_alone(tmp_path):
+    """Issue 16: sixty records of one day with the same speakers gave 1,770 comparison pages;
+    the site relates only what the TEI declares (listBibl, written by the converter from evidence)."""
     tei = tmp_path / "tei"
     tei.mkdir()
     for doc_id in (ZUBOK, WOLFF):
@@ -416,7 +418,7 @@ def test_translations_found_by_date_and_speakers(tmp_path):
         start, end = text.index('<listBibl type="translations">'), text.index("</listBibl>") + len("</listBibl>")
         (tei / f"{doc_id}.xml").write_text(text[:start] + text[end:], encoding="utf-8")
     _build(tei, tmp_path / "site")
-    assert (tmp_path / "site" / "compare" / f"{WOLFF}--{ZUBOK}.html").exists()
+    assert not (tmp_path / "site" / "compare").exists() or not list((tmp_path / "site" / "compare").iterdir())
 
 
 def test_chronology_and_archives(site):

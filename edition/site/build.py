@@ -16,7 +16,6 @@ import dataclasses
 import functools
 import json
 import os
-import pickle
 import shutil
 import struct
 import sys
@@ -31,6 +30,7 @@ from markupsafe import Markup
 from edition import __version__
 from edition.errors import EditionError, Problem
 from edition.hashes import FileHashes
+from edition.lock import locked, state_folder
 from edition.settings import Settings
 from edition.site import cite
 from edition.site.collection import (
@@ -40,7 +40,7 @@ from edition.site.collection import (
     persons_index,
     translation_groups,
 )
-from edition.site.cache import BuildCache, Reuse, digest, software_fingerprint
+from edition.site.cache import BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
 from edition.site.dts import write_dts
 from edition.site.document import Document, load_document, render_document, render_for_comparison
 
@@ -91,6 +91,7 @@ class _Writer:
         self.report.files.append(rel)
 
 
+@locked("tei_dir", "site build")
 def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=None, progress: bool = True,
                exclude: Iterable[str | Path] = (), jobs: int = 0, cache_dir: Path | None = None) -> SiteReport:
     """Render the TEI files in `tei_dir` into a static site at `site_dir`.
@@ -100,9 +101,10 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
     they are listed on the quality page.
     jobs: worker processes for rendering documents (0: one per core).
     cache_dir: where the last build's state and the rendered documents are kept
-    (default: `.<site>.cache` beside the site). Only what changed since then is rendered.
+    (default: in the edition's state folder, `.edition/` beside the TEI folder, one per site
+    folder). Only what changed since then is rendered.
     """
-    tei_dir, site_dir = Path(tei_dir), Path(site_dir)
+    tei_dir, site_dir = Path(tei_dir), followed(Path(site_dir))
     _recover(site_dir)
     _check_folders(tei_dir, site_dir)
     report = SiteReport(site_dir=site_dir)
@@ -113,7 +115,7 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
                                        "no `base_url` setting: no canonical URLs, no sitemap.xml", "warning"))
 
     excluded = sorted({Path(str(x)).name if str(x).endswith(".xml") else f"{Path(str(x)).name}.xml" for x in exclude})
-    cache = BuildCache(Path(cache_dir) if cache_dir else site_dir.parent / f".{site_dir.name}.cache")
+    cache = BuildCache(Path(cache_dir) if cache_dir else site_cache_folder(tei_dir, site_dir))
     fingerprint = digest(software_fingerprint(TEMPLATES, settings), _own_templates_digest(settings))
     sources = _list_sources(tei_dir, set(excluded), fingerprint, report)
     overall = digest(fingerprint, [(path.name, key) for path, key in sources], excluded, _validation_key(validation))
@@ -122,17 +124,17 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
 
     docs = _prepare_documents(sources, cache, jobs, progress, report, settings.language)
     building = site_dir.parent / f".{site_dir.name}.building"
-    if building.exists():
-        shutil.rmtree(building)
+    remove_tree(building, what="a build folder left by an earlier build")
     building.mkdir(parents=True)
     reuse = Reuse(site_dir, building, cache.state.get("keys", {}))
     try:
         _build_into(building, docs, settings, validation, report, progress, excluded, reuse, cache, jobs,
                     fingerprint)
+        _refuse_foreign_files(site_dir, building, cache.state)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    _swap(building, site_dir)
+    _swap(building, site_dir, report)
     report.pages.sort()
     report.files.sort()
     report.rendered, report.reused = reuse.rendered, reuse.reused
@@ -164,14 +166,39 @@ def _validation_key(validation) -> str:
                   [str(p) for p in getattr(validation, "problems", None) or []], getattr(validation, "ok", None))
 
 
+def followed(site_dir: Path) -> Path:
+    """A site folder given as a symbolic link is built where the link points (replacing the
+    link with a folder broke every later build); the link stays."""
+    if site_dir.is_symlink():
+        target = site_dir.resolve()
+        if target.exists() and not target.is_dir():
+            raise EditionError(f"{site_dir}: links to {target}, which is not a folder")
+        return target
+    return site_dir
+
+
+def site_cache_folder(tei_dir: Path, site_dir: Path) -> Path:
+    """The site builder's cache for one site folder, in the edition's private state folder."""
+    where = os.path.abspath(site_dir)
+    return state_folder(tei_dir) / "site" / f"{_slug(site_dir.name) or 'site'}-{digest(where)[:12]}"
+
+
 def _check_folders(tei_dir: Path, site_dir: Path) -> None:
     if not tei_dir.is_dir():
         raise EditionError(f"{tei_dir}: no such folder of TEI files")
+    if not os.access(site_dir.parent if site_dir.parent.exists() else ".", os.W_OK):
+        raise EditionError(f"{site_dir.parent}: cannot write here (no permission); the site is built beside "
+                           "its folder: choose another --site")
     if site_dir.exists():
         if not site_dir.is_dir():
             raise EditionError(f"{site_dir}: exists and is not a folder")
         if any(site_dir.iterdir()) and not (site_dir / "index.html").exists():
             raise EditionError(f"{site_dir}: exists, is not empty and is not a built site; refusing to replace it")
+        read_only = _read_only_folders(site_dir)
+        if read_only:
+            raise EditionError(f"{site_dir}: read-only ({', '.join(read_only[:3])}{' ...' if len(read_only) > 3 else ''} "
+                               f"cannot be written), so the previous site could not be replaced; make it writable "
+                               f"(chmod -R u+w {site_dir}) or choose another --site")
     site, tei = site_dir.resolve(), tei_dir.resolve()
     if site == tei or site in tei.parents:
         raise EditionError(f"{site_dir}: the site folder must not contain the TEI folder {tei_dir}")
@@ -211,7 +238,7 @@ def _prepare_documents(sources: list[tuple[Path, str]], cache: BuildCache, jobs:
             try:
                 docs.append(cache.load(key, "meta"))
                 continue
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+            except CacheDamaged:
                 pass  # a damaged entry is rendered again
         todo.append((path, key))
     bar = tqdm(total=len(todo), desc="render TEI", unit="doc", file=sys.stderr, leave=False,
@@ -267,20 +294,76 @@ def _map(function, items: list, jobs: int) -> Iterable:
         yield from pool.map(function, items, chunksize=max(1, min(32, len(items) // (workers * 4))))
 
 
-def _swap(building: Path, site_dir: Path) -> None:
+def _read_only_folders(site_dir: Path) -> list[str]:
+    """The folders of a built site this user cannot write (the old site is removed after the
+    new one is swapped in: a read-only one left a build folder that broke every later build)."""
+    found = []
+    for folder, subfolders, _files in os.walk(site_dir):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            found.append(os.path.relpath(folder, site_dir.parent))
+    return found
+
+
+# What a site folder may hold besides the files of the last build: the layout the edition
+# writes. Anything else (CNAME, photos/) was put there by someone else and is never deleted.
+def _refuse_foreign_files(site_dir: Path, building: Path, state: dict) -> None:
+    if not site_dir.is_dir():
+        return
+    known = set(state.get("pages", [])) | set(state.get("files", []))
+    ours = {entry.name for entry in os.scandir(building)}
+    foreign = []
+    for folder, subfolders, files in os.walk(site_dir):
+        rel_folder = os.path.relpath(folder, site_dir)
+        top = Path(rel_folder).parts[0] if rel_folder != "." else ""
+        if top in ours:
+            continue  # a folder the edition writes (documents/, tei/ ...): its old files are the edition's
+        for name in files:
+            rel = name if rel_folder == "." else f"{Path(rel_folder).as_posix()}/{name}"
+            if name not in ours and rel not in known:
+                foreign.append(rel)
+        if rel_folder == ".":
+            foreign += [f"{name}/" for name in subfolders if name not in ours]
+            subfolders[:] = [name for name in subfolders if name in ours]
+    if foreign:
+        raise EditionError(f"{site_dir}: holds files the edition did not write ({', '.join(sorted(foreign)[:5])}"
+                           f"{' ...' if len(foreign) > 5 else ''}); building the site here would delete them. "
+                           "Move them away (or into the edition's templates/static/), or choose another --site")
+
+
+def remove_tree(path: Path, what: str) -> None:
+    """Remove a folder the edition made; a clear error when it cannot."""
+    if not path.exists() and not path.is_symlink():
+        return
+    try:
+        if path.is_symlink():
+            path.unlink()
+        else:
+            shutil.rmtree(path)
+    except OSError as error:
+        raise EditionError(f"{path}: {what} cannot be removed ({error.strerror}); remove it by hand") from None
+
+
+def _swap(building: Path, site_dir: Path, report: SiteReport) -> None:
     """Put the finished site in place of the old one. On Linux the two folders are exchanged
     in one step (a reader, or a kill, sees the old site or the new one, never none); elsewhere
     by two renames, and a kill between them is undone by `_recover`."""
     if site_dir.exists() and _exchange(building, site_dir):
-        shutil.rmtree(building, ignore_errors=True)  # now the old site
+        _remove_old_site(building, report)
         return
     old = _old_site(site_dir)
-    if old.exists():
-        shutil.rmtree(old)
+    remove_tree(old, what="a previous site left by an interrupted build")
     if site_dir.exists():
         site_dir.rename(old)
     building.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_old_site(old, report)
+
+
+def _remove_old_site(old: Path, report: SiteReport) -> None:
+    try:
+        shutil.rmtree(old)
+    except OSError as error:
+        report.warnings.append(Problem(old, None, f"the previous site could not be removed ({error.strerror}); "
+                                                  "the next build will say so until it is removed", "warning"))
 
 
 def _old_site(site_dir: Path) -> Path:

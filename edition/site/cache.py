@@ -8,8 +8,10 @@ interrupted build still leaves the previous site whole, and a build with nothing
 stops after hashing its inputs.
 
 The rendered form of each TEI file (the text as HTML, turns, counts, the search view) is
-kept as a pickle named by its key, so that a document is parsed and rendered once, until its
-TEI file, the templates, the settings or this software change.
+kept in the edition's own state folder (`.edition/`, private to its user), named by its key,
+so that a document is parsed and rendered once, until its TEI file, the templates, the
+settings or this software change. It is kept as JSON, text and raw bytes, never as a pickle:
+reading a cache must not be able to run code, whoever wrote the file.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import base64
+import dataclasses
 import os
-import pickle
 import shutil
+import struct
 from pathlib import Path
+
+from markupsafe import Markup
 
 from edition import __version__
 from edition.files import remove_leftovers, write_atomic
@@ -69,24 +75,39 @@ class BuildCache:
 
     # --- rendered documents -----------------------------------------------------------------
 
-    def document_path(self, key: str, part: str) -> Path:
-        return self.folder / "documents" / key[:2] / f"{key}.{part}.pickle"
-
     # meta: the light document for lists; full: the page's text; search: the search view;
     # zip: the deflated TEI. Kept apart so that the zip or a search bundle reads only its part
     # of 10,000 documents.
-    PARTS = ("meta", "full", "search", "zip")
+    PARTS = {"meta": "json", "full": "json", "search": "html", "zip": "bin"}
+
+    def document_path(self, key: str, part: str) -> Path:
+        return self.folder / "documents" / key[:2] / f"{key}.{part}.{self.PARTS[part]}"
 
     def has_document(self, key: str) -> bool:
         return all(self.document_path(key, part).is_file() for part in self.PARTS)
 
     def load(self, key: str, part: str):
-        with open(self.document_path(key, part), "rb") as stream:
-            return pickle.load(stream)
+        """A stored part; CacheDamaged when the file cannot be read back."""
+        try:
+            data = self.document_path(key, part).read_bytes()
+            if part == "search":
+                return data.decode("utf-8")
+            if part == "zip":
+                crc, size = struct.unpack_from("<IQ", data)
+                return crc, size, data[12:]
+            return json.loads(data, object_hook=_decode)
+        except (OSError, ValueError, KeyError, TypeError, struct.error) as error:
+            raise CacheDamaged(f"{self.document_path(key, part)}: {error}") from None
 
     def store(self, key: str, part: str, value) -> None:
-        write_atomic(self.document_path(key, part), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
-                     durable=False)
+        if part == "search":
+            data = value.encode("utf-8")
+        elif part == "zip":
+            crc, size, deflated = value
+            data = struct.pack("<IQ", crc, size) + deflated
+        else:
+            data = json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        write_atomic(self.document_path(key, part), data, durable=False)
 
     # --- the state of the last build --------------------------------------------------------
 
@@ -101,7 +122,7 @@ class BuildCache:
         root = self.folder / "documents"
         if not root.is_dir():
             return
-        for path in root.glob("*/*.pickle"):
+        for path in root.glob("*/*.*"):
             if path.name.split(".", 1)[0] not in keep:
                 path.unlink(missing_ok=True)
         for folder in [self.folder, *root.iterdir()]:
@@ -157,3 +178,62 @@ class Reuse:
         return True
 
 
+
+
+class CacheDamaged(Exception):
+    """A cached part that cannot be read back: the document is rendered again."""
+
+
+# --- the JSON form of rendered documents ---------------------------------------------------
+# Only these classes are ever made from a cache file, each from its fields' values in order.
+
+
+@functools.cache
+def _classes() -> dict[str, type]:
+    from edition.site.document import Document, Mention, Person, Resp, Source, Stat, Turn
+    from edition.site.render import Footnote
+
+    return {cls.__name__: cls for cls in (Document, Mention, Person, Resp, Source, Stat, Turn, Footnote)}
+
+
+def _encode(value):
+    if isinstance(value, Markup):
+        return {"$html": str(value)}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, Path):
+        return {"$path": str(value)}
+    if isinstance(value, bytes):
+        return {"$bytes": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, tuple):
+        return {"$tuple": [_encode(item) for item in value]}
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _classes():
+        encoded = {"$class": type(value).__name__,
+                   "fields": [_encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
+        if getattr(value, "cache_key", None) is not None:
+            encoded["cache_key"] = value.cache_key
+        return encoded
+    raise TypeError(f"the site cache cannot keep a {type(value).__name__}")
+
+
+def _decode(item: dict):
+    if "$html" in item:
+        return Markup(item["$html"])
+    if "$path" in item:
+        return Path(item["$path"])
+    if "$bytes" in item:
+        return base64.b64decode(item["$bytes"])
+    if "$tuple" in item:
+        return tuple(item["$tuple"])
+    if "$dict" in item:
+        return {key: value for key, value in item["$dict"]}
+    if "$class" in item:
+        value = _classes()[item["$class"]](*item["fields"])
+        if "cache_key" in item:
+            value.cache_key = item["cache_key"]
+        return value
+    return item

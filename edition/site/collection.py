@@ -61,8 +61,9 @@ def persons_index(docs: list[Document]) -> dict[str, PersonEntry]:
 
 
 def translation_groups(docs: list[Document]) -> list[list[Document]]:
-    """Documents that translate the same conversation: linked by listBibl[@type='translations'],
-    or sharing the same creation date and the same set of speakers. Groups of two or more."""
+    """Documents that translate the same conversation: linked by listBibl[@type='translations']
+    (which the converter writes from evidence, never from a date and speakers alone). Groups of
+    two or more."""
     by_id = {d.id: d for d in docs}
     parent = {d.id: d.id for d in docs}
 
@@ -81,13 +82,6 @@ def translation_groups(docs: list[Document]) -> list[list[Document]]:
         for target in doc.translation_refs:
             if target in by_id and target != doc.id:
                 union(doc.id, target)
-    same: dict[tuple, list[str]] = defaultdict(list)
-    for doc in docs:
-        if len(doc.when) >= 10 and doc.speaker_set:
-            same[(doc.when, doc.speaker_set)].append(doc.id)
-    for ids in same.values():
-        for other in ids[1:]:
-            union(ids[0], other)
     groups: dict[str, list[Document]] = defaultdict(list)
     for doc in docs:
         groups[root(doc.id)].append(doc)
