@@ -30,6 +30,10 @@ DEFINITION_FORMS = [
 ]
 # A note at the foot of a printed page: the number, a space, the note's first word.
 FOOT_DEFINITION = re.compile(r"^(\d{1,3})\s+(?P<text>[^\W\d].*)$", re.S)
+# At the end of a record a note may also be printed as a bare number before its text
+# (`1 Evatt visited Japan …`): the run's checks (numbers counting up, the first cited in the
+# body) tell it from the record's own numbered paragraphs.
+TRAILING_FORMS = DEFINITION_FORMS + [FOOT_DEFINITION]
 SEPARATOR = re.compile(r"^[_\-–—*]{1,40}$")
 
 
@@ -40,8 +44,11 @@ def normalise_markers(text: str) -> str:
     return text
 
 
-def definition(text: str, forms=DEFINITION_FORMS) -> tuple[str, str] | None:
-    for form in forms:
+def definition(text: str, forms=None) -> tuple[str, str] | None:
+    """(number, text) of a note as printed, in any of the note forms (a list bullet before
+    it allowed: `* 1 The record …`)."""
+    text = re.sub(r"^[*•-]\s+(?=\S)", "", text.strip())
+    for form in forms or TRAILING_FORMS:
         match = form.match(text)
         if match:
             return match.group(1), match.group("text")
@@ -52,7 +59,7 @@ def as_note_block(block: Block, n: str, text: str) -> Block:
     return Block([Line(f"[{n}] {text}", block.number)])
 
 
-def split_trailing_notes(blocks: list[Block], profile: Profile) -> tuple[list[Block], list[Block], list[Block]]:
+def split_trailing_notes(blocks: list[Block], profile: Profile, head: str = "") -> tuple[list[Block], list[Block], list[Block]]:
     """The record's notes at its end: after a `Notes` heading, or the last run of numbered
     paragraphs counting up from 1 or from where the record's markers start. A paragraph with
     no number inside the run continues the note before it. Returns the body, the notes as
@@ -64,12 +71,15 @@ def split_trailing_notes(blocks: list[Block], profile: Profile) -> tuple[list[Bl
         notes, after = _note_run(blocks[heading + 1:], require_start=False)
         if notes:
             return blocks[:heading], notes, blocks[heading + 1 + _consumed(blocks[heading + 1:], notes, after):]
-    # the last run of numbered paragraphs
-    for start in range(len(blocks) - 1, -1, -1):
-        found = definition(blocks[start].text)
-        if not found:
+    # the last run of numbered paragraphs that the body cites (a page's footer after the
+    # notes may hold a numbered line of its own: "14 June 1957")
+    start = len(blocks) - 1
+    tried = 0
+    while start >= 0 and tried < 6:
+        if not definition(blocks[start].text):
+            start -= 1
             continue
-        # walk back to the run's first note
+        tried += 1
         first = start
         while first > 0:
             previous = _previous_definition(blocks, first)
@@ -77,9 +87,9 @@ def split_trailing_notes(blocks: list[Block], profile: Profile) -> tuple[list[Bl
                 break
             first = previous
         notes, after = _note_run(blocks[first:], require_start=True)
-        if notes and _numbers_ascend(notes) and _referenced(blocks[:first], notes):
+        if notes and _numbers_ascend(notes) and _referenced(blocks[:first], notes, head):
             return blocks[:first], notes, after
-        break
+        start = first - 1
     return blocks, [], []
 
 
@@ -136,11 +146,11 @@ def _numbers_ascend(notes: list[Block]) -> bool:
     return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
 
 
-def _referenced(body: list[Block], notes: list[Block]) -> bool:
+def _referenced(body: list[Block], notes: list[Block], head: str = "") -> bool:
     """A run of numbered paragraphs is the notes only if the body cites the first of them
     (a numbered list closing a memorandum is the record's own text)."""
     n = definition(notes[0].text)[0]
-    text = " ".join(block.text for block in body)
+    text = head + " " + " ".join(block.text for block in body)
     return f"[{n}]" in text or bool(glued_marker_pattern(n).search(text))
 
 
@@ -168,7 +178,31 @@ def mark_glued_markers(blocks: list[Block], numbers: list[str]) -> list[Block]:
         line = out[b].lines[l]
         line.text = f"{line.text[:start]}[{n}]{line.text[end:]}"
         position = (b, l, start + len(n) + 2)
+    _mark_earlier_numbers(out, numbers)
     return out
+
+
+def _mark_earlier_numbers(blocks: list[Block], numbers: list[str]) -> None:
+    """A record cut from a volume numbers its notes on from the one before: where the first
+    note is N and the number N-1 stands glued before N's marker (`Present:62` before `me[63]`),
+    it is a marker whose note the record does not carry, kept as one."""
+    first = min((int(n) for n in numbers), default=0)
+    if first <= 1:
+        return
+    wanted = str(first - 1)
+    pattern = glued_marker_pattern(wanted)
+    for block in blocks:
+        for line in block.lines:
+            if f"[{first}]" in line.text:
+                head = line.text[:line.text.index(f"[{first}]")]
+                match = pattern.search(head)
+                if match:
+                    line.text = f"{head[:match.start(1)]}[{wanted}]{line.text[match.end(1):]}"
+                return
+            match = pattern.search(line.text)
+            if match:
+                line.text = f"{line.text[:match.start(1)]}[{wanted}]{line.text[match.end(1):]}"
+                return
 
 
 def _search_from(blocks: list[Block], pattern: re.Pattern, position: tuple[int, int, int]):

@@ -66,7 +66,7 @@ def read_participants(block: Block, following: list[Block], profile: Profile) ->
     one_per_line = len(entries) > 1
     for text, line in entries:
         text = re.sub(r"^[-•*–]\s+", "", text)
-        people += _people_of(text, line, profile, one_per_line)
+        people += [p for p in _people_of(text, line, profile, one_per_line) if plausible(p)]
         if len(people) > MAX_PEOPLE:
             return [], 0
     return people, taken
@@ -131,6 +131,11 @@ def _participant(text: str, line: int, profile: Profile) -> Participant:
     return Participant(name.strip(), printed, function, line)
 
 
+def plausible(participant: Participant) -> bool:
+    """A name is a few words; a longer 'name' is a list or a sentence the rules misread."""
+    return 1 <= len(participant.name.split()) <= 8
+
+
 class ParticipantIndex:
     """Speaker labels → the listed participant they name."""
 
@@ -138,14 +143,28 @@ class ParticipantIndex:
         self.people = people
         self.profile = profile
         self.prefix = {w for key in profile.honorifics | profile.titles for w in key.split()}
+        self.small_words = {label_key(w) for w in profile.articles | profile.particles | profile.joiners}
+
+    def bare_name(self, name: str) -> str:
+        """A name less the honorifics and titles before it: the person's id is made from it."""
+        words = name.split()
+        while len(words) > 1 and label_key(words[0]) in self.prefix:
+            words = words[1:]
+        return " ".join(words)
 
     def find(self, label: str) -> Participant | None:
-        key_words = [w for w in label_key(label).split() if w not in self.prefix]
-        titles = [w for w in label_key(label).split() if w in self.prefix]
         if not self.people:
             return None
+        key_words = [w for w in label_key(label).split() if w not in self.prefix]
+        titles = [w for w in label_key(label).split() if w in self.prefix]
         if not key_words:
-            return self._by_title(titles)
+            found = self._by_title(titles)
+            if found is not None:
+                return found
+            # a title that is also a name ("Marshal" for Marshall): read the words as a name
+            key_words = [w for w in titles if w not in self.small_words][-1:]
+            if not key_words:
+                return None
         if len(key_words) == 1 and len(key_words[0]) == 1:
             return self._by_initial(key_words[0])
         exact = [p for p in self.people if set(key_words) <= set(p.words(self.profile))]

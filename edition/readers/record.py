@@ -213,7 +213,7 @@ def rule_notes(state: RecordState) -> None:
     """The notes at the end of the record."""
     if state.notes_found:
         return
-    body, notes, after = split_trailing_notes(state.blocks, state.profile)
+    body, notes, after = split_trailing_notes(state.blocks, state.profile, " ".join(state.head))
     state.blocks, state.notes = body, notes
     state.footer = after + state.footer
 
@@ -391,7 +391,7 @@ class Record(Extracted):
 
     def match_label(self, text: str) -> LabelMatch | None:
         found = self.matcher.at_start(text)
-        if not found or found[1].key not in self.accepted:
+        if not found or found[1].key not in self.accepted or _heading_after_label(found[0].rest):
             return None
         return found[0]
 
@@ -402,6 +402,15 @@ class Record(Extracted):
             if found:
                 self.accepted.add(found[1].key)  # a label glued after a sentence is a speaker's too
         return cut
+
+
+def _heading_after_label(rest: str) -> bool:
+    """`AUSTRALIA-JAPAN TRADE NEGOTIATIONS: SIXTH PLENARY MEETING [1]`, `NAA: A1838, 759/1/7`:
+    a label-like opening before a title or a reference, not before speech (no sentence, no
+    word in lower case)."""
+    text = re.sub(r"\[\d+\]|\ue010[^\ue011]*\ue011", "", rest).strip()
+    return bool(text) and len(text) < 100 and not re.search(r"\b[a-z]{3,}\b", text) \
+        and not re.search(r"[.?!…:;”\"’)\]—–-]$", text)
 
 
 def label_candidates(matcher: LabelMatcher, blocks: list[Block]) -> dict[str, list]:

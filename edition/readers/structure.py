@@ -13,8 +13,10 @@ from edition.archives import default_archives, parse_citation, publication, tran
 from edition.errors import Problem, SourceError
 from edition.model import (ArchivalSource, Closer, DateRef, Document, Hi, Narration, Note, Omission, Paragraph,
                            Person, PersonRef, Repair, Turn)
-from edition.persons import PersonResolver, Register, default_register, display_form, name_words, strip_honorific
-from edition.readers.base import FOOTNOTE_LINE, Extracted, names_list, parse_date
+from edition.persons import (PersonResolver, Register, default_register, display_form, name_words, slug,
+                             strip_honorific)
+from edition.readers.base import EM_CLOSE, EM_OPEN, FOOTNOTE_LINE, Extracted, names_list, parse_date
+from edition.readers.pages import PB_OPEN
 from edition.readers.participants import Participant, ParticipantIndex, participants_field, read_participants
 from edition.readers.profiles import label_key
 from edition.readers.record import Record, accept_labels
@@ -47,12 +49,15 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     notes, note_problems = _notes(src, source_name)
     problems += note_problems
     blocks = src.body
+    if isinstance(src, Record):
+        # labels first without the participants (a list may run into the first turn), then again
+        src.accepted = accept_labels(src.matcher, blocks, set())
+    blocks = _split_glued_turns(src, blocks, repairs)
     people = _participants(blocks, profile) if profile else []
     index = ParticipantIndex(people, profile) if profile else None
     if isinstance(src, Record):
         known = {label_key(p.name) for p in people} | {label_key(w) for p in people for w in p.name.split()}
-        src.accepted = accept_labels(src.matcher, blocks, known)
-    blocks = _split_glued_turns(src, blocks, repairs)
+        src.accepted |= accept_labels(src.matcher, blocks, known)
     blocks = _join_broken_paragraphs(src, blocks, repairs)
 
     resolver = LabelResolver(register, index)
@@ -68,6 +73,8 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         note.content = parse_inline(note.raw, ctx, note.line, in_note=True)  # type: ignore[attr-defined]
     ctx.used_notes.clear()
 
+    head = [parse_inline(line, ctx, getattr(src, "head_line", None) or 1) if "[" in line or PB_OPEN in line else line
+            for line in src.head]
     body, dateline, closer, present = _body(src, blocks, ctx, resolver, repairs, profile)
     _place_unmarked_notes(notes, ctx, problems, source_name)
     problems += ctx.problems
@@ -109,7 +116,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         languages.append((metadata.original_language_code, metadata.original_language))
     if _has_foreign(body, notes):
         languages.append(("ru-Latn", "Russian, transliterated"))
-    return Document(doc_id, source_name, sha256, src.reader, metadata, archive, persons, src.head, dateline, body,
+    return Document(doc_id, source_name, sha256, src.reader, metadata, archive, persons, head, dateline, body,
                     closer, notes, repairs, problems, languages)
 
 
@@ -122,7 +129,21 @@ class LabelResolver(PersonResolver):
         self.functions: dict[str, str] = {}
 
     def add_participant(self, participant: Participant) -> str:
-        person_id = super().resolve(participant.name)
+        """A listed person is a person of their own: never merged with another listed person
+        who shares a word of the name ("Mr. Chang" and "General Hsu Yung Chang")."""
+        name = participant.name
+        if name in self.ids:
+            return self.ids[name]
+        registered = self.register.find(name)
+        if registered:
+            person_id, shown = registered.id, registered.name
+        else:
+            person_id, shown = slug(self.index.bare_name(name) if self.index else name), display_form(name)
+            while person_id in self.names and self.names[person_id] != shown:
+                person_id += "-2"
+        self.ids[name] = person_id
+        self.names.setdefault(person_id, shown)
+        self.labels.setdefault(person_id, [])
         if participant.function:
             self.functions.setdefault(person_id, participant.function)
         return person_id
@@ -156,9 +177,12 @@ def _find_citation(src: Extracted):
     if src.citation:
         return CitationFinding(src.citation, getattr(src, "citation_line", None), "block", "field")
     opening = getattr(src, "opening", [])
-    paragraphs = opening + [(block.number, block.text) for block in src.body[:40]] + \
-        [(block.number, block.text) for block in src.body[40:][-5:]] + \
-        [(block.number, block.text) for block in getattr(src, "footer", [])]
+    def text(block: Block) -> str:
+        return "\n".join(line.text.strip() for line in block.lines).replace(EM_OPEN, "").replace(EM_CLOSE, "")
+
+    paragraphs = opening + [(block.number, text(block)) for block in src.body[:40]] + \
+        [(block.number, text(block)) for block in src.body[40:][-5:]] + \
+        [(block.number, text(block)) for block in getattr(src, "footer", [])]
     notes = []
     for block in src.notes:
         match = FOOTNOTE_LINE.match(block.text)
