@@ -64,6 +64,7 @@ def split_trailing_notes(blocks: list[Block], profile: Profile, head: str = "") 
     paragraphs counting up from 1 or from where the record's markers start. A paragraph with
     no number inside the run continues the note before it. Returns the body, the notes as
     `[n] …` blocks, and what follows the notes (a web page's footer, a citation)."""
+    blocks = _one_note_a_block(blocks)
     heading = next((i for i in range(len(blocks) - 1, -1, -1)
                     if label_key(blocks[i].text.strip("#*: ")) in profile.note_headings
                     and len(blocks[i].text) < 30), None)
@@ -87,10 +88,24 @@ def split_trailing_notes(blocks: list[Block], profile: Profile, head: str = "") 
                 break
             first = previous
         notes, after = _note_run(blocks[first:], require_start=True)
-        if notes and _numbers_ascend(notes) and _referenced(blocks[:first], notes, head):
+        if notes and _numbers_ascend(notes) and (_referenced(blocks[:first], notes, head)
+                                                  or _closing_endnotes(blocks[:first], notes, after)):
             return blocks[:first], notes, after
         start = first - 1
     return blocks, [], []
+
+
+def _one_note_a_block(blocks: list[Block]) -> list[Block]:
+    """Notes printed one a line with no blank line between them → one block a note."""
+    out: list[Block] = []
+    for block in blocks:
+        starts = [i for i, line in enumerate(block.lines) if definition(line.text)]
+        if len(block.lines) > 1 and len(starts) >= 2 and starts[0] == 0:
+            for a, b in zip(starts, starts[1:] + [len(block.lines)]):
+                out.append(Block(block.lines[a:b]))
+        else:
+            out.append(block)
+    return out
 
 
 def _previous_definition(blocks: list[Block], index: int) -> int | None:
@@ -152,6 +167,15 @@ def _referenced(body: list[Block], notes: list[Block], head: str = "") -> bool:
     n = definition(notes[0].text)[0]
     text = head + " " + " ".join(block.text for block in body)
     return f"[{n}]" in text or bool(glued_marker_pattern(n).search(text))
+
+
+def _closing_endnotes(body: list[Block], notes: list[Block], after: list[Block]) -> bool:
+    """Endnotes whose markers extraction lost: a run from 1 that closes the record, after a
+    paragraph that does not introduce a list (`… belong to them:`) and is no item of one."""
+    if after or not body or definition(notes[0].text)[0] != "1":
+        return False
+    last = body[-1].text.strip()
+    return not last.endswith(":") and definition(last) is None
 
 
 def glued_marker_pattern(n: str) -> re.Pattern:
