@@ -62,6 +62,7 @@ class ParsedDate:
     end: int
     time_from: str = ""  # HH:MM:SS
     time_to: str = ""
+    time_text: str = ""  # the time as printed ("10–12 a.m."), a part of `text`
 
 
 def parse_date(text: str) -> ParsedDate | None:
@@ -125,8 +126,10 @@ def _with_time(parsed: ParsedDate, text: str) -> ParsedDate:
         return parsed
     end = parsed.end + match.end()
     time_from, time_to = times[0], times[-1] if len(times) > 1 else ""
-    return replace(parsed, text=text[parsed.start:end].rstrip(" ,-–—("), end=end, time_from=time_from,
-                   time_to=time_to)
+    printed = text[parsed.start:end].rstrip(" ,-–—(")
+    time_start = parsed.end - parsed.start + len(match.group(0)) - len(match.group(0).lstrip(" ,-–—(at"))
+    return replace(parsed, text=printed, end=end, time_from=time_from, time_to=time_to,
+                   time_text=printed[time_start:])
 
 
 def _is_time(match: re.Match) -> bool:
@@ -181,6 +184,7 @@ class DateFinding:
     line: int | None = None
     time_from: str = ""
     time_to: str = ""
+    time_text: str = ""
     place: str = ""
     convention: str = ""  # which convention of CONVENTIONS gave the date
     record_when: str = ""  # the record's own date, where it differs from the conversation's
@@ -227,7 +231,7 @@ def find_dates(lines: list[tuple[int, str]], front_matter: dict | None = None, t
     ordered = sorted(candidates, key=lambda c: (rank[c.convention], c.line))
     chosen = ordered[0]
     finding = DateFinding(chosen.parsed.when, chosen.parsed.text, chosen.line or None, chosen.parsed.time_from,
-                          chosen.parsed.time_to, chosen.place, chosen.convention)
+                          chosen.parsed.time_to, chosen.parsed.time_text, chosen.place, chosen.convention)
     _complete_from_agreeing(finding, ordered)
     record = next((c for c in ordered if c.convention in RECORD_DATE_CONVENTIONS
                    and c.parsed.when != finding.when and len(c.parsed.when) == 10), None)
@@ -253,6 +257,7 @@ def _complete_from_agreeing(finding: DateFinding, ordered: list[DateCandidate]) 
         finding.place = finding.place or candidate.place
         if not finding.time_from and candidate.parsed.time_from:
             finding.time_from, finding.time_to = candidate.parsed.time_from, candidate.parsed.time_to
+            finding.time_text = ""  # printed elsewhere (the dateline), not in this date's text
 
 
 def _title_of(lines: list[tuple[int, str]], front_matter: dict | None) -> str:

@@ -182,6 +182,7 @@ class Person:
     role: str = "speaker"  # or "present"
     labels: list[str] = field(default_factory=list)
     function: str = ""  # as a participants list prints it: "Assistant Secretary of State"
+    details: object | None = None  # the register's entry (persons.RegisteredPerson), when there is one
 
 
 @dataclass
@@ -231,6 +232,7 @@ class Metadata:
     # Added for the header of any record (edition/dates.py, edition/tei.py); defaults say "not stated".
     time_from: str = ""  # HH:MM:SS of the conversation, when printed
     time_to: str = ""
+    time_text: str = ""  # the time as printed inside date_text ("10–12 a.m.")
     record_date_when: str = ""  # the record's own date, where it differs from the conversation's
     record_date_text: str = ""
     record_id_type: str = ""  # where the record id comes from: wcda, frus, dfat …

@@ -1,5 +1,10 @@
 """Who is who: speaker labels as printed → one edition-wide person each.
 
+API: `load_register(path=None)` reads the packaged register (`edition/data/persons.toml`) with an
+edition's own register (`registers/persons.toml`, passed in by the CLI) merged over it, key by
+key; `attach_details(persons, register)` gives each model Person its register entry (roles,
+dates of life, affiliation, Wikidata/VIAF/GND ids), which the TEI writer puts in `person`.
+
 Transcripts name the same person in many ways ("Comrade Liri", "Comrade Liri Belishova";
 "KHRUSHCHEV N.S.", "N.S. Khrushchev"). A label is matched by its words, ignoring case,
 order, honorifics and the full stops of initials, first against the edition's register
@@ -15,8 +20,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 HONORIFICS = {"comrade", "comrades", "cde", "cdes", "com", "coms", "mr", "mrs", "comr"}
+
+
+AUTHORITIES = ("wikidata", "viaf", "gnd")  # in this order in person/idno
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,16 @@ class RegisteredPerson:
     name: str
     variants: tuple[str, ...]
     note: str = ""
+    roles: tuple[str, ...] = ()  # offices held, as TEI occupation: "Chairman of the Chinese Communist Party"
+    birth: str = ""  # ISO date or year
+    death: str = ""
+    affiliation: str = ""
+    wikidata: str = ""  # Q-number
+    viaf: str = ""
+    gnd: str = ""
+
+    def authority_ids(self) -> list[tuple[str, str]]:
+        return [(kind, getattr(self, kind)) for kind in AUTHORITIES if getattr(self, kind)]
 
 
 @dataclass
@@ -101,13 +120,38 @@ def slug(text: str) -> str:
 
 @cache
 def default_register() -> Register:
-    data = tomllib.loads(resources.files("edition.data").joinpath("persons.toml").read_text("utf-8"))
-    return register_from_table(data)
+    return register_from_table(_packaged_table())
+
+
+@cache
+def _packaged_table() -> dict:
+    return tomllib.loads(resources.files("edition.data").joinpath("persons.toml").read_text("utf-8"))
+
+
+def load_register(path: Path | None = None) -> Register:
+    """The packaged register, with the entries of an edition's file merged over it."""
+    if path is None:
+        return default_register()
+    table = dict(_packaged_table())
+    for key, entry in tomllib.loads(path.read_text("utf-8")).items():
+        table[key] = {**table.get(key, {}), **entry}
+    return register_from_table(table)
 
 
 def register_from_table(data: dict) -> Register:
-    return Register([RegisteredPerson(key, entry["name"], tuple(entry.get("variants", [])), entry.get("note", ""))
+    return Register([RegisteredPerson(key, entry["name"], tuple(entry.get("variants", [])), entry.get("note", ""),
+                                      tuple(entry.get("roles", [])), str(entry.get("birth", "")),
+                                      str(entry.get("death", "")), entry.get("affiliation", ""),
+                                      entry.get("wikidata", ""), str(entry.get("viaf", "")), entry.get("gnd", ""))
                      for key, entry in data.items()])
+
+
+def attach_details(persons: list, register: Register) -> None:
+    """Give each model Person the register's entry for their id (None for a person the register
+    does not know)."""
+    entries = {entry.id: entry for entry in register.persons}
+    for person in persons:
+        person.details = entries.get(person.id)
 
 
 def strip_honorific(label: str) -> str:
