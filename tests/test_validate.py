@@ -139,7 +139,7 @@ def test_missing_path_is_an_edition_error(tmp_path):
 BROKEN_CASES = [
     # fixture, a marker on the offending line (and which occurrence), the message, errors in all
     ("dangling-who", 'who="#nobody"', 1, r'sp/@who="#nobody" points to nothing', 2),
-    ("note-without-n", 'xml:id="n-2"', 1, r"edition schema: missing required attribute 'n' \(at /TEI/text/body/div/sp\[2\]/p/note\)", 1),
+    ("note-without-n", 'xml:id="en-2"', 1, r"edition schema: missing required attribute 'n' \(at /TEI/text/body/div/sp\[2\]/p/note\)", 1),
     ("p-without-id", "<p>This was the end", 1, r"edition schema: missing required attribute 'xml:id' \(at /TEI/text/body/div/p\[3\]\)", 1),
     ("duplicate-id", '<p xml:id="p-3"', 2, r"duplicate xml:id 'p-3' \(first used on line (\d+)\)", 3),
     ("stranded-note", 'place="foot" n="1"', 1, r'footnote n="1" stands loose in <div>: move it to its marker', 2),
@@ -254,7 +254,7 @@ def test_body_ids_follow_the_scheme(tmp_path):
 # --- the edition schema is stricter than tei_all ---------------------------------------------
 
 STRICTER = [
-    ("note-type", ("You have many", 'You<note type="author" place="foot" n="1" xml:id="n-1">x</note> have many'),
+    ("note-type", ("You have many", 'You<note type="author" place="foot" n="1" xml:id="fn-1">x</note> have many'),
      r"attribute type='author'"),
     ("no-who", (' who="#mao-zedong"', ""), r"missing required attribute 'who'"),
     ("role", ('role="speaker"', 'role="interpreter"'), r"attribute role='interpreter'"),
