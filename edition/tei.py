@@ -89,6 +89,24 @@ def citation_tree() -> etree._Element:
                 use="@type")
 
 
+NO_RIGHTS_STATED = ("The source states no rights, and the edition's settings give none for it: its rights "
+                    "status is unknown.")
+NO_DATE_STATED = "no date in the source"
+
+
+def idno_type(kind: str) -> str:
+    """An idno's @type is a single token: `record group` → `record-group`."""
+    return kind.replace(" ", "-")
+
+
+def record_id_type(meta) -> str:
+    """Where the record id comes from (a Wilson Center record, a FRUS document, a DFAT volume and
+    document); the Wilson Center's when only its address tells."""
+    if meta.record_id_type:
+        return meta.record_id_type
+    return "wcda" if "wilsoncenter.org" in meta.url else "record"
+
+
 class Writer:
     """Writes one document; holds the per-document id counters."""
 
@@ -110,7 +128,8 @@ class Writer:
         # The div is put in the tree first and filled there: moving a large finished subtree
         # between lxml documents costs time quadratic in its size (namespace fix-ups).
         div = E("div", type="conversation")
-        root = E("TEI", self.header(), E("text", E("body", div)), xml_id=f"doc-{doc.id}", xml_lang="en")
+        root = E("TEI", self.header(), E("text", E("body", div)), xml_id=f"doc-{doc.id}",
+                 xml_lang=doc.metadata.text_language or "en")
         self.div(div)
         return root
 
@@ -127,10 +146,9 @@ class Writer:
                        E("respStmt", E("resp", "encoded in TEI by"), E("name", f"edition {__version__}", ref="#edition")))
         publication = E("publicationStmt", E("publisher", self.publisher),
                         E("idno", doc.id, type="edition"),
-                        E("idno", meta.record_id, type="wcda") if meta.record_id else None,
+                        E("idno", meta.record_id, type=record_id_type(meta)) if meta.record_id else None,
                         E("idno", meta.url, type="URI") if meta.url else None,
-                        E("availability", [E("p", self.rights_text(p)) for p in meta.rights.split("\n") if p],
-                          status="restricted"))
+                        self.availability())
         source = E("sourceDesc", E("bibl", self.citation_text(), type="citation"))
         if doc.archive:
             source.append(self.ms_desc(doc.archive))
@@ -138,6 +156,16 @@ class Writer:
             source.append(E("listBibl", [E("bibl", E("ref", title, target=f"{other}.xml"))
                                          for other, title in doc.translations], type="translations"))
         return E("fileDesc", title_stmt, publication, source)
+
+    def availability(self) -> etree._Element:
+        """The rights the record or the edition's settings state, and nothing else: a record with
+        neither says so, in the edition's words (@resp), with status "unknown"."""
+        meta = self.doc.metadata
+        paragraphs = [p for p in meta.rights.split("\n") if p.strip()]
+        if not paragraphs:
+            return E("availability", E("p", NO_RIGHTS_STATED, resp="#edition"), status="unknown")
+        return E("availability", [E("p", self.rights_text(p)) for p in paragraphs],
+                 status=meta.rights_status or "restricted")
 
     def resp(self, what: str, names: list[str]):
         return E("respStmt", E("resp", what), [E("persName", name) for name in names]) if names else None
@@ -158,18 +186,29 @@ class Writer:
         return getattr(self.doc, "citation", "") or "(no citation given in the source)"
 
     def ms_desc(self, archive: ArchivalSource) -> etree._Element:
-        identifier = E("msIdentifier", E("country", archive.country or "unknown"),
-                       E("settlement", archive.settlement or "unknown"),
-                       E("repository", archive.repository),
-                       E("collection", archive.collection) if archive.collection else None,
-                       [E("idno", value, type=kind) for kind, value in archive.idnos],
+        """The shelfmark as far as the citation goes; an archive the record does not name (a FRUS
+        file number) is marked as the edition's (@resp); classification and the source note's
+        other sentences are notes on the item, not parts of the shelfmark."""
+        supplied = "#edition" if archive.repository_supplied else None
+        collections = archive.collections or ([archive.collection] if archive.collection else [])
+        idnos = archive.idnos or [("shelfmark", archive.citation)]
+        identifier = E("msIdentifier", E("country", archive.country or "unknown", resp=supplied),
+                       E("settlement", archive.settlement or "unknown", resp=supplied),
+                       E("institution", archive.institution, ref=archive.ref) if archive.institution else None,
+                       E("repository", archive.repository or "unknown", resp=supplied,
+                         ref=None if archive.institution else archive.ref),
+                       [E("collection", name) for name in collections],
+                       [E("idno", value, type=idno_type(kind), resp=supplied if kind == "record group" else None)
+                        for kind, value in idnos],
                        E("msName", archive.abbreviation, type="abbreviation") if archive.abbreviation else None)
         meta = self.doc.metadata
         item = E("msItem",
                  E("locus", archive.locus_text, from_=archive.locus_from, to=archive.locus_to)
                  if archive.locus_text else None,
                  E("textLang", meta.original_language, mainLang=meta.original_language_code)
-                 if meta.original_language else None)
+                 if meta.original_language else None,
+                 E("note", archive.classification, type="classification") if archive.classification else None,
+                 E("note", archive.drafting, type="source-note") if archive.drafting else None)
         ms = E("msDesc", identifier, E("msContents", item) if len(item) else None)
         if archive.copy:
             ms.append(E("additional", E("surrogates", E("bibl", f"copy in {archive.copy}"))))
@@ -183,14 +222,48 @@ class Writer:
 
     def profile_desc(self) -> etree._Element:
         doc, meta = self.doc, self.doc.metadata
-        persons = [E("person", E("persName", person.name), xml_id=person.id, role=person.role)
-                   for person in doc.persons]
         return E("profileDesc",
                  E("abstract", E("p", meta.summary or "(no summary in the source)")),
-                 E("creation", E("date", meta.date_text or meta.date_when, when=meta.date_when),
-                   E("placeName", meta.place) if meta.place else None),
+                 self.creation(),
                  E("langUsage", [E("language", name, ident=ident) for ident, name in doc.languages]),
-                 E("particDesc", E("listPerson", persons)))
+                 E("particDesc", E("listPerson", [self.person(person) for person in doc.persons])))
+
+    def creation(self) -> etree._Element:
+        """The conversation's date (@when; its time as `time` with @when or @from/@to, since
+        att.datable forbids @when beside @from/@to), its place, and the record's own date where
+        it differs (a despatch written weeks later), typed."""
+        meta = self.doc.metadata
+        if not meta.date_when:
+            conversation = E("date", NO_DATE_STATED, type="undated", resp="#edition")
+        else:
+            printed = meta.date_text or meta.date_when
+            time_text = meta.time_text if meta.time_text and meta.time_text in printed else ""
+            before = printed[:printed.index(time_text)] if time_text else printed
+            after = printed[printed.index(time_text) + len(time_text):] if time_text else ""
+            time = None
+            if meta.time_from:
+                time = E("time", time_text or meta.time_from,
+                         **({"from_": meta.time_from, "to": meta.time_to} if meta.time_to else {"when": meta.time_from}))
+            elif time_text:
+                before = printed
+            conversation = E("date", before, time if time_text or meta.time_from else None, after,
+                             when=meta.date_when, type="conversation" if meta.record_date_when else None)
+        record = (E("date", meta.record_date_text or meta.record_date_when, when=meta.record_date_when, type="record")
+                  if meta.record_date_when and meta.record_date_when != meta.date_when else None)
+        return E("creation", conversation, E("placeName", meta.place) if meta.place else None, record)
+
+    def person(self, person) -> etree._Element:
+        """A participant; what the register knows of them (dates of life, affiliation, roles,
+        authority ids) follows the name, as TEI's person content orders it."""
+        details = getattr(person, "details", None)
+        parts = []
+        if details is not None:
+            parts += [E("birth", when=details.birth)] if details.birth else []
+            parts += [E("death", when=details.death)] if details.death else []
+            parts += [E("occupation", role) for role in details.roles]
+            parts += [E("affiliation", details.affiliation)] if details.affiliation else []
+            parts += [E("idno", value, type=kind) for kind, value in details.authority_ids()]
+        return E("person", E("persName", person.name), parts, xml_id=person.id, role=person.role)
 
     def revision_desc(self) -> etree._Element:
         doc = self.doc
