@@ -10,8 +10,9 @@ from __future__ import annotations
 from lxml import etree
 
 from edition import __version__
+from edition.hashes import UNSEALED, WRITTEN_MARK
 from edition.model import (ArchivalSource, Closer, DateRef, Document, Foreign, Hi, InlineNote, Manner, Narration,
-                           Note, NoteRef, Omission, OrphanNoteRef, Paragraph, PersonRef, Repair, Sic, Supplied,
+                           Note, NoteRef, Omission, OrphanNoteRef, PageBreak, Paragraph, PersonRef, Repair, Sic, Supplied,
                            Turn, Unclear)
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -226,7 +227,8 @@ class Writer:
                  E("abstract", E("p", meta.summary or "(no summary in the source)")),
                  self.creation(),
                  E("langUsage", [E("language", name, ident=ident) for ident, name in doc.languages]),
-                 E("particDesc", E("listPerson", [self.person(person) for person in doc.persons])))
+                 E("particDesc", E("listPerson", [self.person(person) for person in doc.persons]))
+                 if doc.persons else None)
 
     def creation(self) -> etree._Element:
         """The conversation's date (@when; its time as `time` with @when or @from/@to, since
@@ -267,8 +269,11 @@ class Writer:
 
     def revision_desc(self) -> etree._Element:
         doc = self.doc
+        # The last words hold the checksum of the file as written (edition.hashes.seal), so that a
+        # hand edit is recognised even when the manifest beside the TEI files is lost.
         changes = [E("change", f"Converted by edition {__version__} from {doc.source_name} (sha256 "
-                               f"{doc.source_sha256}), read as {doc.reader}.", when=self.when, who="#edition")]
+                               f"{doc.source_sha256}), read as {doc.reader}; "
+                               f"{WRITTEN_MARK.decode()}{UNSEALED}.", when=self.when, who="#edition")]
         changes += [E("change", repair, type="repair", when=self.when, who="#edition") for repair in doc.repairs]
         return E("revisionDesc", changes)
 
@@ -282,7 +287,7 @@ class Writer:
             for index, line in enumerate(doc.head):
                 if index:
                     append(head, E("lb"))
-                append(head, line)
+                append(head, line if isinstance(line, str) else self.inline(line))
             div.append(head)
         if doc.dateline:
             div.append(E("opener", E("dateline", self.inline(doc.dateline))))
@@ -379,7 +384,10 @@ class Writer:
         if isinstance(node, NoteRef):
             return self.note(self.doc.notes[node.n])
         if isinstance(node, OrphanNoteRef):
-            return E("ref", node.raw, type="noteref", n=node.n)
+            # the source prints the marker, not the note: the note stands, its text a gap
+            return E("note", E("gap", E("desc", "the source prints this note's marker but not its text"),
+                               reason="missing"),
+                     type="editorial", place="foot", n=node.n, xml_id=self.note_id(node.n))
         if isinstance(node, InlineNote):
             return E("note", self.inline(node.content), type="editorial", place="inline", n=node.letter,
                      xml_id=self.note_id(None))
@@ -393,6 +401,8 @@ class Writer:
             return E("persName", self.inline(node.text), ref=f"#{node.person_id}")
         if isinstance(node, DateRef):
             return E("date", node.text, when=node.when)
+        if isinstance(node, PageBreak):
+            return E("pb", n=node.n)
         raise TypeError(node)
 
 

@@ -205,7 +205,8 @@ def _second_heading_line(blocks: list[Block], index: int) -> bool:
     heading's second line (`## FIRST TALK` / `Of N.S. KHRUSHCHEV with MAO ZEDONG`). Never the
     record's only paragraph."""
     text = blocks[index].text
-    return (len(text) < 80 and not re.search(r"[.:;!?]$", text) and not re.search(r"\d{4}", text)
+    return (len(text) < 80 and not re.search(r"[.:;!?]$", text) and not re.search(r"\d", text)
+            and EM_OPEN not in text
             and ":" not in text and index + 1 < len(blocks) and len(blocks[index].lines) == 1)
 
 
@@ -408,7 +409,7 @@ def _heading_after_label(rest: str) -> bool:
     """`AUSTRALIA-JAPAN TRADE NEGOTIATIONS: SIXTH PLENARY MEETING [1]`, `NAA: A1838, 759/1/7`:
     a label-like opening before a title or a reference, not before speech (no sentence, no
     word in lower case)."""
-    text = re.sub(r"\[\d+\]|\ue010[^\ue011]*\ue011", "", rest).strip()
+    text = re.sub(r"\[\d+\]|\ue010[^\ue011]*\ue011|(?:\.\.\.|…)$", "", rest).strip()
     return bool(text) and len(text) < 100 and not re.search(r"\b[a-z]{3,}\b", text) \
         and not re.search(r"[.?!…:;”\"’)\]—–-]$", text)
 

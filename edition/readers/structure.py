@@ -112,7 +112,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     _fill_dates(metadata, src, blocks, dateline, doc_id, source_name, problems)
     _check_publishable(src, metadata, archive, persons, source_name, problems, finding)
     languages = [("en", "English")]
-    if metadata.original_language_code:
+    if metadata.original_language_code and metadata.original_language_code != "en":
         languages.append((metadata.original_language_code, metadata.original_language))
     if _has_foreign(body, notes):
         languages.append(("ru-Latn", "Russian, transliterated"))
