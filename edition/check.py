@@ -115,8 +115,8 @@ def report_lines(outcome: Outcome) -> list[str]:
     lines.append(f"persons    {count(len(doc.persons), 'person')}")
     for person in doc.persons:
         labels = ", ".join(f'"{label}"' for label in person.labels)
-        lines.append(f"             {person.id}: {person.name} ({person.role}"
-                     + (f"; printed as {labels}" if labels else "") + ")")
+        lines.append(f"             {person.id}: {person.name}" + (f", {person.function}" if person.function else "")
+                     + f" ({person.role}" + (f"; printed as {labels}" if labels else "") + ")")
     lines.append(f"turns      {count(len(turns), 'turn')}"
                  + (": " + ", ".join(f"{names.get(pid, pid)} {n}" for pid, n in by_speaker.most_common())
                     if turns else ""))
@@ -130,14 +130,20 @@ def report_lines(outcome: Outcome) -> list[str]:
     return [*lines, _verdict(outcome)]
 
 
+# Where a record prints its citation (ArchivalSource.where), in words.
+CITATION_PLACES = {"block": "Citation: block", "footnote": "source footnote", "source-line": "Source: line",
+                   "bracket": "bracketed shelfmark", "front-matter": "front matter"}
+
+
 def _citation_lines(doc: Document) -> list[str]:
     source = doc.archive
     if source is None:
         return ["citation   (no archival citation the edition can read)"]
-    lines = [f"citation   {source.citation}"]
-    where = ", ".join(part for part in (source.settlement, source.country) if part)
+    where = CITATION_PLACES.get(source.where, source.where)
+    lines = [f"citation   {source.citation}" + (f"  (found in the record's {where})" if where else "")]
+    place = ", ".join(part for part in (source.settlement, source.country) if part)
     lines.append(f"archive    {source.repository}" + (f" ({source.abbreviation})" if source.abbreviation else "")
-                 + (f", {where}" if where else ""))
+                 + (f", {place}" if place else ""))
     parts = [f"{kind} {value}" for kind, value in source.idnos]
     if source.collection:
         parts.insert(0, source.collection)
