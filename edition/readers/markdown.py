@@ -18,7 +18,7 @@ from edition.errors import Problem
 from edition.readers.base import EM_CLOSE, EM_OPEN
 from edition.readers.labels import LabelMatcher
 from edition.readers.notes import normalise_markers
-from edition.readers.profiles import Profile, profile_for
+from edition.readers.profiles import Profile, label_key, profile_for
 from edition.readers.record import Record, RecordState, run_rules
 from edition.readers.text import Block, Line, split_blocks
 
@@ -96,6 +96,7 @@ def read(lines: list[Line], profile: Profile | None = None) -> Record:
     blocks: list[Block] = []
     notes: list[Block] = []
     levels: dict[int, int] = {}
+    bold_labels: set[str] = set()  # a label set in bold is printed as a label: a speaker's, once is enough
     for block in split_blocks(lines):
         first = block.lines[0].text.strip()
         definition = DEFINITION.match(normalise_markers(first) if not first.startswith("[^") else first)
@@ -108,6 +109,10 @@ def read(lines: list[Line], profile: Profile | None = None) -> Record:
             levels[block.number] = len(heading.group("hashes"))
             blocks.append(Block([Line(inline_text(normalise_markers(heading.group("text"))), block.number)]))
             continue
+        first_text = normalise_markers(block.lines[0].text.strip())
+        unbolded = _unbold_label(first_text)
+        if unbolded != first_text:
+            bold_labels.add(unbolded.split(":", 1)[0])
         rewritten = [Line(inline_text(_unbold_label(normalise_markers(line.text.strip()))), line.number)
                      for line in block.lines]
         blocks.append(Block(rewritten))
@@ -115,5 +120,6 @@ def read(lines: list[Line], profile: Profile | None = None) -> Record:
                         notes_found=bool(notes), heading_levels=levels)
     state = run_rules(state)
     record = Record.from_state(NAME, state, LabelMatcher(profile))
+    record.styled_labels = {label_key(re.sub(r"\s*\([^)]*\)\s*$", "", label)) for label in bold_labels}
     record.problems.extend(problems)
     return record

@@ -229,8 +229,18 @@ def rule_footer(state: RecordState) -> None:
     state.footer = []
     rights: list[str] = []
     for block in footer:
-        if RIGHTS_LINE.search(block.text) and not state.metadata.rights:
-            rights.append(block.text)
+        text = _plain(block.text)
+        if LabelMatcher(state.profile).at_start(text):
+            state.blocks.append(block)  # the record's own text after the page's footer: never dropped
+            continue
+        if not state.metadata.summary and not rights and block is footer[0] and state.notes \
+                and _is_sentence(text) and not _is_footer(block, state):
+            state.metadata.summary = text  # the page's summary, printed straight after the record's notes
+            state.chrome.extend(block.lines)
+            continue
+        if (RIGHTS_LINE.search(text) or rights and len(text) > 40) and not state.metadata.rights:
+            rights.append(text)  # the rights statement, and the sentences that go on from it
+            continue
         state.footer.append(block)
     if rights:
         state.metadata.rights = "\n".join(rights)
@@ -357,6 +367,10 @@ def _set_field(state: RecordState, role: str, blocks: list[Block]) -> None:
         metadata.url = text
 
 
+def _is_sentence(text: str) -> bool:
+    return len(text) > 40 and bool(re.search(r"[a-z]{2,}[.?!)](?:\s|$)", text))
+
+
 def _is_footer(block: Block, state: RecordState) -> bool:
     """A closing paragraph that belongs to the page, not the record: a bracketed shelfmark,
     a rights line, a line of the page's own furniture after the last turn."""
@@ -377,6 +391,7 @@ class Record(Extracted):
     footer: list[Block] = field(default_factory=list)
     citation_line: int | None = None
     head_line: int | None = None
+    styled_labels: set[str] = field(default_factory=set)  # labels the source sets apart (in bold)
 
     @classmethod
     def from_state(cls, reader: str, state: RecordState, matcher: LabelMatcher, repair_words: bool = False):

@@ -57,7 +57,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     index = ParticipantIndex(people, profile) if profile else None
     if isinstance(src, Record):
         known = {label_key(p.name) for p in people} | {label_key(w) for p in people for w in p.name.split()}
-        src.accepted |= accept_labels(src.matcher, blocks, known)
+        src.accepted |= accept_labels(src.matcher, blocks, known | src.styled_labels)
     blocks = _join_broken_paragraphs(src, blocks, repairs)
 
     resolver = LabelResolver(register, index)
@@ -409,7 +409,7 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
         block = blocks[index]
         text, line = block.text, block.number
         label = src.match_label(text)
-        if closer_items or (index > last_turn and _closing(text)):
+        if (closer_items and _closer_part(text)) or (index > last_turn and _closing(text)):
             closer_line = closer_line or line
             closer_items += _closer_items(text, ctx, line)
             index += 1
@@ -486,6 +486,11 @@ def _is_narration(text: str, names_pattern: re.Pattern) -> bool:
 
 def _closing(text: str) -> bool:
     return bool(RECORDER.match(text) or re.match(r"^(?:It was typed by|Typed by)\b", text))
+
+
+def _closer_part(text: str) -> bool:
+    """More of the closing lines: who recorded or typed the record, how many copies."""
+    return bool(RECORDER.search(text) or TYPIST.search(text) or COPIES.search(text))
 
 
 def _closer_items(text: str, ctx: InlineContext, line: int) -> list[tuple[str, list]]:
