@@ -13,6 +13,7 @@ from pathlib import Path
 
 from edition.convert import convert_corpus
 from edition.errors import EditionError, Problem
+from edition.lock import edition_lock
 from edition.project import Project
 
 # tei_all results keyed by file checksum: a rebuild re-checks only what changed (git-ignored).
@@ -23,7 +24,15 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
                   site_dir: Path | None = None, force: bool = False, jobs: int = 0, tei_all: bool = True,
                   progress: bool = True) -> bool:
     """Build `project`; the folders given override those of its settings. True when every
-    record was published."""
+    record was published. One build of an edition at a time (edition.lock): a second one
+    stops, naming the process that is building."""
+    with edition_lock(Path(tei_dir or project.tei), "build"):
+        return _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
+                              jobs=jobs, tei_all=tei_all, progress=progress)
+
+
+def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path | None, site_dir: Path | None,
+                   force: bool, jobs: int, tei_all: bool, progress: bool) -> bool:
     from edition.site import build_site
     from edition.validate import validate_paths
 
@@ -35,7 +44,8 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
         + ("" if project.has_settings else f"; no {project.settings_path}: every setting has its default"))
 
     report = convert_corpus(corpus_dir, tei_dir, force=force, jobs=jobs, publisher=settings.publisher,
-                            progress=progress, registers=project.registers)
+                            progress=progress, registers=project.registers,
+                            follow_links=settings.follow_corpus_links)
     say(f"convert   {report.count('written')} written, {report.count('unchanged')} unchanged, "
         f"{len(report.failed)} failed")
 

@@ -169,7 +169,8 @@ def convert(project_dir: Path | None, source: Path | None, out: Path | None, for
 
     project = _project(project_dir, settings_path)
     report = convert_corpus(source or project.corpus, out or project.tei, force=force, jobs=jobs,
-                            publisher=project.settings.publisher, registers=project.registers)
+                            publisher=project.settings.publisher, registers=project.registers,
+                            follow_links=project.settings.follow_corpus_links)
     print_report(report)
     sys.exit(1 if report.failed else 0)
 

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sys
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -25,9 +26,10 @@ from lxml import etree
 from edition import __version__
 from edition.errors import EditionError, Problem, SourceError
 from edition.files import remove_leftovers, write_atomic
-from edition.hashes import FileHashes
+from edition.hashes import FileHashes, seal, written_by_converter
 from edition.ids import carry_forward_ids
-from edition.model import Document, Turn
+from edition.lock import locked
+from edition.model import Document
 from edition.project import RegisterFiles
 from edition.readers import document_id, read_source
 from edition.tei import document_to_tei, serialize
@@ -47,6 +49,7 @@ class Result:
 @dataclass
 class ConvertReport:
     results: list[Result] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # about the TEI folder: manifest, removed files
 
     @property
     def failed(self) -> list[Result]:
@@ -54,19 +57,35 @@ class ConvertReport:
 
     @property
     def problems(self) -> list[Problem]:
-        return [p for r in self.results for p in r.problems]
+        return [p for r in self.results for p in r.problems] + self.notices
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
 
 
-def find_sources(source: Path) -> list[Path]:
+def find_sources(source: Path, follow_links: bool = False, refused: list[Result] | None = None) -> list[Path]:
+    """The source files of a folder (or the one file given). A link to a file outside the
+    folder is refused (into `refused`) unless `follow_links`: it would publish whatever it
+    points to."""
     if source.is_file():
         return [source]
     if not source.is_dir():
         raise EditionError(f"{source}: no such file or folder of sources")
-    return sorted((p for p in source.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES),
-                  key=lambda p: p.name)
+    found = sorted((p for p in source.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES),
+                   key=lambda p: p.name)
+    if follow_links:
+        return found
+    inside = os.path.realpath(source) + os.sep
+    kept = []
+    for path in found:
+        if path.is_symlink() and not os.path.realpath(path).startswith(inside):
+            if refused is not None:
+                refused.append(Result(source_name(path), "", "failed", [Problem(
+                    source_name(path), None, f"is a link to {os.path.realpath(path)}, outside the corpus folder: "
+                    "not converted (set follow_corpus_links = true in edition.toml to read such links)")]))
+            continue
+        kept.append(path)
+    return kept
 
 
 def today() -> str:
@@ -75,14 +94,52 @@ def today() -> str:
     return moment.date().isoformat()
 
 
-def load_manifest(out: Path) -> dict:
+def load_manifest(out: Path, problems: list[Problem] | None = None) -> dict:
+    """The record of what each TEI file was made from; a damaged one is reported (into
+    `problems`) and read as empty: the TEI files' own checksums still tell a hand edit."""
     path = out / MANIFEST
     if not path.exists():
         return {"files": {}}
     try:
-        return json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {"files": {}}
+        manifest = json.loads(path.read_text("utf-8"))
+        damage = _manifest_damage(manifest)
+    except (OSError, ValueError) as error:
+        damage = f"cannot be read ({getattr(error, 'strerror', None) or error})"
+    if not damage:
+        return manifest
+    if problems is not None:
+        problems.append(Problem(path.as_posix(), None, f"the conversion manifest is damaged: {damage}; it is "
+                                "ignored and written anew (hand-edited TEI files are still recognised by the "
+                                "checksum each converted file carries)", "warning"))
+    return {"files": {}}
+
+
+def _manifest_damage(manifest) -> str:
+    """What is wrong with a manifest's shape ("" when nothing)."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+        return "not a table of files"
+    for doc_id, entry in manifest.get("files", {}).items():
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(key, ""), str) for key in
+                                                  ("source", "source_sha256", "tei_sha256", "relation")):
+            return f"the entry for {doc_id!r} is not a record of a conversion"
+        if not isinstance(entry.get("problems", []), list):
+            return f"the entry for {doc_id!r} has no list of problems"
+    return ""
+
+
+def spelling_difference(a: str, b: str) -> str:
+    """Why two names that print alike are two files: Unicode spells "ä" as one character (NFC)
+    or as "a" and a combining mark (NFD); macOS makes the second."""
+    import unicodedata
+
+    if a == b or unicodedata.normalize("NFC", a) != unicodedata.normalize("NFC", b):
+        return ""
+
+    def form(name: str) -> str:
+        return "composed, NFC" if unicodedata.is_normalized("NFC", name) else "decomposed, NFD"
+
+    return (f" (the two names look alike but are spelt with different characters: {ascii(a)} ({form(a)}) and "
+            f"{ascii(b)} ({form(b)}))")
 
 
 def source_name(path: Path) -> str:
@@ -109,19 +166,22 @@ def _read(path: Path, **registers) -> tuple[str, Document | None, list[Problem]]
 
 
 def relation_key(document: Document) -> str:
-    """Documents with the same date and speakers record the same conversation."""
-    speakers = sorted({block.person_id for block in document.body if isinstance(block, Turn)})
-    return f"{document.metadata.date_when}|{','.join(speakers)}" if document.metadata.date_when else ""
+    """What relates a document to its translations: its date, then the archival file it records
+    (the date first: a changed document's translations are found by it)."""
+    return f"{document.metadata.date_when}|{_archival_file(document)}" if document.metadata.date_when else ""
 
 
+@locked("out", "conversion")
 def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 0, publisher: str = "",
-                   progress: bool = True, registers: RegisterFiles | None = None) -> ConvertReport:
-    """registers: the edition's register files (None: the packaged registers alone)."""
-    sources = find_sources(Path(source))
+                   progress: bool = True, registers: RegisterFiles | None = None,
+                   follow_links: bool = False) -> ConvertReport:
+    """registers: the edition's register files (None: the packaged registers alone).
+    follow_links: read links in the corpus to files outside it (the `follow_corpus_links` setting)."""
+    report = ConvertReport()
+    sources = find_sources(Path(source), follow_links, report.results)
     out = Path(out)
     remove_leftovers(out)  # half-written files of a run that was killed
-    manifest = load_manifest(out)
-    report = ConvertReport()
+    manifest = load_manifest(out, report.notices)
     # Keyed case-insensitively: Doc.xml and doc.xml are one file on macOS and Windows.
     by_id: dict[str, Path] = {}
     readable: list[Path] = []
@@ -130,7 +190,9 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
         if doc_id.casefold() in by_id:
             report.results.append(Result(source_name(path), doc_id, "failed", [Problem(
                 source_name(path), None, f"gives the same document id '{doc_id}' as "
-                                         f"{source_name(by_id[doc_id.casefold()])}; rename one of the two files")]))
+                                         f"{source_name(by_id[doc_id.casefold()])}"
+                                         f"{spelling_difference(path.name, by_id[doc_id.casefold()].name)}; "
+                                         "rename one of the two files")]))
             continue
         if doc_id:
             by_id[doc_id.casefold()] = path
@@ -183,11 +245,9 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
             new_manifest["files"][document.id] = entry
         if problem:
             result.problems.append(problem)
-    # Forget TEI files whose sources are gone from this corpus only when converting a whole folder.
+    # TEI files whose sources are gone from the corpus: only when converting a whole folder.
     if Path(source).is_dir():
-        for doc_id in list(new_manifest["files"]):
-            if doc_id.casefold() not in by_id:
-                del new_manifest["files"][doc_id]
+        _remove_orphans(out, new_manifest["files"], set(by_id), report.notices)
     out.mkdir(parents=True, exist_ok=True)
     if new_manifest != manifest:  # a run with nothing to do writes nothing
         write_atomic(out / MANIFEST, (json.dumps(new_manifest, indent=1, sort_keys=True) + "\n").encode())
@@ -201,7 +261,7 @@ def converter_fingerprint(publisher: str, registers: str = "") -> str:
     package = Path(__file__).resolve().parent
     modules = ["convert.py", "model.py", "tei.py", "ids.py", "persons.py", "archives.py", "errors.py", "__init__.py"]
     files = sorted([*(package / name for name in modules), *(package / "readers").glob("*.py"),
-                    *(package / "data").glob("*")])
+                    *(p for p in (package / "data").rglob("*") if p.is_file())])
     hasher = hashlib.sha256(f"{__version__}|{publisher}".encode() + (f"|{registers}".encode() if registers else b""))
     for path in files:
         hasher.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -252,27 +312,45 @@ def _safe_id(path: Path) -> str:
         return ""
 
 
-def _speakers(document: Document) -> set[str]:
-    return {block.person_id for block in document.body if isinstance(block, Turn)}
+def _archival_file(document: Document) -> str:
+    """The archive and shelfmark of the original ("" when the citation names no file)."""
+    archive = document.archive
+    if archive is None or not archive.repository or not archive.idnos:
+        return ""
+    return f"{archive.repository}: " + ", ".join(f"{kind} {value}" for kind, value in archive.idnos)
+
+
+def _folios(document: Document) -> tuple[int, int] | None:
+    """The first and last folio (or page) cited, as numbers; None when there are none."""
+    archive = document.archive
+    numbers = [re.match(r"\d+", value or "") for value in (archive.locus_from, archive.locus_to)] if archive else []
+    if not numbers or numbers[0] is None:
+        return None
+    first = int(numbers[0][0])
+    return first, max(first, int(numbers[1][0])) if numbers[1] else first
 
 
 def same_conversation(a: Document, b: Document) -> bool:
-    """Two records of one conversation: the same day, and the same two (or more) people talking.
-
-    Translations differ in who else is heard (an abridged one drops minor speakers), so
-    the test is that they share at least two speakers, or all of them when fewer.
-    """
+    """Two records of one conversation, by evidence, never by date and speakers alone (sixty
+    small records of one day would all be taken for translations of one another): the same
+    day, the same archival file, and folios that overlap; or, where neither cites folios,
+    both credited to a translator (two translations of one original)."""
     if not a.metadata.date_when or a.metadata.date_when != b.metadata.date_when:
         return False
-    shared = _speakers(a) & _speakers(b)
-    return len(shared) >= min(2, len(_speakers(a)), len(_speakers(b))) and bool(shared)
+    if not _archival_file(a) or _archival_file(a) != _archival_file(b):
+        return False
+    folios_a, folios_b = _folios(a), _folios(b)
+    if folios_a and folios_b:
+        return folios_a[0] <= folios_b[1] and folios_b[0] <= folios_a[1]
+    return not folios_a and not folios_b and bool(a.metadata.translators and b.metadata.translators)
 
 
 def _relate_translations(documents: list[Document]) -> None:
-    by_date: dict[str, list[Document]] = defaultdict(list)
+    by_file: dict[str, list[Document]] = defaultdict(list)
     for document in documents:
-        by_date[document.metadata.date_when].append(document)
-    for group in by_date.values():
+        if relation_key(document).partition("|")[2]:
+            by_file[relation_key(document)].append(document)
+    for group in by_file.values():
         for document in group:
             document.translations = [(other.id, other.metadata.title) for other in group
                                      if other is not document and same_conversation(document, other)]
@@ -281,29 +359,76 @@ def _relate_translations(documents: list[Document]) -> None:
 def _write(document: Document, out: Path, manifest: dict, force: bool, publisher: str, when: str):
     target = out / f"{document.id}.xml"
     entry_before = manifest.get("files", {}).get(document.id)
-    old_root = None
     current = target.read_bytes() if target.exists() else None
-    if current is not None:
-        try:
-            old_root = etree.fromstring(current)
-        except etree.XMLSyntaxError:
-            old_root = None
+    old_root = _parse_own(current) if current is not None else None
     root = document_to_tei(document, publisher, when)
     if old_root is not None:
         carry_forward_ids(root, old_root)
         _keep_conversion_date(root, old_root, document)
-    data = serialize(root)
+    data = seal(serialize(root))
     entry = {"source": document.source_name, "source_sha256": document.source_sha256,
              "tei_sha256": hashlib.sha256(data).hexdigest(), "relation": relation_key(document)}
     if current == data:  # also after an interrupted run that wrote the file but not the manifest
         return "unchanged", entry, None
-    if current is not None and entry_before and hashlib.sha256(current).hexdigest() != entry_before.get(
-            "tei_sha256") and not force:
+    if current is not None and not force and not converter_made(current, entry_before):
         return "refused", entry_before, Problem(
-            target.as_posix(), None, "this TEI file was edited by hand since it was converted; it was not "
-            "overwritten. Move the edit into the source, or convert with --force to replace it")
+            target.as_posix(), None, "this TEI file was edited by hand since it was converted (or was not made "
+            "by the converter); it was not overwritten. Move the edit into the source, or convert with --force "
+            "to replace it")
     write_atomic(target, data)
     return "written", entry, None
+
+
+def _remove_orphans(out: Path, files: dict, present: set[str], notices: list[Problem]) -> None:
+    """A source deleted or renamed leaves its TEI file (and so its page) behind. A file the
+    converter made is removed, and the manifest forgets it; a file edited by hand is kept and
+    reported; a TEI file the converter never made (no manifest entry, no checksum of its own)
+    is the editor's and left alone."""
+    candidates = {path.stem: path for path in out.glob("*.xml") if path.stem.casefold() not in present}
+    for doc_id in sorted(set(candidates) | {d for d in files if d.casefold() not in present}):
+        entry = files.pop(doc_id, None)
+        path = candidates.get(doc_id)
+        if path is None:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        made = converter_made(data, entry)
+        source = (entry or {}).get("source") or _recorded_source(data) or "its source"
+        if made:
+            path.unlink()
+            notices.append(Problem(path.as_posix(), None, f"removed: its source {source} is no longer in the corpus "
+                                   "(deleted or renamed)", "warning"))
+        elif entry is not None:
+            notices.append(Problem(path.as_posix(), None, f"its source {source} is no longer in the corpus, but "
+                                   "the file was edited by hand, so it is kept (and published); delete it if it "
+                                   "is no longer wanted", "warning"))
+
+
+_CONVERTED_FROM = re.compile(rb"Converted by edition \S+ from (.+?) \(sha256")
+
+
+def _recorded_source(data: bytes) -> str:
+    found = _CONVERTED_FROM.search(data)
+    return found[1].decode("utf-8", "replace") if found else ""
+
+
+def converter_made(data: bytes, entry: dict | None) -> bool:
+    """Whether a TEI file is exactly as the converter wrote it: by the checksum it carries, or
+    (a file from before the checksum was written into each file) by the manifest's record."""
+    return written_by_converter(data) or bool(entry and hashlib.sha256(data).hexdigest() == entry.get("tei_sha256"))
+
+
+def _parse_own(data: bytes) -> etree._Element | None:
+    """The previous TEI file, to carry its ids forward; a file the converter wrote may hold a
+    text node longer than libxml2's default limit (10 MB), so it is read without that limit."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=written_by_converter(data))
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
 
 
 def _keep_conversion_date(root: etree._Element, old_root: etree._Element, document: Document) -> None:

@@ -11,6 +11,7 @@ base_url = "https://example.org/edition/"   # canonical URLs and sitemap.xml; ""
 version = "1.0"                             # the edition's release, printed on every page
 date = 2025-01-15                           # the release date, printed as the build date
 language = "en"
+follow_corpus_links = false                 # read links in corpus/ to files outside it
 
 [folders]                                   # relative to the folder of edition.toml
 corpus = "corpus"                           # the plain-text records
@@ -68,6 +69,9 @@ class Settings:
     version: str = "0.0.0"
     date: str = ""  # ISO 8601 (YYYY-MM-DD): the release/build date shown on every page
     language: str = "en"
+    # A link in the corpus to a file outside it is refused unless this is true: a link can
+    # bring any file of the machine into the published edition.
+    follow_corpus_links: bool = False
     folders: Folders = field(default_factory=Folders)
     # The folder of edition.toml, which the folders are relative to. Not a setting, and not part
     # of the settings' repr (the site cache's key): moving an edition does not change its pages.
@@ -155,6 +159,10 @@ def settings_from_dict(data: dict, source: str = "settings") -> Settings:
             values[key] = _date(value, source)
         elif key == "folders":
             values[key] = _folders(value, source)
+        elif key == "follow_corpus_links":
+            if not isinstance(value, bool):
+                raise EditionError(f"{source}: `{key}` must be true or false")
+            values[key] = value
     settings = Settings(**values)
     if settings.base_url and not settings.base_url.startswith(("http://", "https://")):
         raise EditionError(f"{source}: `base_url` must start with http:// or https:// (got {settings.base_url!r})")
@@ -182,8 +190,24 @@ def _licence(value, source: str) -> Licence:
     for key in value:
         if key not in ("name", "url"):
             raise EditionError(f"{source}: unknown setting `licence.{key}` (known: licence.name, licence.url)")
-    return Licence(name=_string(value.get("name", ""), "licence.name", source),
-                   url=_string(value.get("url", ""), "licence.url", source))
+    url = _string(value.get("url", ""), "licence.url", source)
+    if url and not is_safe_link(url):
+        raise EditionError(f"{source}: `licence.url` must be an http:// or https:// address or a relative one "
+                           f"(got {url!r}); it becomes a link on every page")
+    return Licence(name=_string(value.get("name", ""), "licence.name", source), url=url)
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether a URL may become a link: http(s), or relative (no scheme such as javascript:)."""
+    import re
+    from urllib.parse import urlsplit
+
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)  # browsers drop these before reading a scheme
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in ("http", "https") or (not scheme and not cleaned.startswith("//") and ":" not in cleaned.split("/")[0])
 
 
 def _folders(value, source: str) -> Folders:

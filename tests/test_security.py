@@ -244,8 +244,14 @@ def test_a_file_with_an_error_in_every_turn_lists_the_first_errors_and_counts_th
 
 
 def _sealed(data: bytes) -> bytes:
+    """`data` with the converter's checksum, as if the converter had written it."""
+    import re
+
     from edition.hashes import UNSEALED, WRITTEN_MARK, seal
 
+    mark = re.escape(WRITTEN_MARK) + rb"[0-9a-f]{64}"
+    if re.search(mark, data):
+        return seal(re.sub(mark, WRITTEN_MARK + UNSEALED.encode(), data))
     return seal(data.replace(b"</change>", b"; " + WRITTEN_MARK + UNSEALED.encode() + b".</change>", 1))
 
 
@@ -272,6 +278,7 @@ def test_a_hand_edit_breaks_the_converters_checksum():
     assert written_by_converter(data)
     assert not written_by_converter(data.replace(b"Khrushchev", b"Khrushchov", 1))
     assert not written_by_converter((ROOT / "tests" / "fixtures" / "tei" / "valid" / "full.xml").read_bytes())
+    assert not written_by_converter(data.replace(b"as written: sha256 ", b"as written: sha256 0", 1))
 
 
 # --- the site folder and the site's cache ----------------------------------------------------
@@ -360,3 +367,127 @@ def test_the_site_cache_is_kept_in_the_editions_state_folder_and_runs_no_code(tm
     report = _site_build(tei, shared / "site")
     assert not marker.exists()
     assert report.documents == 3
+
+
+# --- the TEI folder: hand edits, lost manifests, sources that went away -----------------------
+
+
+def _converted(tmp_path: Path):
+    from edition.convert import convert_corpus
+
+    corpus = _copy_corpus(tmp_path)
+    tei = tmp_path / "tei"
+    report = convert_corpus(corpus, tei, jobs=1, progress=False)
+    assert not report.failed, [str(p) for p in report.problems]
+    return corpus, tei
+
+
+def _hand_edit(tei: Path, doc_id: str = ZUBOK) -> bytes:
+    path = tei / f"{doc_id}.xml"
+    edited = path.read_bytes().replace(b"</title>", b" [edited by hand]</title>", 1)
+    path.write_bytes(edited)
+    return edited
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated", "wrong shape"])
+def test_a_lost_or_damaged_manifest_never_loses_a_hand_edit(tmp_path, damage):
+    from edition.convert import MANIFEST, convert_corpus
+
+    corpus, tei = _converted(tmp_path)
+    edited = _hand_edit(tei)
+    manifest = tei / MANIFEST
+    if damage == "deleted":
+        manifest.unlink()
+    elif damage == "truncated":
+        manifest.write_bytes(manifest.read_bytes()[:40])
+    else:
+        manifest.write_text('{"files": {"x": ["not", "an", "entry"]}}')
+    (corpus / f"{ZUBOK}.txt").write_bytes((corpus / f"{ZUBOK}.txt").read_bytes() + b"\n")  # a reason to convert
+    report = convert_corpus(corpus, tei, jobs=1, progress=False)  # "wrong shape" gave a traceback
+    assert (tei / f"{ZUBOK}.xml").read_bytes() == edited  # was silently overwritten
+    refused = [r for r in report.results if r.status == "refused"]
+    assert [r.doc_id for r in refused] == [ZUBOK]
+    if damage != "deleted":
+        assert any(str(p).startswith(f"{manifest.as_posix()}: warning: the conversion manifest is damaged")
+                   for p in report.problems)
+    # the files nobody edited are converted as usual
+    assert {r.status for r in report.results if r.doc_id != ZUBOK} <= {"written", "unchanged"}
+
+
+def test_a_deleted_or_renamed_source_takes_its_tei_file_with_it(tmp_path):
+    from edition.convert import convert_corpus
+
+    corpus, tei = _converted(tmp_path)
+    (corpus / f"{WOLFF}.txt").unlink()
+    (corpus / f"{ZUBOK}.txt").rename(corpus / "1958-07-31_zubok-translation.txt")
+    (tmp_path / "tei" / "hand-made.xml").write_bytes((ROOT / "tests/fixtures/tei/valid/full.xml").read_bytes())
+    report = convert_corpus(corpus, tei, jobs=1, progress=False)
+    names = sorted(p.name for p in tei.glob("*.xml"))
+    assert names == sorted(["1958-07-31_zubok-translation.xml", "1960-06-07_mao-zedong_albanian-delegation.xml",
+                            "hand-made.xml"])  # the old ones stayed published, the renamed one twice
+    removed = [str(p) for p in report.problems if "removed: its source" in p.message]
+    assert len(removed) == 2 and any(f"{WOLFF}.txt is no longer in the corpus" in m for m in removed)
+
+
+def test_a_hand_edited_tei_file_whose_source_is_gone_is_kept_and_reported(tmp_path):
+    from edition.convert import convert_corpus
+
+    corpus, tei = _converted(tmp_path)
+    edited = _hand_edit(tei, WOLFF)
+    (corpus / f"{WOLFF}.txt").unlink()
+    report = convert_corpus(corpus, tei, jobs=1, progress=False)
+    assert (tei / f"{WOLFF}.xml").read_bytes() == edited
+    assert any("was edited by hand, so it is kept" in p.message for p in report.problems)
+
+
+def test_a_link_out_of_the_corpus_is_refused_unless_the_settings_allow_it(tmp_path):
+    from edition.convert import convert_corpus
+    from edition.settings import settings_from_dict
+
+    corpus = _copy_corpus(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (corpus / f"{WOLFF}.txt").rename(outside / "private.txt")
+    (corpus / f"{WOLFF}.txt").symlink_to(outside / "private.txt")
+    report = convert_corpus(corpus, tmp_path / "tei", jobs=1, progress=False)
+    assert not (tmp_path / "tei" / f"{WOLFF}.xml").exists()  # was followed and published
+    assert any("is a link to" in p.message and "outside the corpus folder" in p.message for p in report.problems)
+    assert settings_from_dict({"follow_corpus_links": True}).follow_corpus_links
+    report = convert_corpus(corpus, tmp_path / "tei", jobs=1, progress=False, follow_links=True)
+    assert (tmp_path / "tei" / f"{WOLFF}.xml").exists()
+
+
+def test_two_file_names_that_print_alike_are_told_apart(tmp_path):
+    import unicodedata
+
+    from edition.convert import convert_corpus
+
+    corpus = _copy_corpus(tmp_path)
+    text = (corpus / f"{WOLFF}.txt").read_bytes()
+    for form in ("NFC", "NFD"):
+        (corpus / unicodedata.normalize(form, "1958-08-01_gespräch.txt")).write_bytes(text)
+    report = convert_corpus(corpus, tmp_path / "tei", jobs=1, progress=False)
+    message = next(p.message for p in report.problems if "same document id" in p.message)
+    assert "NFC" in message and "NFD" in message and "\\u0308" in message, message
+
+
+# --- translations -----------------------------------------------------------------------------
+
+
+def test_translations_are_found_by_evidence_not_by_date_and_speakers(tmp_path):
+    from edition.convert import convert_corpus
+
+    corpus, tei = _converted(tmp_path)
+    # the two Khrushchev-Mao translations (Wolff, Zubok: the same APRF file and folios) still are
+    for one, other in ((WOLFF, ZUBOK), (ZUBOK, WOLFF)):
+        refs = etree.parse(str(tei / f"{one}.xml")).findall(f".//{TEI}listBibl[@type='translations']//{TEI}ref")
+        assert [ref.get("target") for ref in refs] == [f"{other}.xml"]
+    # records of one day with the same speakers but different archival files are not
+    source = (corpus / f"{ZUBOK}.txt").read_text(encoding="utf-8")
+    for index in range(12):
+        (corpus / f"1958-07-31_meeting-{index:02d}.txt").write_text(
+            source.replace("delo 498", f"delo {600 + index}"), encoding="utf-8")
+    convert_corpus(corpus, tei, jobs=1, progress=False)
+    for index in range(12):
+        root = etree.parse(str(tei / f"1958-07-31_meeting-{index:02d}.xml"))
+        assert root.find(f".//{TEI}listBibl[@type='translations']") is None
