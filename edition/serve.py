@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import signal
 import socket
 import threading
@@ -33,9 +34,37 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # quieter than the default
         pass
 
+    def send_head(self):
+        """Only files inside the site: no directory listings, no links out of it (a link in
+        site/ served /etc/passwd), a 400 for a path no file can have (`/%00`)."""
+        try:
+            path = self.translate_path(self.path)
+            real, root = os.path.realpath(path), os.path.realpath(self.directory)
+        except ValueError:
+            self.send_error(400, "Bad path")
+            return None
+        if real != root and not real.startswith(root + os.sep):
+            self.send_error(404, "File not found")
+            return None
+        if os.path.isdir(real) and not os.path.isfile(os.path.join(real, "index.html")) \
+                and not os.path.isfile(os.path.join(real, "index.htm")):
+            self.send_error(404, "File not found")
+            return None
+        try:
+            return super().send_head()
+        except ValueError:  # a NUL byte in the path
+            self.send_error(400, "Bad path")
+            return None
+
+    def list_directory(self, path):  # never a listing of the site's folders
+        self.send_error(404, "File not found")
+        return None
+
 
 def make_server(site_dir: Path, port: int, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
     site_dir = Path(site_dir)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise EditionError(f"--port {port}: a port is a number from 1 to 65535 (0: any free port)")
     if not (site_dir / "index.html").is_file():
         raise EditionError(f"{site_dir}: no built site here (run `edition build` first)")
     handler = functools.partial(_Handler, directory=str(site_dir.resolve()))

@@ -491,3 +491,126 @@ def test_translations_are_found_by_evidence_not_by_date_and_speakers(tmp_path):
     for index in range(12):
         root = etree.parse(str(tei / f"1958-07-31_meeting-{index:02d}.xml"))
         assert root.find(f".//{TEI}listBibl[@type='translations']") is None
+
+
+# --- links, downloads and labels -------------------------------------------------------------
+
+
+def _variant_site(tmp_path: Path, change, settings=None):
+    """The fixture edition with one TEI file changed, built."""
+    from edition.settings import Settings
+    from edition.site import build_site
+
+    tei = _fixture_tei(tmp_path)
+    path = tei / f"{ZUBOK}.xml"
+    path.write_bytes(change(path.read_bytes()))
+    site = tmp_path / "edition" / "site"
+    report = build_site(tei, site, settings or Settings(title="Test", base_url="https://example.org/ed/"),
+                        progress=False, jobs=1)
+    return site, report
+
+
+def test_a_javascript_uri_in_a_tei_file_is_text_not_a_link(tmp_path):
+    from lxml import html
+
+    def hostile(data: bytes) -> bytes:
+        tree = etree.fromstring(data)
+        publication = tree.find(f".//{TEI}publicationStmt")
+        for old in publication.findall(f"{TEI}idno[@type='URI']"):
+            publication.remove(old)
+        idno = etree.SubElement(publication, f"{TEI}idno", type="URI")
+        idno.text = "javascript:alert(document.cookie)"
+        publication.remove(idno)
+        publication.insert(2, idno)
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+    site, report = _variant_site(tmp_path, hostile)
+    page = html.parse(str(site / "documents" / f"{ZUBOK}.html")).getroot()
+    assert not [href for href in page.xpath("//a/@href") if "javascript" in href.lower()]
+    assert "javascript:alert(document.cookie)" in page.text_content()  # still shown, as text
+    assert any("not an http(s) or relative address" in w.message for w in report.warnings)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<script>", "//evil.org/"])
+def test_a_licence_url_that_is_no_web_address_is_refused(url):
+    from edition.errors import EditionError
+    from edition.settings import settings_from_dict
+
+    with pytest.raises(EditionError, match="licence.url` must be an http"):
+        settings_from_dict({"licence": {"name": "CC BY 4.0", "url": url}})
+    assert settings_from_dict({"licence": {"url": "https://creativecommons.org/licenses/by/4.0/"}}).licence.url
+
+
+def test_settings_values_cannot_break_the_ris_and_bibtex_downloads(tmp_path):
+    from edition.settings import Settings
+
+    settings = Settings(title="Edition\r\nTY  - JOUR\r\nTI  - Injected", base_url="https://example.org/a}b{c/",
+                        editors=["A. Editor\nER  - "])
+    site, _ = _variant_site(tmp_path, lambda data: data, settings)
+    ris = (site / "cite" / f"{ZUBOK}.ris").read_bytes().decode("utf-8")
+    records = ris.split("\r\n")
+    assert [line for line in records if line.startswith("TY  -")] == ["TY  - MANSCPT"]
+    assert [line for line in records if line.startswith("ER  -")] == ["ER  -"]
+    import re
+
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]  -( .*)?", line) for line in records[:-1]) and records[-1] == "", records
+    bib = (site / "cite" / f"{ZUBOK}.bib").read_text(encoding="utf-8")
+    assert bib.count("{") == bib.count("}")
+    assert "url = {https://example.org/a%7Db%7Bc/documents/" in bib
+
+
+def test_a_speaker_label_with_a_right_to_left_override_is_isolated(tmp_path):
+    from lxml import html
+
+    def override(data: bytes) -> bytes:
+        return data.replace(b"<speaker>", "<speaker>\u202e".encode(), 1)
+
+    site, _ = _variant_site(tmp_path, override)
+    page = html.parse(str(site / "documents" / f"{ZUBOK}.html")).getroot()
+    speaker = page.xpath("//span[@class='speaker']")[0]
+    assert speaker.xpath("bdi") and "\u202e" in speaker.xpath("string(bdi)")
+    plain = page.xpath("//span[@class='speaker']")[1]
+    assert not plain.xpath("bdi")  # a label without direction controls stays as it was
+
+
+# --- edition serve ----------------------------------------------------------------------------
+
+
+def test_serve_keeps_to_the_files_of_the_site(tmp_path):
+    import http.client
+    import threading
+
+    from edition.errors import EditionError
+    from edition.serve import make_server
+
+    tei = _fixture_tei(tmp_path)
+    site = tmp_path / "edition" / "site"
+    _site_build(tei, site)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the password")
+    (site / "leak.txt").symlink_to(secret)
+    (site / "outside").symlink_to(tmp_path)
+    server = make_server(site, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def get(path: str) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+
+    try:
+        assert get("/index.html")[0] == 200
+        assert get("/leak.txt")[0] == 404  # served the file a link in site/ pointed to
+        assert get("/outside/secret.txt")[0] == 404
+        status, body = get("/documents/")
+        assert status == 404 and b"Directory listing" not in body  # was a listing
+        assert get("/%00")[0] == 400  # dropped the connection with a traceback
+        assert get("/index.html")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    for port in (70000, -1):
+        with pytest.raises(EditionError, match="a port is a number from 1 to 65535"):
+            make_server(site, port)  # was a traceback

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 
 from edition.settings import Settings
@@ -82,11 +84,23 @@ def _bib_escape(text: str) -> str:
     return "".join(out)
 
 
+def _bib_url(url: str) -> str:
+    """A URL for BibTeX's verbatim `url` field: braces, backslashes and spaces percent-encoded
+    (an unbalanced `}` in a base URL ended the entry)."""
+    return "".join(f"%{ord(char):02X}" if char in "{}\\%" and not _is_escape(url, index) or char.isspace()
+                   else char for index, char in enumerate(url))
+
+
+def _is_escape(url: str, index: int) -> bool:
+    """A `%` that already starts a percent-escape (`%20`) is kept."""
+    return url[index] == "%" and len(url) > index + 2 and all(c in "0123456789abcdefABCDEF" for c in url[index + 1:index + 3])
+
+
 def bibtex(doc: Document, settings: Settings, url: str = "") -> str:
     """A BibLaTeX/BibTeX @misc entry (UTF-8)."""
     fields: list[tuple[str, str]] = [("title", "{" + _bib_escape(doc.title) + "}")]
     if doc.when:
-        fields.append(("date", doc.when))
+        fields.append(("date", _bib_escape(doc.when)))
         if doc.year:
             fields.append(("year", doc.year))
     if doc.translators:
@@ -104,7 +118,7 @@ def bibtex(doc: Document, settings: Settings, url: str = "") -> str:
         fields.append(("note", _bib_escape("Source: " + doc.source.citation_text)))
     fields.append(("langid", "english"))
     if url:
-        fields.append(("url", url))
+        fields.append(("url", _bib_url(url)))
     key = "".join(c if c.isalnum() or c in "-_:" else "-" for c in doc.id)
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
@@ -140,7 +154,17 @@ def ris(doc: Document, settings: Settings, url: str = "") -> str:
     if doc.source.citation_text:
         lines.append(("N1", "Source: " + doc.source.citation_text))
     lines.append(("ER", ""))
-    return "\r\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines) + "\r\n"
+    return "\r\n".join(f"{tag}  - {_ris_value(value)}".rstrip() if tag == "ER" else f"{tag}  - {_ris_value(value)}"
+                       for tag, value in lines) + "\r\n"
+
+
+# An RIS record is one tag per line: a line break in a value (a title with "\r\nTY  - ...")
+# would start records and fields of its own.
+_RIS_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029\x00-\x08\x0e-\x1f\x7f]+")
+
+
+def _ris_value(value: str) -> str:
+    return _RIS_BREAKS.sub(" ", value).strip() if value else value
 
 
 def highwire(doc: Document, settings: Settings, url: str, tei_url: str) -> list[tuple[str, str]]:

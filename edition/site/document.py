@@ -15,6 +15,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from edition.errors import EditionError
+from edition.settings import is_safe_link
 from edition.site.render import LANGUAGE_NAMES, Footnote, Renderer, snippet
 from edition.site.tei import XML_LANG, count_words, find, findall, first_of, name, refs, text_of, xml_id
 from edition.site.text import plaintext, reading_text
@@ -233,8 +234,12 @@ def _read_header(doc: Document, header) -> None:
         doc.publisher = text_of(find(pub, "t:publisher"))
         for idno in findall(pub, "t:idno"):
             kind, value = idno.get("type", ""), text_of(idno)
-            if kind == "URI":
+            if kind == "URI" and is_safe_link(value):
                 doc.uri = value
+            elif kind == "URI":  # javascript: and the like never become a link
+                doc.idnos.append((kind, value))
+                doc.warnings.append(f"idno[@type='URI'] {value[:60]!r} is not an http(s) or relative address: "
+                                    "shown as text, not as a link")
             elif kind != "edition":
                 doc.idnos.append((kind, value))
         availability = find(pub, "t:availability")

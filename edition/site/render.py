@@ -178,7 +178,8 @@ class Renderer:
             head.append(self.permalink(el, f"Turn {label_number}" + (f" ({number})" if number != f"sp-{label_number}" else ""),
                                        label_number, "turn-link"))
         if speaker is not None:
-            head.append(Markup('<span class="speaker">%s</span>') % self.inline_content(speaker))
+            head.append(Markup('<span class="speaker">%s</span>') % isolated(self.inline_content(speaker),
+                                                                               text_of(speaker)))
         body: list[Markup] = []
         for child in el:
             local = name(child)
@@ -326,9 +327,10 @@ class Renderer:
     def inline_persName(self, el) -> Markup:
         ids = refs(el.get("ref"))
         href = self.person_href(ids[0]) if ids else None
+        content = isolated(self.inline_content(el), text_of(el))
         if href:
-            return Markup('<a class="person" href="%s">%s</a>') % (href, self.inline_content(el))
-        return Markup('<span class="person">%s</span>') % self.inline_content(el)
+            return Markup('<a class="person" href="%s">%s</a>') % (href, content)
+        return Markup('<span class="person">%s</span>') % content
 
     def inline_placeName(self, el) -> Markup:
         return Markup('<span class="place">%s</span>') % self.inline_content(el)
@@ -402,6 +404,17 @@ class Renderer:
 
     def inline_p(self, el) -> Markup:  # a p inside a note
         return Markup('<span class="note-p">%s</span> ') % self.inline_content(el)
+
+
+# Characters that change the direction of the text after them (embeddings, overrides, isolates,
+# marks): a label holding an unclosed one (U+202E) turns the rest of the line around.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def isolated(html: Markup, text: str) -> Markup:
+    """A label or name with direction controls in its own `<bdi>`, which ends whatever they
+    open at the label's end (HTML's bidirectional isolation)."""
+    return Markup("<bdi>%s</bdi>") % html if _BIDI_CONTROLS.search(text) else html
 
 
 def snippet(el, words: int = 28) -> str:
