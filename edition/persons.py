@@ -133,9 +133,28 @@ def load_register(path: Path | None = None) -> Register:
     if path is None:
         return default_register()
     table = dict(_packaged_table())
-    for key, entry in tomllib.loads(path.read_text("utf-8")).items():
+    own = tomllib.loads(path.read_text("utf-8"))
+    check_register_keys(own, path)
+    for key, entry in own.items():
         table[key] = {**table.get(key, {}), **entry}
     return register_from_table(table)
+
+
+# A register key becomes the person's xml:id in every TEI file and the name of their page.
+_PERSON_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+
+
+def check_register_keys(table: dict, source) -> None:
+    """A key that cannot be an XML id is reported once, with the register's name (it gave a
+    schema error in every document that names the person)."""
+    from edition.errors import EditionError
+
+    for key, entry in table.items():
+        if not _PERSON_KEY.fullmatch(key):
+            raise EditionError(f"{source}: the person key [{key}] cannot be an id (it must start with a letter or "
+                               "'_' and hold only letters, digits, '-', '_' and '.'), e.g. [mao-zedong]")
+        if not isinstance(entry, dict) or not isinstance(entry.get("name", ""), str):
+            raise EditionError(f"{source}: [{key}] must be a table with name = \"...\"")
 
 
 def register_from_table(data: dict) -> Register:

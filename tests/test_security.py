@@ -614,3 +614,16 @@ def test_serve_keeps_to_the_files_of_the_site(tmp_path):
     for port in (70000, -1):
         with pytest.raises(EditionError, match="a port is a number from 1 to 65535"):
             make_server(site, port)  # was a traceback
+
+
+def test_a_person_key_that_cannot_be_an_id_is_reported_with_the_registers_name(tmp_path):
+    from edition.errors import EditionError
+    from edition.project import RegisterFiles
+
+    registers = tmp_path / "registers"
+    registers.mkdir()
+    (registers / "persons.toml").write_text('["1 Mao"]\nname = "Mao Zedong"\nvariants = ["Chairman Mao"]\n')
+    with pytest.raises(EditionError, match=r"persons.toml: the person key \[1 Mao\] cannot be an id"):
+        RegisterFiles(registers).person_register()
+    (registers / "persons.toml").write_text('[mao-zedong-2]\nname = "Mao Zedong"\n')
+    assert any(p.id == "mao-zedong-2" for p in RegisterFiles(registers).person_register().persons)
