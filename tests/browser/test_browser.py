@@ -104,7 +104,7 @@ def test_footnote_opens_beneath_the_passage(visit, base_url):
     ref = page.locator("a.note-ref").first
     href = ref.get_attribute("href")
     note_id = href[1:]
-    assert re.fullmatch(r"n-\d+", note_id)
+    assert re.fullmatch(r"(fn|en)-\d+", note_id)
     assert page.locator(".note-popup").count() == 0
     ref.click()
     popup = page.locator(f"#popup-{note_id}.note-popup")
