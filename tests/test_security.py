@@ -627,3 +627,51 @@ def test_a_person_key_that_cannot_be_an_id_is_reported_with_the_registers_name(t
         RegisterFiles(registers).person_register()
     (registers / "persons.toml").write_text('[mao-zedong-2]\nname = "Mao Zedong"\n')
     assert any(p.id == "mao-zedong-2" for p in RegisterFiles(registers).person_register().persons)
+
+
+BUILD_SITE = """
+import sys
+from pathlib import Path
+from edition.errors import EditionError
+from edition.settings import Settings
+from edition.site import build_site
+try:
+    build_site(Path(sys.argv[1]), Path(sys.argv[2]), Settings(title="Test"), progress=False, jobs=1)
+except EditionError as error:
+    print(f"error: {error}")
+    sys.exit(2)
+print("built")
+"""
+
+
+def _build_without_root_powers(tei: Path, site: Path):
+    """A build as a user without root's power to write anywhere (the tests run as root)."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("setpriv"):
+        pytest.fail("setpriv (util-linux) is needed to build without root's powers")
+    dropped = "-dac_override,-dac_read_search,-fowner"
+    return subprocess.run(["setpriv", "--bounding-set", dropped, "--inh-caps", dropped, sys.executable, "-c",
+                           BUILD_SITE, str(tei), str(site)], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_a_read_only_site_is_refused_and_leaves_nothing_behind(tmp_path):
+    import os
+
+    tei = _fixture_tei(tmp_path)
+    site = tmp_path / "edition" / "site"
+    _site_build(tei, site)
+    _touch_a_document(tei)
+    os.chmod(site / "documents", 0o555)
+    try:
+        run = _build_without_root_powers(tei, site)
+        assert run.returncode == 2, run.stdout + run.stderr  # a traceback, and a build folder left behind
+        assert "read-only" in run.stdout and "documents" in run.stdout
+        assert sorted(p.name for p in site.parent.iterdir()) == [".edition", "site", "tei"]
+    finally:
+        os.chmod(site / "documents", 0o755)
+    run = _build_without_root_powers(tei, site)
+    assert run.returncode == 0 and "built" in run.stdout, run.stdout + run.stderr
+    assert "(revised)" in (site / "documents" / f"{ZUBOK}.html").read_text(encoding="utf-8")
