@@ -76,32 +76,25 @@ class RegisterFiles:
 
     def person_register(self):
         """The persons the edition knows: the packaged register with the edition's entries."""
-        from edition import persons
+        from edition.persons import load_register
 
-        own = _existing(self.persons)
-        if hasattr(persons, "load_register"):
-            return persons.load_register(own)
-        register = persons.default_register()
-        if own is None:
-            return register
-        added = persons.register_from_table(_read_toml(own))
-        keys = {person.id for person in added.persons}
-        return persons.Register([*added.persons, *(p for p in register.persons if p.id not in keys)])
+        return _loaded(load_register, _existing(self.persons))
 
     def archive_table(self):
         """The archives the edition knows: the packaged table with the edition's entries."""
         from edition.archives import load_archives
 
-        return load_archives(_existing(self.archives))
+        return _loaded(load_archives, _existing(self.archives))
 
 
 def _existing(path: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def _read_toml(path: Path) -> dict:
+def _loaded(loader, path: Path | None):
+    """A register loaded by `loader`; an editor's file that is not TOML is an error naming it."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return loader(path)
     except tomllib.TOMLDecodeError as error:
         raise EditionError(f"{path}: not valid TOML: {error}") from None
     except UnicodeDecodeError:
