@@ -359,6 +359,8 @@ def _swap(building: Path, site_dir: Path, report: SiteReport) -> None:
 
 
 def _remove_old_site(old: Path, report: SiteReport) -> None:
+    if not old.exists():
+        return  # the first build: there was no site to replace
     try:
         shutil.rmtree(old)
     except OSError as error:
