@@ -73,6 +73,7 @@ class OrphanNoteRef:
 
     n: str
     raw: str
+    missing: bool = True  # the source has no note n; False: n's note is shown at an earlier marker
 
 
 @dataclass

@@ -383,6 +383,8 @@ class Writer:
             return E("hi", self.inline(node.content), rend=node.rend)
         if isinstance(node, NoteRef):
             return self.note(self.doc.notes[node.n])
+        if isinstance(node, OrphanNoteRef) and not node.missing:
+            return E("ref", node.raw, type="noteref", n=node.n)  # a marker printed again
         if isinstance(node, OrphanNoteRef):
             # the source prints the marker, not the note: the note stands, its text a gap
             return E("note", E("gap", E("desc", "the source prints this note's marker but not its text"),

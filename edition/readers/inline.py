@@ -135,8 +135,9 @@ def _bracket(content: str, before: str, after: str, out: list, ctx: InlineContex
         if stripped in ctx.note_numbers:
             ctx.warn(line, f"footnote marker [{stripped}] is printed again; its note is shown at the first marker "
                            "only, this one is kept as printed")
-        else:
-            ctx.warn(line, f"footnote marker [{stripped}] has no note in the source; kept as printed")
+            return [OrphanNoteRef(stripped, f"[{content}]", missing=False)]
+        ctx.warn(line, f"footnote marker [{stripped}] has no note in the source; kept as a note whose text is "
+                       "missing")
         return [OrphanNoteRef(stripped, f"[{content}]")]
     if stripped.lower() == "sic":
         return [Sic(_take_back(out, r"((?:[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*|\S+)\s*$"))]

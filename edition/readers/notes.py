@@ -88,8 +88,10 @@ def split_trailing_notes(blocks: list[Block], profile: Profile, head: str = "") 
                 break
             first = previous
         notes, after = _note_run(blocks[first:], require_start=True)
-        if notes and _numbers_ascend(notes) and (_referenced(blocks[:first], notes, head)
-                                                  or _closing_endnotes(blocks[:first], notes, after)):
+        bracketed = all(block.text.startswith("[") for block in blocks[first:start + 1]
+                        if definition(block.text))
+        if notes and (bracketed or _numbers_ascend(notes) and (_referenced(blocks[:first], notes, head)
+                                                            or _closing_endnotes(blocks[:first], notes, after))):
             return blocks[:first], notes, after
         start = first - 1
     return blocks, [], []
@@ -112,10 +114,12 @@ def _previous_definition(blocks: list[Block], index: int) -> int | None:
     """The index of the numbered paragraph before blocks[index] in the same run (continuation
     paragraphs and separators between them allowed)."""
     number = int(definition(blocks[index].text)[0])
+    bracketed = blocks[index].text.startswith("[")
     for back in range(index - 1, max(-1, index - 4), -1):
         found = definition(blocks[back].text)
         if found:
-            return back if int(found[0]) == number - 1 else None
+            same_form = blocks[back].text.startswith("[") == bracketed
+            return back if int(found[0]) == number - 1 or bracketed and same_form else None
         if SEPARATOR.match(blocks[back].text):
             continue
     return None
@@ -132,7 +136,8 @@ def _note_run(blocks: list[Block], require_start: bool) -> tuple[list[Block], li
             index += 1
             continue
         found = definition(text)
-        if found and (expected is None or int(found[0]) == expected):
+        bracketed = text.startswith("[")  # `[n] …` is a note whatever its number: a repeated one is reported later
+        if found and (expected is None or int(found[0]) == expected or bracketed):
             notes.append(as_note_block(block, found[0], found[1]))
             expected = int(found[0]) + 1
         elif notes and _continues_note(text, blocks, index):

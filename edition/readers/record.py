@@ -215,6 +215,10 @@ def rule_notes(state: RecordState) -> None:
     if state.notes_found:
         return
     body, notes, after = split_trailing_notes(state.blocks, state.profile, " ".join(state.head))
+    if notes and len(body) < len(state.blocks) - len(notes) - len(after):
+        heading = state.blocks[len(body)]  # the `Notes` heading above them
+        if label_key(heading.text.strip("#*: ")) in state.profile.note_headings:
+            state.chrome.extend(heading.lines)
     state.blocks, state.notes = body, notes
     state.footer = after + state.footer
 
@@ -242,6 +246,7 @@ def rule_footer(state: RecordState) -> None:
             rights.append(text)  # the rights statement, and the sentences that go on from it
             continue
         state.footer.append(block)
+        state.chrome.extend(block.lines)  # the page's furniture after the record (its citation goes to the header)
     if rights:
         state.metadata.rights = "\n".join(rights)
 
@@ -425,7 +430,7 @@ def _heading_after_label(rest: str) -> bool:
     a label-like opening before a title or a reference, not before speech (no sentence, no
     word in lower case)."""
     text = re.sub(r"\[\d+\]|\ue010[^\ue011]*\ue011|(?:\.\.\.|…)$", "", rest).strip()
-    return bool(text) and len(text) < 100 and not re.search(r"\b[a-z]{3,}\b", text) \
+    return text[:1].isalnum() and len(text) < 100 and not re.search(r"\b[a-z]{3,}\b", text) \
         and not re.search(r"[.?!…:;”\"’)\]—–-]$", text)
 
 

@@ -13,8 +13,8 @@ from edition.archives import default_archives, parse_citation, publication, tran
 from edition.errors import Problem, SourceError
 from edition.model import (ArchivalSource, Closer, DateRef, Document, Hi, Narration, Note, Omission, Paragraph,
                            Person, PersonRef, Repair, Turn)
-from edition.persons import (PersonResolver, Register, default_register, display_form, name_words, slug,
-                             strip_honorific)
+from edition.persons import (PersonResolver, Register, attach_details, default_register, display_form, name_words,
+                             slug, strip_honorific)
 from edition.readers.base import EM_CLOSE, EM_OPEN, FOOTNOTE_LINE, Extracted, names_list, parse_date
 from edition.readers.pages import PB_OPEN
 from edition.readers.participants import Participant, ParticipantIndex, participants_field, read_participants
@@ -110,6 +110,8 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         persons.append(Person(person_id, resolver.names[person_id], role, resolver.labels[person_id],
                               resolver.functions.get(person_id, "")))
     _fill_dates(metadata, src, blocks, dateline, doc_id, source_name, problems)
+    _fill_record_id(metadata, src)
+    attach_details(persons, register)
     _check_publishable(src, metadata, archive, persons, source_name, problems, finding)
     languages = [("en", "English")]
     if metadata.original_language_code and metadata.original_language_code != "en":
@@ -208,6 +210,28 @@ def _take_out_source_note(src: Extracted, n: str) -> None:
 
 # --- what every document needs ------------------------------------------------------------
 
+def _fill_record_id(metadata, src: Extracted) -> None:
+    """The record's id where it comes from: a web address the profile knows (a Wilson Center
+    record, a FRUS document), or a front matter's volume and document numbers (DFAT)."""
+    if metadata.record_id:
+        return
+    matter = getattr(src, "front_matter", None) or {}
+    if matter.get("vol_id") is not None and matter.get("doc_num") is not None:
+        metadata.record_id = f"vol{matter['vol_id']}-doc{matter['doc_num']}"
+        metadata.record_id_type = "dfat"
+        return
+    profile = getattr(src, "matcher", None) and src.matcher.profile
+    if profile is None:
+        return
+    text = " ".join([metadata.url] + [line for line in src.head if isinstance(line, str)])
+    for kind, pattern in profile.record_ids:
+        match = pattern.search(text)
+        if match:
+            metadata.record_id = "/".join(group for group in match.groups() if group)
+            metadata.record_id_type = kind
+            return
+
+
 def _fill_dates(metadata, src: Extracted, blocks: list[Block], dateline: list | None, doc_id: str,
                 source_name: str, problems: list[Problem]) -> None:
     """The conversation's date (and time and place), and the record's own date where it
@@ -224,6 +248,7 @@ def _fill_dates(metadata, src: Extracted, blocks: list[Block], dateline: list | 
     if finding.when:
         metadata.date_when, metadata.date_text = finding.when, finding.text
         metadata.time_from, metadata.time_to = finding.time_from, finding.time_to
+        metadata.time_text = getattr(finding, "time_text", "")
         metadata.place = metadata.place or finding.place
         metadata.record_date_when, metadata.record_date_text = finding.record_when, finding.record_text
         problems += [Problem(source_name, finding.line, warning, "warning") for warning in finding.warnings]

@@ -16,7 +16,7 @@ from edition.errors import Problem, SourceError
 
 # XML 1.0 forbids these characters outright. PDF tools leave form feeds (\x0c) between
 # pages: they are kept until the text is split into lines, where they mark a new page.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FORM_FEED = "\x0c"
 _BINARY_SIGNS = (b"\x00", b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
@@ -171,7 +171,8 @@ def _replace_forbidden(text: str, path: Path | str) -> tuple[str, list[Problem]]
         what = "form feeds (page breaks)" if char == "\x0c" else f"control characters U+{ord(char):04X}"
         problems.append(Problem(path, lines[0], f"{what}, which XML forbids, replaced by spaces at "
                                 f"{_list_lines(lines)}", "warning"))
-    return _XML_FORBIDDEN.sub(" ", text), problems
+    # form feeds stay until the text is split into lines: there they mark a printed page
+    return _XML_FORBIDDEN.sub(lambda m: m.group() if m.group() == FORM_FEED else " ", text), problems
 
 
 def split_lines(text: str) -> list[Line]:
@@ -180,7 +181,8 @@ def split_lines(text: str) -> list[Line]:
     lines = []
     for number, line in enumerate(text.split("\n"), start=1):
         if FORM_FEED in line:
-            lines.append(Line(line.replace(FORM_FEED, ""), number, True))
+            starts_page = line.lstrip(" \t").startswith(FORM_FEED)
+            lines.append(Line(line.replace(FORM_FEED, "" if starts_page else " "), number, True))
         else:
             lines.append(Line(line, number))
     return lines
