@@ -676,3 +676,25 @@ def test_a_read_only_site_is_refused_and_leaves_nothing_behind(tmp_path):
     run = _build_without_root_powers(tei, site)
     assert run.returncode == 0 and "built" in run.stdout, run.stdout + run.stderr
     assert "(revised)" in (site / "documents" / f"{ZUBOK}.html").read_text(encoding="utf-8")
+
+
+def test_a_record_with_a_12_mb_paragraph_is_converted_validated_and_published(tmp_path):
+    """It converted, and then the validator called it "not well-formed: Text node too long"."""
+    import sys
+
+    from edition.convert import convert_corpus
+    from edition.validate import validate_paths
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_robustness import markdown_export
+
+    (tmp_path / "corpus").mkdir()
+    speech = "We speak of many things and the long speech goes on. " * 230_000  # 12.4 MB
+    (tmp_path / "corpus" / "1960-05-01_long-speech.txt").write_text(
+        markdown_export(f"**Mao Zedong:** {speech}\n\n**N.S. Khrushchev:** Yes."), encoding="utf-8")
+    report = convert_corpus(tmp_path / "corpus", tmp_path / "tei", jobs=1, progress=False)
+    assert not report.failed, [str(p) for p in report.problems]
+    result = validate_paths([tmp_path / "tei"], tei_all=False).files[0]
+    assert result.well_formed and result.passed_edition_schema, [str(p) for p in result.problems]
+    site = _site_build(tmp_path / "tei", tmp_path / "site")
+    assert site.documents == 1 and (tmp_path / "site" / "documents" / "1960-05-01_long-speech.html").is_file()

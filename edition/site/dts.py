@@ -99,7 +99,7 @@ def citable_units(tei_bytes: bytes, root: etree._Element | None = None) -> list[
     """Every citable unit of a TEI file, as a tree in document order."""
     from edition.schematron import _processor
 
-    root = etree.fromstring(tei_bytes) if root is None else root
+    root = etree.fromstring(tei_bytes, _own_parser()) if root is None else root
     structures = cite_structures(root)
     if not structures:
         return []
@@ -252,7 +252,7 @@ def passage(unit: CitableUnit) -> bytes:
     """The document endpoint's answer for one reference: the unit in dts:wrapper inside TEI."""
     tei = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
     wrapper = etree.SubElement(tei, f"{{{DTS_NS}}}wrapper", nsmap={"dts": DTS_NS})
-    copy = etree.fromstring(etree.tostring(unit.element, with_tail=False))
+    copy = etree.fromstring(etree.tostring(unit.element, with_tail=False), _own_parser())
     wrapper.append(copy)
     etree.cleanup_namespaces(tei)
     return etree.tostring(tei, xml_declaration=True, encoding="UTF-8") + b"\n"
@@ -265,10 +265,16 @@ def document_files(resource: Resource) -> dict[str, bytes]:
     return files
 
 
+def _own_parser() -> etree.XMLParser:
+    """The options load_document reads the edition's files with: a paragraph of 12 MB is
+    accepted (libxml2 stops at 10 MB by default), entities are never expanded."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
 def resource_for(doc) -> Resource:
     """A site Document (edition.site.document) as a DTS resource, from its TEI file."""
     tei_bytes = doc.tei_bytes or Path(doc.path).read_bytes()
-    root = etree.fromstring(tei_bytes)
+    root = etree.fromstring(tei_bytes, _own_parser())
     return Resource(doc.id, doc.title or doc.id, doc.summary_text, doc.when,
                     [lang for lang in root.xpath("//t:langUsage/t:language/@ident", namespaces={"t": TEI_NS})],
                     tei_bytes, citable_units(tei_bytes, root), cite_structures(root))
