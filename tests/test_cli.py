@@ -79,14 +79,25 @@ def test_check_tells_what_a_record_would_become_and_writes_nothing(tmp_path: Pat
     assert sorted((path.relative_to(tmp_path), path.stat().st_mtime_ns) for path in tmp_path.rglob("*")) == before
 
 
-def test_check_lists_every_reason_a_record_cannot_be_added(tmp_path: Path) -> None:
+def test_check_counts_the_warnings_it_lists(tmp_path: Path) -> None:
     record = tmp_path / "notes.txt"
     record.write_text("Some notes taken after a meeting, with nobody speaking.\n", "utf-8")
     result = edition("check", str(record), cwd=tmp_path)
-    assert result.returncode == 1
-    verdict = result.stdout.splitlines()[-1]
-    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
-    assert errors and verdict.startswith(count(len(errors), "error"))
+    warnings = [line for line in result.stdout.splitlines() if ": warning: " in line]
+    assert warnings and len(warnings) == len(set(warnings))
+    assert count(len(warnings), "warning") in result.stdout.splitlines()[-1]
+    assert result.returncode == (1 if ": error: " in result.stdout else 0)
+
+
+def test_check_says_why_a_record_cannot_be_converted(tmp_path: Path) -> None:
+    record = tmp_path / "scan.txt"
+    record.write_bytes(b"\x00\x01\x02\xff\xfe not text")
+    result = edition("check", str(record), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("would not be converted") and ": error: " in lines[1]
+    assert lines[-1].startswith("1 error, 0 warnings: this record cannot be converted yet")
+    assert not (tmp_path / "tei").exists()
 
 
 def test_a_missing_project_folder_is_an_error_that_says_what_to_do(tmp_path: Path) -> None:
