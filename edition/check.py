@@ -8,6 +8,7 @@ turns, notes, the TEI file it would be, and every warning and error.
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from collections import Counter
@@ -55,8 +56,21 @@ def check_record(project: Project, record: Path) -> Outcome:
     outcome.target = project.tei / f"{document.id}.xml"
     outcome.replaces = outcome.target.is_file()
     outcome.problems = unique(list(document.problems) + _tei_problems(document, outcome.target, project)
-                               + _same_id(record, document, project))
+                               + _same_id(record, document, project) + _name_date(record, document))
     return outcome
+
+
+def _name_date(record: Path, document: Document) -> list[Problem]:
+    """A file name whose date is not the record's: the name is the document's address for good."""
+    from edition.convert import source_name
+
+    named = re.match(r"(\d{4}-\d{2}-\d{2})_", record.name)
+    dated = document.metadata.date_when
+    if not named or not dated or dated.startswith(named.group(1)) or named.group(1).startswith(dated):
+        return []
+    return [Problem(source_name(record), None, f"the file name says {named.group(1)} but the record is dated {dated}; "
+                                               f"rename the file before adding it (its name becomes the document's "
+                                               f"id and address)", "warning")]
 
 
 def _same_id(record: Path, document: Document, project: Project) -> list[Problem]:

@@ -121,3 +121,13 @@ def test_an_unknown_folder_setting_names_the_key_and_suggests_one() -> None:
 def test_serve_refuses_a_folder_without_a_site(tmp_path: Path) -> None:
     result = edition("serve", "--host", "127.0.0.1", "--port", "0", cwd=tmp_path)
     assert result.returncode == 2 and "run `edition build` first" in result.stderr
+
+
+def test_check_warns_when_the_file_name_gives_another_date_than_the_record(tmp_path: Path) -> None:
+    record = tmp_path / "1958-08-31_khrushchev-mao.txt"
+    record.write_bytes((CORPUS / "1958-07-31_khrushchev-mao_first-conversation_zubok.txt").read_bytes())
+    result = edition("check", str(record), cwd=tmp_path)
+    assert "the file name says 1958-08-31 but the record is dated 1958-07-31" in result.stdout
+    rightly_named = edition("check", str(CORPUS / "1958-07-31_khrushchev-mao_first-conversation_zubok.txt"),
+                            cwd=tmp_path)
+    assert "the file name says" not in rightly_named.stdout
