@@ -72,7 +72,8 @@ class RegisterFiles:
 
     def reader_options(self) -> dict:
         """What the readers take from the registers: `read_source`'s keyword arguments."""
-        return {"register": self.person_register(), "archives": self.archive_table()}
+        return {"register": self.person_register(), "archives": self.archive_table(),
+                "profiles": self.profiles if self.profiles.is_dir() else None}
 
     def person_register(self):
         """The persons the edition knows: the packaged register with the edition's entries."""

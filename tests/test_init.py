@@ -173,3 +173,20 @@ def test_the_pages_workflow_builds_and_deploys_with_github_pages(tmp_path: Path)
     assert requirement.startswith("edition @ ")  # never `edition` from PyPI: that name is another project's
     ignored = (tmp_path / "e" / ".gitignore").read_text("utf-8").splitlines()
     assert "/site/" in ignored and "/.site.cache/" in ignored
+
+
+def test_an_edition_profile_and_register_change_reconverts_with_them(tmp_path: Path) -> None:
+    """registers/profiles/*.toml reach the readers: a line the edition's profile calls chrome is dropped."""
+    folder = tmp_path / "e"
+    init_edition(folder)
+    record = folder / "corpus" / f"{EXAMPLE}.txt"
+    chrome = "Printed from the Example Archive's reading room"
+    record.write_text(record.read_text("utf-8").replace("\n[1] China", f"\n{chrome}\n\n[1] China"), "utf-8")
+    assert edition("convert", cwd=folder).returncode == 0
+    assert chrome in (folder / "tei" / f"{EXAMPLE}.xml").read_text("utf-8")
+    (folder / "registers" / "profiles").mkdir()
+    (folder / "registers" / "profiles" / "example-archive.toml").write_text(
+        f'[profile]\nname = "example-archive"\nsigns = ["Example Archive"]\n\n[chrome]\nlines = ["{chrome}"]\n', "utf-8")
+    again = edition("convert", cwd=folder)
+    assert "1 written" in again.stdout, again.stdout + again.stderr
+    assert chrome not in (folder / "tei" / f"{EXAMPLE}.xml").read_text("utf-8")

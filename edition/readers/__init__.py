@@ -13,6 +13,7 @@ from edition.errors import SourceError
 from edition.model import Document
 from edition.persons import Register, ascii_fold
 from edition.readers import markdown, pdftext, webpage
+from edition.readers.profiles import profile_for
 from edition.readers.structure import build_document
 from edition.readers.text import decode_source, split_lines
 
@@ -52,13 +53,14 @@ def document_id(path: Path) -> str:
 
 
 def read_source(path: Path, source_name: str | None = None, register: Register | None = None,
-                data: bytes | None = None, archives=None) -> Document:
-    """archives: the edition's archive register (None: the packaged one)."""
+                data: bytes | None = None, archives=None, profiles: Path | None = None) -> Document:
+    """archives: the edition's archive register (None: the packaged one); profiles: the edition's
+    folder of source profiles (`registers/profiles/`), added to the packaged ones."""
     data = path.read_bytes() if data is None else data
     name = source_name or path.as_posix()
     text, problems = decode_source(data, name)
     reader = READERS[detect_reader(text)]
-    extracted = reader.read(split_lines(text))
+    extracted = reader.read(split_lines(text), profile_for(text, profiles) if profiles else None)
     extracted.problems = problems + extracted.problems
     if not extracted.body:
         raise SourceError(name, "no body text found after the page's header; check that the file holds the "
