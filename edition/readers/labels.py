@@ -23,6 +23,7 @@ MAX_WORDS = 8
 _START = re.compile(r"(?P<label>[^:;()\n]{1,%d}?)\s*(?:\((?P<manner>[^()\n]{1,60})\)\s*)?(?P<sep>[:;])(?=\s|$)"
                     % MAX_LABEL)
 _CAPITALISED = re.compile(r"[^\W\d_][\w’'\-]*\.?|(?:[^\W\d_]\.){1,4}", re.U)
+_LEADING_MARKS = re.compile("(?:\ue010[^\ue011]*\ue011)*")
 _TERMINAL_BEFORE = re.compile(r"[.?!…\]\)”\"’*]\s*$")
 
 
@@ -99,8 +100,19 @@ class LabelMatcher:
         rest = [w for w in words if label_key(w) not in self.small]
         return label_key(" ".join(rest)) in self.profile.not_labels
 
+    def is_field(self, text: str) -> bool:
+        """A paragraph opening with a field that looks like a label (`Note:`, `Copies to:`)."""
+        match = _START.match(text)
+        return bool(match) and label_key(match.group("label")) in self.profile.not_labels
+
     def at_start(self, text: str) -> tuple[LabelMatch, Candidate] | None:
         """The label that opens a paragraph, if it opens with one."""
+        marks = _LEADING_MARKS.match(text)
+        if marks.end():
+            found = self.at_start(text[marks.end():])
+            if found:  # a page break before the label belongs to the turn's words
+                found[0].rest = marks.group() + found[0].rest
+            return found
         match = _START.match(text)
         if not match or match.group("sep") not in self.separators:
             return None
@@ -130,9 +142,13 @@ class LabelMatcher:
         if colon + 1 < len(text) and not text[colon + 1].isspace():
             return None
         window_start = max(0, colon - MAX_LABEL)
-        starts = [m.start() for m in re.finditer(r"(?<=\s)\S", text[window_start:colon])]
+        starts = [m.start() for m in re.finditer(r"(?:(?<=\s)|^)\S", text[window_start:colon])]
         for offset in starts:  # farthest first: the longest label
             begin = window_start + offset
+            if begin == 0:
+                if self.candidate(text[:colon].strip()) is not None:
+                    return None  # the paragraph's own opening label ("DR. EVATT:"), not a glued one
+                continue
             label = text[begin:colon].strip()
             manner = re.search(r"\s*\([^()]{1,60}\)$", label)
             if manner:

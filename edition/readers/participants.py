@@ -179,7 +179,11 @@ class ParticipantIndex:
         wanted = set(titles) - {"THE"}
         if not wanted:
             return None
-        matches = [p for p in self.people if wanted <= set(label_key(p.printed + " " + p.function).split())]
+        # the title in the person's name ("President Chiang"), or the function it opens ("Premier of …"),
+        # never a word inside another's function ("Assistant to the President")
+        matches = [p for p in self.people if wanted <= set(label_key(p.printed.split(",")[0]).split())
+                   or label_key(p.function).split()[:len(wanted)] == [w for w in label_key(" ".join(titles)).split()
+                                                                    if w != "THE"]]
         return matches[0] if len(matches) == 1 else None
 
     def _by_initial(self, letter: str) -> Participant | None:

@@ -130,8 +130,17 @@ def assemble_paragraphs(lines: list[Line], matcher: LabelMatcher) -> list[Block]
     return blocks
 
 
+def _is_dateline_line(text: str) -> bool:
+    """`Washington, July 27, 1970, 8:45 a.m.`: a place and a date on a short line of their own."""
+    from edition.dates import parse_date
+
+    return len(text) < 90 and bool(re.match(r"^\[?[A-Z][\w .’'-]{1,40},?\]?,?\s", text)) and parse_date(text) is not None
+
+
 def _starts_paragraph(previous: str, text: str, width: int, matcher: LabelMatcher) -> bool:
     previous = PB_MARK.sub("", previous).rstrip()
+    if _is_dateline_line(text) or _is_dateline_line(previous):
+        return True
     start = matcher.at_start(text)
     if start and start[1].strength != "plain":
         return True

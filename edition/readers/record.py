@@ -178,7 +178,7 @@ def rule_title(state: RecordState) -> None:
     Ambassador …`), or, in a page whose header gave no title, the first line in capitals."""
     for index, block in enumerate(state.blocks[:8]):
         level = state.heading_levels.get(block.number)
-        text = block.text
+        text = PB_MARK.sub("", block.text)
         if level is not None or re.match(r"^\d{1,4}\.\s+[A-Z]", text) and len(text) < 300 \
                 and not _is_prose(text):
             state.head = [line.text.strip().lstrip("#").strip() for line in block.lines]

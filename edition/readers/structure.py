@@ -57,6 +57,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     index = ParticipantIndex(people, profile) if profile else None
     if isinstance(src, Record):
         known = {label_key(p.name) for p in people} | {label_key(w) for p in people for w in p.name.split()}
+        known |= {label_key(p.name.split()[-1])[:1] for p in people if p.name.split()}  # "K:" for Kissinger
         src.accepted |= accept_labels(src.matcher, blocks, known | src.styled_labels)
     blocks = _join_broken_paragraphs(src, blocks, repairs)
 
@@ -104,7 +105,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
                 metadata.typists = names_list(TYPIST.search(text).group("names"))
 
     persons = []
-    speakers = {block.person_id for block in body if isinstance(block, Turn)}
+    speakers = {person_id for block in body if isinstance(block, Turn) for person_id in block.person_id.split()}
     for person_id in resolver.names:
         role = "speaker" if person_id in speakers else "present"
         persons.append(Person(person_id, resolver.names[person_id], role, resolver.labels[person_id],
@@ -153,9 +154,30 @@ class LabelResolver(PersonResolver):
     def resolve(self, label: str) -> str:
         if label in self.ids:
             return self.ids[label]
+        joiners = self.index.profile.joiners if self.index is not None else set()
+        words = label.replace(",", " , ").split()
+        if set(words) & joiners:
+            # a joint turn ("QLD AND NSW:", "WA, QLD AND SA:") is its members' turn: @who lists each
+            members = [m.strip() for m in re.split(r"\s*,\s*|\s+(?:%s)\s+" % "|".join(map(re.escape, joiners)), label)
+                       if m.strip()]
+            ids = list(dict.fromkeys(self.resolve(member) for member in members))
+            self.ids[label] = " ".join(ids)
+            return self.ids[label]
         participant = self.index.find(label) if self.index else None
         if participant is None:
-            return super().resolve(label)
+            if self.index is None or self.register.find(label):
+                return super().resolve(label)
+            # an id from the name, not from the title or honorific printed with it ("Dr. Kissinger")
+            person_id = super().resolve(label)
+            bare = slug(self.index.bare_name(display_form(label)))
+            if bare != person_id and bare not in self.names and len(self.labels.get(person_id, [])) == 1:
+                self.names[bare] = self.names.pop(person_id)
+                self.labels[bare] = self.labels.pop(person_id)
+                for key, value in list(self.ids.items()):
+                    if value == person_id:
+                        self.ids[key] = bare
+                person_id = bare
+            return person_id
         person_id = super().resolve(participant.name)
         self.ids[label] = person_id
         if label not in self.labels[person_id]:
@@ -478,7 +500,8 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
             current = None
             index += 1 + taken
             continue
-        elif current is None or _is_narration(text, names_pattern) or _closing(text):
+        elif current is None or _is_narration(text, names_pattern) or _closing(text) or \
+                (profile is not None and src.matcher.is_field(text)):
             body.append(Narration(Paragraph(parse_inline(text, ctx, line, narration=True), line)))
             current = None
         else:

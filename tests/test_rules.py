@@ -1,0 +1,60 @@
+"""One fixture a convention (tests/fixtures/rules/*.txt): a record in that convention beside
+the body it must give, compactly (`sp #who | label | words`, `p | words`, `note n | words`,
+`pb n`, `head | …`, `dateline | …`). Each fails when its rule breaks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from edition.readers import read_source
+from edition.tei import TEI_NS, document_to_tei
+
+RULES = Path(__file__).parent / "fixtures" / "rules"
+T = f"{{{TEI_NS}}}"
+
+
+def _text(element, limit: int | None = None) -> str:
+    text = " ".join("".join(element.itertext()).split())
+    return text[:limit] if limit else text
+
+
+def compact(root) -> list[str]:
+    """The body as one line a unit: what a reader sees of each turn, paragraph, note, page."""
+    out: list[str] = []
+    for element in root.find(f".//{T}body").iter(f"{T}sp", f"{T}div", f"{T}p", f"{T}note", f"{T}pb",
+                                                    f"{T}head", f"{T}dateline"):
+        name = element.tag[len(T):]
+        if name == "sp":
+            speaker = element.find(f"{T}speaker")
+            first = element.find(f"{T}p")
+            out.append(f"sp {element.get('who')} | {_text(speaker)} | {_text(first, 120) if first is not None else ''}")
+        elif name == "p" and element.getparent().tag != f"{T}sp":
+            out.append(f"p | {_text(element, 120)}")
+        elif name == "note":
+            out.append(f"note {element.get('n')} | {_text(element)}")
+        elif name == "pb" and element.getparent().getparent().tag != f"{T}sp" or name == "pb" and \
+                element.getparent().getparent().find(f"{T}p") is not element.getparent():
+            out.append(f"pb {element.get('n')}")
+        elif name in ("head", "dateline"):
+            out.append(f"{name} | {_text(element)}")
+    return out
+
+
+def fixtures() -> list:
+    cases = []
+    for path in sorted(RULES.glob("*.txt")):
+        text = path.read_text("utf-8")
+        source = text.split("--- input\n", 1)[1].split("--- expected\n", 1)[0]
+        expected = [line for line in text.split("--- expected\n", 1)[1].splitlines() if line.strip()]
+        cases.append(pytest.param(source, expected, id=path.stem))
+    return cases
+
+
+@pytest.mark.parametrize("source, expected", fixtures())
+def test_rule(tmp_path: Path, source: str, expected: list[str]) -> None:
+    path = tmp_path / "record.txt"
+    path.write_text(source, "utf-8")
+    root = document_to_tei(read_source(path, "record.txt"))
+    assert compact(root) == expected
