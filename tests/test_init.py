@@ -190,3 +190,37 @@ def test_an_edition_profile_and_register_change_reconverts_with_them(tmp_path: P
     again = edition("convert", cwd=folder)
     assert "1 written" in again.stdout, again.stdout + again.stderr
     assert chrome not in (folder / "tei" / f"{EXAMPLE}.xml").read_text("utf-8")
+
+
+def test_progress_bars_show_on_a_terminal(tmp_path: Path) -> None:
+    """A long run (20 records or more) draws its bars when stderr is a terminal, and only then."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    folder = tmp_path / "e"
+    init_edition(folder)
+    record = (folder / "corpus" / f"{EXAMPLE}.txt").read_text("utf-8")
+    for day in range(1, 26):
+        (folder / "corpus" / f"1949-05-{day:02}_copy.txt").write_text(record.replace("May 11, 1949", f"May {day}, 1949"),
+                                                                     "utf-8")
+    (folder / "corpus" / f"{EXAMPLE}.txt").unlink()
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    process = subprocess.Popen([sys.executable, "-m", "edition", "convert", "--jobs", "1"], cwd=folder, env=env,
+                               stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(leader)
+    assert b"reading:" in drawn and b" 0/25 [" in drawn and b"doc/s" in drawn
