@@ -120,7 +120,10 @@ def _split_at_honorifics(text: str, profile: Profile) -> list[str]:
 
 
 def _participant(text: str, line: int, profile: Profile) -> Participant:
-    text = re.sub(r"^(?:(?:Coms?|Cdes?|Comrs?|Comrades|Messrs)\.?\s+)", "", text.strip(), flags=re.I)
+    # a plural honorific before the list ("Cdes. B.N. Ponomarev, Deng Xiaoping") names no one
+    plural = [h for h in profile.honorifics if h.endswith("S") and h[:-1] in profile.honorifics or h == "MESSRS"]
+    if plural:
+        text = re.sub(r"^(?:%s)\.?\s+" % "|".join(map(re.escape, plural)), "", text.strip(), flags=re.I)
     printed = text
     function = ""
     bracket = re.match(r"^\[(?P<function>[^\]]+)\]\s*(?P<name>.+)$", text)

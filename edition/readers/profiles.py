@@ -46,6 +46,12 @@ class Profile:
         text = line.strip()
         return text in self.chrome_lines or any(pattern.fullmatch(text) for pattern in self.chrome_patterns)
 
+    def honorific_pattern(self) -> str:
+        """A regular expression for one honorific before a name ("Comrade ", "Cde. ", "Dr. ")."""
+        words = sorted(self.honorifics, key=len, reverse=True)
+        alternatives = "|".join(re.escape(word).replace("\\ ", r"\.?\s+") for word in words) or "(?!)"
+        return rf"(?i:{alternatives})\.?\s+"
+
     def honorific_words(self) -> set[str]:
         return {word for key in self.honorifics | self.titles for word in key.split()}
 

@@ -24,7 +24,6 @@ from edition.readers.inline import InlineContext, joins_broken_word, parse_inlin
 from edition.readers.text import Block, Line
 
 TERMINAL = re.compile(r"[.?!…:;\"”’)\]*]$")
-PRESENT = re.compile(r"^Present(?: at the meeting)?:\s*(?:(?:Cdes|Coms|Comrades|Cde|Com)\.?\s+)?(?P<names>.+?)\.?$")
 _NAME = r"(?:(?:[A-Z]\.\s?)+[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*|[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*|(?:[A-Z]\.)+)"
 _NAMES = rf"{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})*"
 RECORDER = re.compile(rf"(?:The conversation was recorded by|The protocol was kept by|Recorded by)\s+(?P<names>{_NAMES})\.?")
@@ -448,7 +447,7 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
     present: list[str] = []
     current: Turn | None = None
     index = 0
-    names_pattern = _narration_start(ctx.names)
+    names_pattern = _narration_start(ctx.names, profile)
     # The closing lines end the record: a "recorded by" line followed by more turns (two
     # records in one file) is narration, not the start of a closer swallowing the rest.
     last_turn = max((i for i, block in enumerate(blocks) if src.match_label(block.text)), default=-1)
@@ -494,7 +493,7 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
                 person_id = resolver.add_participant(person)
                 ctx.names.setdefault(person.name, person_id)
                 present.append(person_id)
-            names_pattern = _narration_start(ctx.names)
+            names_pattern = _narration_start(ctx.names, profile)
             listed = " ".join([text] + [b.text for b in blocks[index + 1:index + 1 + taken]])
             body.append(Narration(Paragraph(parse_inline(listed, ctx, line, narration=True), line)))
             current = None
@@ -522,9 +521,10 @@ def _is_dateline(text: str) -> bool:
     return found is not None and (text[:1].isdigit() or len(re.findall(r"[a-z]{3,}[.!?](?:\s|$)", text)) == 0)
 
 
-def _narration_start(names: dict[str, str]) -> re.Pattern:
+def _narration_start(names: dict[str, str], profile=None) -> re.Pattern:
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) or "(?!)"
-    return re.compile(rf"^(?:Then |At the beginning |After that |Later )?(?:[Cc]omrade |[Cc]de\. )?(?:{alternatives})"
+    honorific = profile.honorific_pattern() if profile is not None else r"(?!)"
+    return re.compile(rf"^(?:Then |At the beginning |After that |Later )?(?:{honorific})?(?:{alternatives})"
                       rf"\s+(?:also |then |again )?[a-z]+(?:s|ed)\b")
 
 
