@@ -46,7 +46,7 @@ def state_folder(tei_dir: Path) -> Path:
     made private to the current user, refused when someone else could write to it."""
     folder = Path(os.path.abspath(tei_dir)).parent / STATE_FOLDER
     try:
-        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(folder)
     except OSError as error:
         raise EditionError(f"{folder}: cannot make the edition's state folder: {error.strerror}") from None
