@@ -698,3 +698,21 @@ def test_a_record_with_a_12_mb_paragraph_is_converted_validated_and_published(tm
     assert result.well_formed and result.passed_edition_schema, [str(p) for p in result.problems]
     site = _site_build(tmp_path / "tei", tmp_path / "site")
     assert site.documents == 1 and (tmp_path / "site" / "documents" / "1960-05-01_long-speech.html").is_file()
+
+
+def test_comparison_pages_grow_with_the_translations_not_with_their_pairs(tmp_path):
+    from lxml import html
+
+    tei = _fixture_tei(tmp_path)
+    for index in range(4):  # four more translations of the Khrushchev-Mao conversation, declared in listBibl
+        (tei / f"1958-07-31_translation-{index}.xml").write_bytes((tei / f"{WOLFF}.xml").read_bytes())
+    site = tmp_path / "edition" / "site"
+    _site_build(tei, site)
+    pages = sorted(p.name for p in (site / "compare").iterdir())
+    assert len(pages) == 1, pages  # six translations: 15 pair pages before
+    page = html.parse(str(site / "compare" / pages[0])).getroot()
+    assert len(page.xpath("//section[contains(@class,'compare-column')]")) == 6
+    assert page.xpath("string(//h1)") == "6 translations of one conversation"
+    zubok = html.parse(str(site / "documents" / f"{ZUBOK}.html")).getroot()
+    links = set(zubok.xpath("//a[contains(@class,'compare-link')]/@href"))
+    assert links == {f"../compare/{pages[0]}"}

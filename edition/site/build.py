@@ -449,14 +449,14 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         for _ in _map(_write_document_files, jobs_to_render, jobs):
             bar.update()
 
+    # One comparison page per conversation, all its translations side by side: pages grow with
+    # the translations, not with their pairs (a group of 60 gave 1,770 pages).
     for group in groups:
-        for a_index, a in enumerate(group):
-            for b in group[a_index + 1:]:
-                rel = f"compare/{_pair(a, b)}.html"
-                if reuse.try_reuse(rel, digest(a.cache_key, b.cache_key)):
-                    report.pages.append(rel)
-                else:  # the comparison renders both texts again, from the TEI files
-                    site.comparison(_with_tree(a), _with_tree(b), person_href)
+        rel = comparison_page(group)
+        if reuse.try_reuse(rel, digest(*[d.cache_key for d in group])):
+            report.pages.append(rel)
+        else:  # the comparison renders the texts again, from the TEI files
+            site.comparison([_with_tree(d) for d in group], person_href)
 
     site.page("chronology.html", "chronology.html", "chronology", title="Chronology", years=chronology(docs))
     site.page("persons/index.html", "persons.html", "persons", title="Persons", persons=list(persons.values()))
@@ -610,7 +610,7 @@ class _Site:
         tei_url, text_url = s.absolute_url(f"tei/{doc.id}.xml"), s.absolute_url(f"text/{doc.id}.txt")
         cite_plain, cite_html = cite.chicago(doc, s, url)
         passage_plain, _ = cite.chicago(doc, s, url, passage="{passage}")
-        compare = {o.id: f"../compare/{_pair(doc, o)}.html" for o in others}
+        compare = {o.id: f"../{comparison_page([doc, *others])}" for o in others}
         self.page(page, "document.html", "documents", title=doc.title, doc=doc, others=others, compare=compare,
                   prev=prev, next=next, cite_plain=cite_plain, cite_html=cite_html, passage_template=passage_plain,
                   meta=cite.highwire(doc, s, url, tei_url),
@@ -620,18 +620,22 @@ class _Site:
         self.write.text(f"cite/{doc.id}.bib", cite.bibtex(doc, s, url))
         self.write.bytes(f"cite/{doc.id}.ris", cite.ris(doc, s, url).encode("utf-8"))
 
-    def comparison(self, a: Document, b: Document, person_href) -> None:
+    def comparison(self, members: list[Document], person_href) -> None:
         columns = []
-        for prefix, doc in (("a-", a), ("b-", b)):
+        for index, doc in enumerate(sorted(members, key=lambda d: d.id)):
+            prefix = f"{chr(ord('a') + index)}-" if index < 26 else f"t{index + 1}-"
             rendered = render_for_comparison(doc, person_href, prefix, f"../documents/{doc.id}.html")
             columns.append({"doc": doc, "html": rendered.html, "notes": rendered.notes, "prefix": prefix})
-        self.page(f"compare/{_pair(a, b)}.html", "compare.html", "documents",
-                  title=f"Comparison: {a.title} / {b.title}", columns=columns)
+        heading = ("Two translations" if len(columns) == 2 else f"{len(columns)} translations") + " of one conversation"
+        self.page(comparison_page(members), "compare.html", "documents", heading=heading,
+                  title="Comparison: " + " / ".join(column["doc"].title for column in columns), columns=columns)
 
 
-def _pair(a: Document, b: Document) -> str:
-    first, second = sorted((a.id, b.id))
-    return f"{first}--{second}"
+def comparison_page(members: list[Document]) -> str:
+    """The comparison page of the translations of one conversation (the pair's page for two)."""
+    ids = sorted(d.id for d in members)
+    more = f"--and-{len(ids) - 2}-more" if len(ids) > 2 else ""
+    return f"compare/{ids[0]}--{ids[1]}{more}.html"
 
 
 def _slug(text: str) -> str:
