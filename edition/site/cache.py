@@ -1,8 +1,8 @@
 """What makes a rebuild cheap: remembered inputs, rendered documents, and reused files.
 
 Every output file is made from known inputs, summarised as a key (a sha256). The keys of the
-last build are kept in a state file beside the site (`.site.cache/state.json`, never inside
-the published folder). A new build renders only the files whose key changed and hard-links
+last build are kept in a state file in the edition's state folder
+(`.edition/site/<site>-<hash>/state.json`, never inside the published folder). A new build renders only the files whose key changed and hard-links
 the others from the previous site into the folder being built, which is then swapped in: an
 interrupted build still leaves the previous site whole, and a build with nothing changed
 stops after hashing its inputs.
