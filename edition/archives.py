@@ -124,7 +124,7 @@ def find_citation(paragraphs: list[tuple[int, str]], notes: list[tuple[str, int,
 
 def _unwrap(text: str) -> str:
     """Markdown emphasis around a whole line (`_[AA : …]_`, `*893.24/5–1149*`, `**Citation:**`)."""
-    return re.sub(r"^[\s*_]+|[\s*_]+$", "", text.strip()) if re.match(r"^\s*[*_]", text) else text.strip()
+    return text.strip().strip("*_ \t\n") if re.match(r"^\s*[*_]", text) else text.strip()
 
 
 def _field_label(text: str, labels: list[str]) -> re.Match | None:

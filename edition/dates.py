@@ -215,13 +215,13 @@ _PLACE = re.compile(r"(?P<place>\[?(?:[A-Z][\w’'.-]*)(?:\s+(?:[A-Z][\w’'.-]*
                     r"\s*,?\s*\]?\s*$")
 _IN_PLACE = re.compile(r"^\s+(?:in|at)\s+(?P<place>(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
 _NUMBERED_HEADING = re.compile(r"^(?:#+\s*)?\d{1,4}\.\s+[A-Z]")
-_MARKUP = re.compile(r"^[\s*_#>]+|[\s*_]+$")
+_MARKUP = re.compile(r"^[\s*_#>]+")  # the trailing markup is stripped with str.rstrip: linear
 _PLACE_ONLY = re.compile(r"^[A-Z][A-Za-z’'.-]+(?:\s+[A-Z][A-Za-z’'.-]+){0,2}$")
 
 
 def find_dates(lines: list[tuple[int, str]], front_matter: dict | None = None, title: str = "") -> DateFinding:
     """The conversation's date, time and place, and the record's own date, by CONVENTIONS."""
-    lines = [(number, _MARKUP.sub("", text)) for number, text in lines]
+    lines = [(number, _MARKUP.sub("", text).rstrip(" \t*_")) for number, text in lines]
     title = title or _title_of(lines, front_matter)
     candidates = (_in_title(title, lines) + _in_fields(lines) + _in_datelines(lines) + _date_lines(lines)
                   + _in_front_matter(front_matter) + _mentioned(lines))

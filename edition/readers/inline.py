@@ -39,6 +39,9 @@ class InlineContext:
     used_notes: list[str] = field(default_factory=list)
     inline_notes: int = 0
     repairs: list[str] = field(default_factory=list)
+    _by_marker: dict | None = field(default=None, repr=False)
+    _used: set = field(default_factory=set, repr=False)
+    _absorbed: int = 0
 
     def next_letter(self) -> str:
         self.inline_notes += 1
@@ -51,9 +54,23 @@ class InlineContext:
     def note_for(self, marker: str) -> str | None:
         """The note a marker `[n]` refers to: note n, then the notes printed again with the same
         number (keyed `n-<line>`), in order; None when each of them already has its marker."""
-        candidates = [n for n in self.note_numbers if n == marker or n.startswith(f"{marker}-")]
-        candidates.sort(key=lambda n: (n != marker, int(n.split("-")[1]) if "-" in n else 0))
-        return next((n for n in candidates if n not in self.used_notes), None)
+        if self._by_marker is None:  # one index, not a scan of every note for each marker
+            index: dict[str, list[str]] = {}
+            for n in self.note_numbers:
+                index.setdefault(n.split("-")[0], []).append(n)
+            for candidates in index.values():
+                candidates.sort(key=lambda n: (n.count("-"), int(n.split("-")[1]) if "-" in n else 0))
+            self._by_marker = index
+        used = self._used_set()
+        return next((n for n in self._by_marker.get(marker, []) if n not in used), None)
+
+    def _used_set(self) -> set[str]:
+        """`used_notes` as a set, kept up to date as the list grows (or is cleared)."""
+        if self._absorbed > len(self.used_notes):
+            self._used, self._absorbed = set(), 0
+        self._used.update(self.used_notes[self._absorbed:])
+        self._absorbed = len(self.used_notes)
+        return self._used
 
     def warn(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message, "warning"))
@@ -157,9 +174,12 @@ def _bracket(content: str, before: str, after: str, out: list, ctx: InlineContex
 def _take_back(out: list, pattern: str) -> str:
     """Remove and return the words just before a `[sic]` or `[?]` from what is already parsed."""
     if out and isinstance(out[-1], str):
-        match = re.search(pattern, out[-1])
+        # the words marked are the last few: search only the tail (a search from every start of a
+        # long run of capitalised words would be quadratic)
+        tail_start = max(0, len(out[-1]) - 200)
+        match = re.search(pattern, out[-1][tail_start:])
         if match:
-            out[-1] = out[-1][: match.start()]
+            out[-1] = out[-1][: tail_start + match.start()]
             return match.group(1)
     return ""
 

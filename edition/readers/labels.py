@@ -24,7 +24,7 @@ _START = re.compile(r"(?P<label>[^:;()\n]{1,%d}?)\s*(?:\((?P<manner>[^()\n]{1,60
                     % MAX_LABEL)
 _CAPITALISED = re.compile(r"[^\W\d_][\w’'\-]*\.?|(?:[^\W\d_]\.){1,4}", re.U)
 _LEADING_MARKS = re.compile("(?:\ue010[^\ue011]*\ue011)*")
-_TERMINAL_BEFORE = re.compile(r"[.?!…\]\)”\"’*]\s*$")
+_TERMINAL_BEFORE = re.compile(r"[.?!…\]\)”\"’*]$")  # matched against text.rstrip(): linear
 
 
 @dataclass
@@ -157,7 +157,7 @@ class LabelMatcher:
             if candidate is None:
                 continue
             before = text[:begin]
-            after_sentence = bool(_TERMINAL_BEFORE.search(before))
+            after_sentence = bool(_TERMINAL_BEFORE.search(before.rstrip()))
             if candidate.key in accepted and (after_sentence or candidate.strength == "caps" and before.endswith(" ")):
                 return begin
             if after_sentence and candidate.strength == "caps" and len(candidate.key) > 2:

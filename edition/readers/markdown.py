@@ -24,9 +24,9 @@ from edition.readers.text import Block, Line, split_blocks
 
 NAME = "Markdown export"
 
-HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*)$")
 BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{1,80}?)\*\*\s*:?")
-DEFINITION = re.compile(r"^\[\^(?P<n>\d{1,3})\]:\s*(?P<text>.*)$", re.S)
+DEFINITION = re.compile(r"^\[\^(?P<n>\d{1,5})\]:\s*(?P<text>.*)$", re.S)
 _markdown = MarkdownIt("commonmark")
 
 
@@ -107,7 +107,8 @@ def read(lines: list[Line], profile: Profile | None = None) -> Record:
             continue
         if heading and len(block.lines) == 1:
             levels[block.number] = len(heading.group("hashes"))
-            blocks.append(Block([Line(inline_text(normalise_markers(heading.group("text"))), block.number)]))
+            text = heading.group("text").rstrip().rstrip("#").rstrip()  # a closing run of #s is no text
+            blocks.append(Block([Line(inline_text(normalise_markers(text)), block.number)]))
             continue
         first_text = normalise_markers(block.lines[0].text.strip())
         unbolded = _unbold_label(first_text)

@@ -15,15 +15,16 @@ from edition.readers.profiles import Profile, label_key
 from edition.readers.text import Block, Line
 
 MARKER_FORMS = [
-    re.compile(r"<sup>\s*\[?(\d{1,3})\]?\s*</sup>"),
-    re.compile(r"\[\^(\d{1,3})\](?!:)"),
-    re.compile(r"\[\((\d{1,3})\)\]\(#[^)\s]*\)"),
+    re.compile(r"<sup>\s*\[?(\d{1,5})\]?\s*</sup>"),
+    re.compile(r"\[\^(\d{1,5})\](?!:)"),
+    re.compile(r"\[\((\d{1,5})\)\]\(#[^)\s]*\)"),
 ]
 DEFINITION_FORMS = [
-    re.compile(r"^\[(\d{1,3})\]\s+(?P<text>.*)$", re.S),
-    re.compile(r"^\[\^(\d{1,3})\]:\s*(?P<text>.*)$", re.S),
-    re.compile(r"^\[\((\d{1,3})\)\]\(#[^)\s]*\)\s*(?P<text>.*)$", re.S),
-    re.compile(r"^<sup>\s*\[?(\d{1,3})\]?\s*</sup>\s*(?P<text>.*)$", re.S),
+    # bracketed and Markdown forms: any number (a long record has thousands of notes)
+    re.compile(r"^\[(\d{1,5})\]\s+(?P<text>.*)$", re.S),
+    re.compile(r"^\[\^(\d{1,5})\]:\s*(?P<text>.*)$", re.S),
+    re.compile(r"^\[\((\d{1,5})\)\]\(#[^)\s]*\)\s*(?P<text>.*)$", re.S),
+    re.compile(r"^<sup>\s*\[?(\d{1,5})\]?\s*</sup>\s*(?P<text>.*)$", re.S),
     re.compile(r"^\((\d{1,3})\)\s+(?P<text>.*)$", re.S),
     re.compile(r"^_(\d{1,3})\s+(?P<text>.*)$", re.S),
     re.compile(r"^(\d{1,3})\.\s+(?P<text>.*)$", re.S),
@@ -188,25 +189,36 @@ def glued_marker_pattern(n: str) -> re.Pattern:
     return re.compile(rf"(?<=[^\W\d_]|[.,;:)”’\"\]?!])({re.escape(n)})(?![\d])(?=[\s.,;:)\]—–-]|$)")
 
 
+GLUED_ANY = re.compile(r"(?<=[^\W\d_]|[.,;:)”’\"\]?!])(\d{1,3})(?![\d])(?=[\s.,;:)\]—–-]|$)")
+
+
 def mark_glued_markers(blocks: list[Block], numbers: list[str]) -> list[Block]:
-    """Turn glued note numbers into `[n]` markers, each note's first in order after the last."""
+    """Turn glued note numbers into `[n]` markers, in the order the notes are numbered: one pass
+    over the text, each glued number taken when it is the next note's (or one of the next
+    three, where a marker is missing)."""
     if not numbers:
         return blocks
-    marked = set(re.findall(r"\[(\d{1,3})\]", " ".join(block.text for block in blocks)))
-    wanted = [n for n in numbers if n not in marked]
+    marked = set(re.findall(r"\[(\d{1,5})\]", " ".join(block.text for block in blocks)))
+    wanted = sorted((n for n in numbers if n not in marked), key=int)
     if not wanted:
         return blocks
-    out = [Block([Line(line.text, line.number) for line in block.lines]) for block in blocks]
-    position = (0, 0, 0)  # block, line, character
-    for n in sorted(wanted, key=int):
-        pattern = glued_marker_pattern(n)
-        found = _search_from(out, pattern, position)
-        if found is None:
-            continue
-        b, l, start, end = found
-        line = out[b].lines[l]
-        line.text = f"{line.text[:start]}[{n}]{line.text[end:]}"
-        position = (b, l, start + len(n) + 2)
+    out = [Block([Line(line.text, line.number, line.new_page) for line in block.lines]) for block in blocks]
+    position = 0
+    for block in out:
+        for line in block.lines:
+            if position >= len(wanted):
+                break
+            pieces, last = [], 0
+            for match in GLUED_ANY.finditer(line.text):
+                ahead = wanted[position:position + 3]
+                if match.group(1) in ahead:
+                    position += ahead.index(match.group(1)) + 1
+                    pieces.append(f"{line.text[last:match.start(1)]}[{match.group(1)}]")
+                    last = match.end(1)
+                    if position >= len(wanted):
+                        break
+            if pieces:
+                line.text = "".join(pieces) + line.text[last:]
     _mark_earlier_numbers(out, numbers)
     return out
 
@@ -232,15 +244,3 @@ def _mark_earlier_numbers(blocks: list[Block], numbers: list[str]) -> None:
             if match:
                 line.text = f"{line.text[:match.start(1)]}[{wanted}]{line.text[match.end(1):]}"
                 return
-
-
-def _search_from(blocks: list[Block], pattern: re.Pattern, position: tuple[int, int, int]):
-    b0, l0, c0 = position
-    for b in range(b0, len(blocks)):
-        lines = blocks[b].lines
-        for l in range(l0 if b == b0 else 0, len(lines)):
-            start = c0 if (b == b0 and l == l0) else 0
-            match = pattern.search(lines[l].text, start)
-            if match:
-                return b, l, match.start(1), match.end(1)
-    return None

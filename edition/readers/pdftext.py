@@ -23,7 +23,7 @@ from edition.readers.text import Block, Line
 
 NAME = "PDF-extracted text"
 SEPARATORS = ":;"  # extraction turns a label's colon into a semicolon now and then
-_TERMINAL = re.compile(r"[.?!:”\"’)\]…]\s*$")
+_TERMINAL = re.compile(r"[.?!:”\"’)\]…]$")  # matched against stripped text: no backtracking over spaces
 
 
 def looks_like(text: str) -> int:
@@ -144,14 +144,14 @@ def _starts_paragraph(previous: str, text: str, width: int, matcher: LabelMatche
     start = matcher.at_start(text)
     if start and start[1].strength != "plain":
         return True
-    if start and _TERMINAL.search(previous):
+    if start and _TERMINAL.search(previous.rstrip()):
         return True
-    if not _TERMINAL.search(previous) or not width:
+    if not _TERMINAL.search(previous.rstrip()) or not width:
         return False
     if len(previous) < 0.8 * width:
         return True
     # a one-line sentence after a sentence's end ("General Hsu and General Chou approved.")
-    return len(text) < 0.8 * width and _TERMINAL.search(text) is not None and text[:1].isupper()
+    return len(text) < 0.8 * width and _TERMINAL.search(text.rstrip()) is not None and text[:1].isupper()
 
 
 def read(lines: list[Line], profile: Profile | None = None) -> Record:

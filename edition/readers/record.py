@@ -283,7 +283,7 @@ def run_rules(state: RecordState, rules=RULES) -> RecordState:
 
 def _plain(text: str) -> str:
     """A line less its Markdown emphasis and the reader's emphasis marks."""
-    return re.sub(r"^[*_#>\s]+|[*_\s]+$", "", text.replace(EM_OPEN, "").replace(EM_CLOSE, "")).strip()
+    return text.replace(EM_OPEN, "").replace(EM_CLOSE, "").lstrip("*_#> \t\n").rstrip("*_ \t\n").strip()
 
 
 def _is_prose(text: str) -> bool:

@@ -130,6 +130,26 @@ class LabelResolver(PersonResolver):
         self.index = index
         self.functions: dict[str, str] = {}
 
+    def _local(self, label: str) -> tuple[str, str]:
+        """As PersonResolver._local, through an index of the words of the labels seen: a record
+        of thousands of speakers is not compared label by label."""
+        words = name_words(label)
+        index = self.__dict__.setdefault("_word_index", {})
+        seen = self.__dict__.setdefault("_indexed", set())
+        for other in self.ids.keys() - seen:
+            seen.add(other)
+            for word in name_words(other):
+                index.setdefault(word, []).append(other)
+        candidates = dict.fromkeys(other for word in words for other in index.get(word, ()))
+        for other in candidates:
+            other_id = self.ids[other]
+            other_words = name_words(other)
+            if words and " " not in other_id and (words <= other_words or other_words <= words):
+                if len(words) > len(other_words):  # the fuller form names the person
+                    self.names[other_id] = display_form(label)
+                return other_id, self.names[other_id]
+        return slug(display_form(label)), display_form(label)
+
     def add_participant(self, participant: Participant) -> str:
         """A listed person is a person of their own: never merged with another listed person
         who shares a word of the name ("Mr. Chang" and "General Hsu Yung Chang")."""
@@ -205,13 +225,20 @@ def _find_citation(src: Extracted):
 
     paragraphs = opening + [(block.number, text(block)) for block in src.body[:40]] + \
         [(block.number, text(block)) for block in src.body[40:][-5:]] + \
-        [(block.number, text(block)) for block in getattr(src, "footer", [])]
+        [(block.number, text(block)) for block in _ends(getattr(src, "footer", []), 10)]
     notes = []
-    for block in src.notes:
+    # a source note is the first note (FRUS) or one of the last; a record of thousands of notes
+    # is not searched note by note
+    for block in src.notes[:3] + src.notes[3:][-3:]:
         match = FOOTNOTE_LINE.match(block.text)
         if match:
             notes.append((match.group(1), block.number, match.group(2)))
     return find_citation(paragraphs, notes, getattr(src, "front_matter", None) or None)
+
+
+def _ends(items: list, count: int) -> list:
+    """The first and the last `count` items: where a citation stands, in a list of any length."""
+    return items if len(items) <= 2 * count else items[:count] + items[-count:]
 
 
 def _take_out_source_note(src: Extracted, n: str) -> None:

@@ -1,0 +1,51 @@
+"""Hostile shapes of input: the work the converter does grows linearly with the input.
+
+Each shape is read at two sizes in one run (n and 4n) and the times compared: a linear rule
+takes about four times as long, a quadratic one sixteen. No wall-clock limit is asserted."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from edition.readers import read_source
+
+HEAD = "Skip to content\n\nJune 7, 1960\n\nMemorandum of Conversation\n\n"
+SHAPES = {
+    "a run of spaces in a bold label": lambda n: HEAD + "**Mao" + " " * (8 * n) + "x:** words.\n",
+    "capitalised words before [sic]": lambda n: HEAD + "Comrade Mao Zedong: " + " ".join(["Word"] * (4 * n))
+                                                + " [sic] end.\n",
+    "paragraphs split by blank lines": lambda n: HEAD + "Comrade Mao Zedong: start.\n\n"
+                                                 + "\n\n".join(f"para {i} goes on." for i in range(n)) + "\n",
+    "thousands of footnotes": lambda n: HEAD + "Comrade Mao Zedong: " + " ".join(f"w[{i}]" for i in range(1, n + 1))
+                                        + ".\n\n" + "\n\n".join(f"[{i}] note {i}." for i in range(1, n + 1)) + "\n",
+    "glued footnote numbers": lambda n: HEAD + "Comrade Mao Zedong: " + " ".join(f"word{i % 900 + 1}" for i in range(n))
+                                        + ".\n",
+    "thousands of speakers": lambda n: HEAD + "\n\n".join(f"Comrade Speaker{chr(65 + i % 26)}{i}x: words."
+                                                          for i in range(n)) + "\n",
+    "a Present: line of thousands of names": lambda n: HEAD + "Present: "
+                                                       + ", ".join(f"Comrade Name{i}" for i in range(n))
+                                                       + ".\n\nComrade Mao Zedong: hi.\n",
+    "a long line with no line breaks": lambda n: HEAD + "Comrade Mao Zedong: " + "a, " * (20 * n) + "end.\n",
+}
+
+
+def _seconds(path: Path, text: str) -> float:
+    path.write_text(text, "utf-8")
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        read_source(path, path.name)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_work_grows_linearly(tmp_path: Path, shape: str) -> None:
+    make = SHAPES[shape]
+    small = _seconds(tmp_path / "small.txt", make(1000))
+    large = _seconds(tmp_path / "large.txt", make(4000))
+    # linear: about 4; quadratic: about 16. A floor keeps timer noise on tiny inputs out.
+    assert large <= 9 * max(small, 0.02), f"{shape}: {small:.3f} s at n, {large:.3f} s at 4n"
