@@ -22,7 +22,10 @@ MAX_LABEL = 64  # characters: "Minister of Foreign Affairs of the People's Repub
 MAX_WORDS = 8
 _START = re.compile(r"(?P<label>[^:;()\n]{1,%d}?)\s*(?:\((?P<manner>[^()\n]{1,60})\)\s*)?(?P<sep>[:;])(?=\s|$)"
                     % MAX_LABEL)
-_CAPITALISED = re.compile(r"[^\W\d_][\w’'\-]*\.?|(?:[^\W\d_]\.){1,4}", re.U)
+# a name word, also one whose parts a full stop joins ("DR.EVATT", "N.S."); no part may be
+# matched two ways, so the pattern cannot backtrack
+_CAPITALISED = re.compile(r"[^\W\d_][^\W\d_’'\-]*(?:[’'\-][^\W\d_]+)*(?:\.[^\W\d_][^\W\d_’'\-]*(?:[’'\-][^\W\d_]+)*)*\.?",
+                          re.U)
 _LEADING_MARKS = re.compile("(?:\ue010[^\ue011]*\ue011)*")
 _TERMINAL_BEFORE = re.compile(r"[.?!…\]\)”\"’*]$")  # matched against text.rstrip(): linear
 

@@ -33,6 +33,7 @@ from edition.readers.profiles import Profile, label_key
 from edition.readers.text import Block, Line
 
 QUOTED_TITLE = re.compile(r"^[\"“](?P<title>.+?),?[\"”]\s*,?\s*(?P<rest>.*\d{4}.*)$", re.S)
+_FULL_STOP_LABEL = re.compile(r"(?P<label>[^.:;()\n]{2,40}?)\.\s+(?=[A-Z“\"‘])")
 URL_LINE = re.compile(r"^<?(https?://\S+?)>?$")
 FIELD_LINE = re.compile(r"^\W{0,3}(?P<name>[A-Z][\w’' &/]{1,40}?)\s*\W{0,3}:\W{0,3}(?:\s+(?P<value>.*))?$", re.S)
 RIGHTS_LINE = re.compile(r"(?i)\b(?:licen[cs]e[ds]?|copyright|public domain|rights holders?|welcomes reuse|"
@@ -412,9 +413,22 @@ class Record(Extracted):
 
     def match_label(self, text: str) -> LabelMatch | None:
         found = self.matcher.at_start(text)
-        if not found or found[1].key not in self.accepted or _heading_after_label(found[0].rest):
+        if not found:
+            return self._label_with_full_stop(text)
+        if found[1].key not in self.accepted or _heading_after_label(found[0].rest):
             return None
         return found[0]
+
+    def _label_with_full_stop(self, text: str) -> LabelMatch | None:
+        """`President. What is …`: a label this record prints with a colon elsewhere, misprinted
+        with a full stop."""
+        match = _FULL_STOP_LABEL.match(text)
+        if not match:
+            return None
+        candidate = self.matcher.candidate(match.group("label"))
+        if candidate is None or candidate.key not in self.accepted or candidate.strength == "letter":
+            return None
+        return LabelMatch(match.group("label"), None, text[match.end():], ".")
 
     def find_glued_label(self, text: str) -> int | None:
         cut = self.matcher.glued(text, self.accepted)

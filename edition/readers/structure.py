@@ -396,7 +396,8 @@ def _join_broken_paragraphs(src: Extracted, blocks: list[Block], repairs: list[s
     out: list[Block] = []
     for block in blocks:
         previous = out[-1] if out else None
-        if (previous is not None and not TERMINAL.search(previous.text) and not src.match_label(block.text)
+        label = src.match_label(block.text) if previous is not None else None
+        if (previous is not None and not TERMINAL.search(previous.text) and (label is None or label.separator == ".")
                 and not FOOTNOTE_LINE.match(block.text) and not block.text.startswith("[")
                 and (block.text[:1].islower() or previous.text.split()[-1].lower() in NOT_AN_END)):
             repairs.append(f"Source lines {previous.lines[-1].number} and {block.number}: a paragraph broken by blank lines "
