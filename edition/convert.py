@@ -24,6 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from edition import __version__
+from edition.align import align_pair, load_corrections
 from edition.errors import EditionError, Problem, SourceError
 from edition.files import remove_leftovers, write_atomic
 from edition.hashes import FileHashes, seal, written_by_converter
@@ -32,7 +33,7 @@ from edition.lock import locked
 from edition.model import Document
 from edition.project import RegisterFiles
 from edition.readers import document_id, read_source
-from edition.tei import document_to_tei, serialize
+from edition.tei import document_to_tei, serialize, translation_stand_off
 
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
 MANIFEST = ".manifest.json"
@@ -234,9 +235,11 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
     publisher = publisher or "edition"
     results = {r.doc_id: r for r in report.results if r.status == "pending"}
     new_manifest = {"version": __version__, "fingerprint": fingerprint, "files": dict(manifest.get("files", {}))}
+    corrections = load_corrections(registers.alignments if registers else None)
+    aligned = _aligned_trees(documents, out, publisher, when, corrections, results)
     for document in documents:
         result = results[document.id]
-        status, entry, problem = _write(document, out, manifest, force, publisher, when)
+        status, entry, problem = _write(document, out, manifest, force, publisher, when, aligned.get(document.id))
         if status in ("written", "unchanged") and entry:
             hashes.remember(out / f"{document.id}.xml", entry["tei_sha256"])
         result.status = status
@@ -259,7 +262,7 @@ def converter_fingerprint(publisher: str, registers: str = "") -> str:
     """What a TEI file depends on besides its source: this converter, its tables, the edition's
     registers (their fingerprint), the publisher."""
     package = Path(__file__).resolve().parent
-    modules = ["convert.py", "model.py", "tei.py", "ids.py", "persons.py", "archives.py", "errors.py", "__init__.py"]
+    modules = ["convert.py", "model.py", "tei.py", "align.py", "ids.py", "persons.py", "archives.py", "errors.py", "__init__.py"]
     files = sorted([*(package / name for name in modules), *(package / "readers").glob("*.py"),
                     *(p for p in (package / "data").rglob("*") if p.is_file())])
     hasher = hashlib.sha256(f"{__version__}|{publisher}".encode() + (f"|{registers}".encode() if registers else b""))
@@ -356,15 +359,51 @@ def _relate_translations(documents: list[Document]) -> None:
                                      if other is not document and same_conversation(document, other)]
 
 
-def _write(document: Document, out: Path, manifest: dict, force: bool, publisher: str, when: str):
-    target = out / f"{document.id}.xml"
-    entry_before = manifest.get("files", {}).get(document.id)
-    current = target.read_bytes() if target.exists() else None
+def _tree(document: Document, current: bytes | None, publisher: str, when: str) -> etree._Element:
+    """The document's TEI, with the ids of the file it replaces."""
     old_root = _parse_own(current) if current is not None else None
     root = document_to_tei(document, publisher, when)
     if old_root is not None:
         carry_forward_ids(root, old_root)
         _keep_conversion_date(root, old_root, document)
+    return root
+
+
+def _aligned_trees(documents: list[Document], out: Path, publisher: str, when: str, corrections: dict,
+                   results: dict[str, Result]) -> dict[str, etree._Element]:
+    """The TEI of each document that has translations, with its alignment to each of them
+    (standOff; edition.align), computed on the final ids (after they are carried forward)."""
+    by_id = {document.id: document for document in documents}
+    trees: dict[str, etree._Element] = {}
+    for document in documents:
+        if document.translations:
+            target = out / f"{document.id}.xml"
+            trees[document.id] = _tree(document, target.read_bytes() if target.exists() else None, publisher, when)
+    seen: dict[str, list] = {doc_id: [] for doc_id in trees}
+    for doc_id in sorted(trees):
+        for other, _title in by_id[doc_id].translations:
+            if other not in trees or other < doc_id:
+                continue
+            alignment, problems = align_pair(trees[doc_id], trees[other], doc_id, other, corrections)
+            seen[doc_id].append(alignment)
+            seen[other].append(alignment.reversed())
+            for message in problems:
+                results[doc_id].problems.append(Problem(by_id[doc_id].source_name, None, message, "warning"))
+    for doc_id, alignments in seen.items():
+        stand_off = translation_stand_off(sorted(alignments, key=lambda a: a.b))
+        if stand_off is not None:
+            trees[doc_id].append(stand_off)
+    return trees
+
+
+def _write(document: Document, out: Path, manifest: dict, force: bool, publisher: str, when: str,
+           root: etree._Element | None = None):
+    """root: the document's TEI when it is already made (with its alignments); else made here."""
+    target = out / f"{document.id}.xml"
+    entry_before = manifest.get("files", {}).get(document.id)
+    current = target.read_bytes() if target.exists() else None
+    if root is None:
+        root = _tree(document, current, publisher, when)
     data = seal(serialize(root))
     entry = {"source": document.source_name, "source_sha256": document.source_sha256,
              "tei_sha256": hashlib.sha256(data).hexdigest(), "relation": relation_key(document)}

@@ -52,9 +52,14 @@ class RegisterFiles:
     def profiles(self) -> Path:
         return self.folder / "profiles"
 
+    @property
+    def alignments(self) -> Path:
+        """An editor's corrections of the alignment of translations (edition.align)."""
+        return self.folder / "alignments.toml"
+
     def present(self) -> list[Path]:
         """The register files that exist, profiles included, in a stable order."""
-        files = [path for path in (self.persons, self.archives, self.places) if path.is_file()]
+        files = [path for path in (self.persons, self.archives, self.places, self.alignments) if path.is_file()]
         if self.profiles.is_dir():
             files += sorted(path for path in self.profiles.rglob("*.toml") if path.is_file())
         return files

@@ -409,6 +409,24 @@ class Writer:
         raise TypeError(node)
 
 
+def translation_stand_off(alignments) -> etree._Element | None:
+    """The alignment of this document with each of its translations (`edition.align.Alignment`,
+    seen from this document), as standOff/linkGrp[@type='translation'], one group per translation,
+    its @corresp the other file; each link points at passages of this file and their counterparts
+    in the other (docs/encoding.md, "Translations aligned"). Links the edition computed carry
+    resp="#edition" and how certain they are; an editor's correction carries neither."""
+    groups = []
+    for alignment in alignments:
+        other = f"{alignment.b}.xml"
+        links = [E("link", type=link.kind, subtype=link.evidence,
+                   target=" ".join([f"#{own}" for own in link.ours] + [f"{other}#{their}" for their in link.theirs]),
+                   resp=None if link.evidence == "editor" else "#edition", cert=link.cert or None)
+                 for link in alignment.links]
+        if links:
+            groups.append(E("linkGrp", links, type="translation", corresp=other))
+    return E("standOff", groups) if groups else None
+
+
 def document_to_tei(doc: Document, publisher: str = "edition", when: str = "") -> etree._Element:
     return Writer(doc, publisher, when).tei()
 
