@@ -250,7 +250,7 @@ def test_byte_order_marks_and_line_ends(bad_corpus, name: str, expected: list[st
 def test_form_feeds_are_reported_by_line_and_the_text_kept(bad_corpus) -> None:
     work, result = bad_corpus
     assert messages(result.stderr, "form-feeds.txt") == [
-        "corpus/form-feeds.txt:10: warning: form feeds (page breaks), which XML forbids, replaced by spaces at lines "
+        "corpus/form-feeds.txt:10: warning: form feeds (page breaks), which XML forbids, read as page breaks at lines "
         "10, 11"]
     text = body_text(tei_of(work / "tei", "form-feeds"))
     assert "The first page ends here." in text and "The second page." in text

@@ -52,6 +52,17 @@ def document_id(path: Path) -> str:
     return value
 
 
+def _archives_are_no_speakers(profile, archives) -> None:
+    """`APRF: F. 3, Op. 65 …`, `NAA: A1838 …`: an archive's abbreviation before a colon opens a
+    shelfmark, not a turn; the archive register names them."""
+    from edition.archives import default_archives
+    from edition.readers.profiles import label_key
+
+    for archive in archives if archives is not None else default_archives():
+        profile.not_labels.update(label_key(abbreviation) for abbreviation in archive.abbreviations
+                                  if abbreviation.isupper() and len(abbreviation) > 1)
+
+
 def read_source(path: Path, source_name: str | None = None, register: Register | None = None,
                 data: bytes | None = None, archives=None, profiles: Path | None = None) -> Document:
     """archives: the edition's archive register (None: the packaged one); profiles: the edition's
@@ -60,7 +71,9 @@ def read_source(path: Path, source_name: str | None = None, register: Register |
     name = source_name or path.as_posix()
     text, problems = decode_source(data, name)
     reader = READERS[detect_reader(text)]
-    extracted = reader.read(split_lines(text), profile_for(text, profiles) if profiles else None)
+    profile = profile_for(text, profiles)
+    _archives_are_no_speakers(profile, archives)
+    extracted = reader.read(split_lines(text), profile)
     extracted.problems = problems + extracted.problems
     if not extracted.body:
         raise SourceError(name, "no body text found after the page's header; check that the file holds the "

@@ -35,6 +35,9 @@ class InlineContext:
     note_numbers: set[str]
     repair_words: bool = False
     names: dict[str, str] = field(default_factory=dict)  # printed name → person id (for narration)
+    # one word of a participant's name → person id, a name only after an honorific ("Comrade Liri")
+    name_parts: dict[str, str] = field(default_factory=dict)
+    honorific: str = "(?!)"  # the profile's honorifics, as a regular expression
     problems: list[Problem] = field(default_factory=list)
     used_notes: list[str] = field(default_factory=list)
     inline_notes: int = 0
@@ -89,6 +92,8 @@ def parse_inline(text: str, ctx: InlineContext, line: int, *, narration: bool = 
         nodes = _apply(nodes, _broken_words)
     if narration and ctx.names:
         nodes = _apply(nodes, lambda s: _names(s, ctx.names))
+    if narration and ctx.name_parts:
+        nodes = _apply(nodes, lambda s: _names_after_honorific(s, ctx.name_parts, ctx.honorific))
     if dateline:
         nodes = _apply(nodes, _dates)
     if PB_OPEN in text:
@@ -291,6 +296,24 @@ def _emphasis(nodes: list) -> list:
 def _names(text: str, names: dict[str, str]) -> list:
     pattern = _names_pattern(tuple(sorted(names, key=len, reverse=True)))
     return _split_by(text, pattern, lambda m: PersonRef([m.group(0)], names[m.group(0)]))
+
+
+def _names_after_honorific(text: str, parts: dict[str, str], honorific: str) -> list:
+    """`Comrade Liri explains`: the honorific stays text, the name is the participant's."""
+    pattern = _honorific_names_pattern(tuple(sorted(parts, key=len, reverse=True)), honorific)
+    out: list = []
+    position = 0
+    for match in pattern.finditer(text):
+        out.append(text[position:match.start("name")])
+        out.append(PersonRef([match.group("name")], parts[match.group("name")]))
+        position = match.end()
+    out.append(text[position:])
+    return [node for node in out if node != ""]
+
+
+@lru_cache(maxsize=256)
+def _honorific_names_pattern(parts: tuple[str, ...], honorific: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{honorific})(?P<name>" + "|".join(re.escape(part) for part in parts) + r")(?!\w)")
 
 
 @lru_cache(maxsize=256)

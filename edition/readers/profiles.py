@@ -41,6 +41,7 @@ class Profile:
     record_ids: list[tuple[str, re.Pattern]] = field(default_factory=list)
     header_ends: set[str] = field(default_factory=set)
     funder_patterns: list[re.Pattern] = field(default_factory=list)
+    speech_announcements: set[str] = field(default_factory=set)  # "gives an answer": a turn follows, unlabelled
 
     def is_chrome(self, line: str) -> bool:
         text = line.strip()
@@ -77,6 +78,7 @@ class Profile:
         header = data.get("header", {})
         self.header_ends.update(header.get("ends_after", []))
         self.funder_patterns.extend(re.compile(p, re.I) for p in header.get("funder", []))
+        self.speech_announcements.update(data.get("narration", {}).get("announces_speech", []))
         record = data.get("profile", {}).get("record_id")
         if record and record.get("pattern"):
             self.record_ids.append((record["type"], re.compile(record["pattern"])))

@@ -69,6 +69,8 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         resolver.resolve(label)
     names = _narration_names(resolver, register)
     ctx = InlineContext(source_name, set(notes), repair_words=src.repair_words, names=names)
+    if profile:
+        ctx.name_parts, ctx.honorific = name_parts(names, profile), profile.honorific_pattern()
     for note in notes.values():
         note.content = parse_inline(note.raw, ctx, note.line, in_note=True)  # type: ignore[attr-defined]
     ctx.used_notes.clear()
@@ -522,6 +524,7 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
                 ctx.names.setdefault(person.name, person_id)
                 present.append(person_id)
             names_pattern = _narration_start(ctx.names, profile)
+            ctx.name_parts = name_parts(ctx.names, profile)
             listed = " ".join([text] + [b.text for b in blocks[index + 1:index + 1 + taken]])
             body.append(Narration(Paragraph(parse_inline(listed, ctx, line, narration=True), line)))
             current = None
@@ -530,12 +533,29 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
         elif current is None or _is_narration(text, names_pattern) or _closing(text) or \
                 (profile is not None and src.matcher.is_field(text)):
             body.append(Narration(Paragraph(parse_inline(text, ctx, line, narration=True), line)))
-            current = None
+            current = _unlabelled_turn(src, blocks, index, ctx.names, names_pattern, profile)
+            if current is not None:
+                body.append(current)
         else:
             current.paragraphs.append(Paragraph(parse_inline(text, ctx, line), line))
         index += 1
     closer = Closer(closer_items, closer_line) if closer_items else None
     return body, dateline, closer, present
+
+
+def _unlabelled_turn(src: Extracted, blocks: list[Block], index: int, names: dict[str, str],
+                     names_pattern: re.Pattern, profile) -> Turn | None:
+    """After narration announcing that a participant answers, the paragraphs that follow in the
+    first person are that participant's turn, although no label is printed: a Turn without a
+    label, which the paragraphs after it fill until the next label or narration."""
+    person_id = _announced_speaker(blocks[index].text, names, profile)
+    if person_id is None or index + 1 >= len(blocks):
+        return None
+    following = blocks[index + 1].text
+    if src.match_label(following) or _is_narration(following, names_pattern) or _omission_end(blocks, index + 1) \
+            is not None or not _in_first_person(following):
+        return None
+    return Turn([], person_id, [], blocks[index + 1].number)
 
 
 def _is_dateline(text: str) -> bool:
@@ -550,10 +570,51 @@ def _is_dateline(text: str) -> bool:
 
 
 def _narration_start(names: dict[str, str], profile=None) -> re.Pattern:
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) or "(?!)"
+    """A paragraph opening with a participant in the third person: a name, or an honorific and one
+    word of a participant's name ("Comrade Liri explains ..."), then a verb."""
+    alternatives = _alternatives(names)
     honorific = profile.honorific_pattern() if profile is not None else r"(?!)"
-    return re.compile(rf"^(?:Then |At the beginning |After that |Later )?(?:{honorific})?(?:{alternatives})"
-                      rf"\s+(?:also |then |again )?[a-z]+(?:s|ed)\b")
+    short = _alternatives(name_parts(names, profile)) if profile is not None else "(?!)"
+    return re.compile(rf"^(?:Then |At the beginning |After that |Later )?(?:(?:{honorific})?(?:{alternatives})|"
+                      rf"(?:{honorific})(?:{short}))\s+(?:also |then |again )?[a-z]+(?:s|ed)\b")
+
+
+def _alternatives(names) -> str:
+    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) or "(?!)"
+
+
+def name_parts(names: dict[str, str], profile) -> dict[str, str]:
+    """One word of a participant's name that names no other participant ("Liri" of Liri Belishova),
+    by which narration may name them after an honorific ("Comrade Liri"); never a title or an
+    honorific, never an initial."""
+    owners: dict[str, set[str]] = {}
+    prefix = profile.honorific_words() | {label_key(word) for word in profile.particles}
+    for name, person_id in names.items():
+        for word in name.split():
+            if len(word) >= 3 and word[:1].isupper() and word.isalpha() and label_key(word) not in prefix:
+                owners.setdefault(word, set()).add(person_id)
+    return {word: next(iter(ids)) for word, ids in owners.items() if len(ids) == 1 and word not in names}
+
+
+def _announced_speaker(text: str, names: dict[str, str], profile) -> str | None:
+    """The participant a paragraph of narration announces as speaking next, in words of the
+    profile ("N.S. Khrushchev gives an answer."): that person's id, else None."""
+    if profile is None or not profile.speech_announcements or len(text) > 120:
+        return None
+    every = {**name_parts(names, profile), **names}
+    verbs = "|".join(re.escape(verb) for verb in sorted(profile.speech_announcements, key=len, reverse=True))
+    match = re.fullmatch(rf"(?:{profile.honorific_pattern()})?(?P<name>{_alternatives(every)})\s+(?:then |again )?"
+                         rf"(?:{verbs})\s*[.:]?", text.strip())
+    return every[match.group("name")] if match else None
+
+
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|me|my|we|We|us|our|Our)\b")
+THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
+
+
+def _in_first_person(text: str) -> bool:
+    """A paragraph in a speaker's own words: more first-person words than third-person ones."""
+    return len(FIRST_PERSON.findall(text)) > len(THIRD_PERSON.findall(text))
 
 
 def _is_narration(text: str, names_pattern: re.Pattern) -> bool:

@@ -168,9 +168,12 @@ def _replace_forbidden(text: str, path: Path | str) -> tuple[str, list[Problem]]
         by_char.setdefault(char, []).append(position)
     for char, positions in sorted(by_char.items(), key=lambda item: item[1][0]):
         lines = _line_numbers(text, positions)
-        what = "form feeds (page breaks)" if char == "\x0c" else f"control characters U+{ord(char):04X}"
-        problems.append(Problem(path, lines[0], f"{what}, which XML forbids, replaced by spaces at "
-                                f"{_list_lines(lines)}", "warning"))
+        if char == FORM_FEED:
+            problems.append(Problem(path, lines[0], f"form feeds (page breaks), which XML forbids, read as page "
+                                    f"breaks at {_list_lines(lines)}", "warning"))
+            continue
+        problems.append(Problem(path, lines[0], f"control characters U+{ord(char):04X}, which XML forbids, replaced "
+                                f"by spaces at {_list_lines(lines)}", "warning"))
     # form feeds stay until the text is split into lines: there they mark a printed page
     return _XML_FORBIDDEN.sub(lambda m: m.group() if m.group() == FORM_FEED else " ", text), problems
 
