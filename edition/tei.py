@@ -320,7 +320,8 @@ class Writer:
 
     def block(self, block) -> etree._Element:
         if isinstance(block, Turn):
-            sp = E("sp", E("speaker", self.inline(block.label)), xml_id=self.next_id("sp"),
+            # a turn the record announces in narration has no printed label, so no speaker
+            sp = E("sp", E("speaker", self.inline(block.label)) if block.label else None, xml_id=self.next_id("sp"),
                    who=" ".join(f"#{person_id}" for person_id in block.person_id.split()))
             if block.manner:
                 sp.append(E("stage", block.manner, type="manner", xml_id=self.next_id("stage")))

@@ -207,10 +207,14 @@ def source_turn_count(doc: str) -> int:
     return len(re.findall(r"(?m)^Comrade [A-Z][a-z]+(?: [A-Z][a-z]+)?:", text))
 
 
-@pytest.mark.parametrize("doc, turns", [(ZUBOK, 268), (WOLFF, 56), (ALBANIAN, 64)])
-def test_one_sp_per_speaker_turn(corpus_tei, doc: str, turns: int) -> None:
-    assert source_turn_count(doc) == turns
-    assert len(corpus_tei[doc].findall(".//tei:sp", NS)) == turns
+# Zubok has one turn more than labels: "N.S. Khrushchev gives an answer." opens his unlabelled
+# answer (issue 12, "Speech in the wrong mouth"). The Albanian keeps 64: "Comrade Liri explains …"
+# leaves Mao's turns as narration, which ends those turns, and adds none.
+@pytest.mark.parametrize("doc, labelled, unlabelled", [(ZUBOK, 268, 1), (WOLFF, 56, 0), (ALBANIAN, 64, 0)])
+def test_one_sp_per_speaker_turn(corpus_tei, doc: str, labelled: int, unlabelled: int) -> None:
+    assert source_turn_count(doc) == labelled
+    assert len(corpus_tei[doc].findall(".//tei:sp", NS)) == labelled + unlabelled
+    assert len(corpus_tei[doc].findall(".//tei:sp[not(tei:speaker)]", NS)) == unlabelled
 
 
 @pytest.mark.parametrize("doc, persons", [

@@ -29,7 +29,8 @@ def compact(root) -> list[str]:
         if name == "sp":
             speaker = element.find(f"{T}speaker")
             first = element.find(f"{T}p")
-            out.append(f"sp {element.get('who')} | {_text(speaker)} | {_text(first, 120) if first is not None else ''}")
+            label = _text(speaker) if speaker is not None else ""  # a turn narration announces has none
+            out.append(f"sp {element.get('who')} | {label} | {_text(first, 120) if first is not None else ''}")
         elif name == "p" and element.getparent().tag != f"{T}sp":
             out.append(f"p | {_text(element, 120)}")
         elif name == "note":
