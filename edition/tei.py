@@ -11,7 +11,7 @@ from lxml import etree
 
 from edition import __version__
 from edition.hashes import UNSEALED, WRITTEN_MARK
-from edition.model import (ArchivalSource, Closer, DateRef, Document, Foreign, Hi, InlineNote, Manner, Narration,
+from edition.model import (AltName, ArchivalSource, Closer, DateRef, Document, Foreign, Hi, InlineNote, Lost, Manner, Narration,
                            Note, NoteRef, Omission, OrphanNoteRef, PageBreak, Paragraph, PersonRef, Repair, Sic, Supplied,
                            Turn, Unclear)
 
@@ -141,7 +141,7 @@ class Writer:
         doc, meta = self.doc, self.doc.metadata
         title_stmt = E("titleStmt", E("title", meta.title or doc.id, type="main"),
                        E("funder", meta.funder) if meta.funder else None,
-                       self.resp("translated by", meta.translators),
+                       self.resp("translated by", meta.translators, "translator"),
                        self.resp("recorded by", meta.recorders),
                        self.resp("typed by", meta.typists),
                        E("respStmt", E("resp", "encoded in TEI by"), E("name", f"edition {__version__}", ref="#edition")))
@@ -150,7 +150,7 @@ class Writer:
                         E("idno", meta.record_id, type=record_id_type(meta)) if meta.record_id else None,
                         E("idno", meta.url, type="URI") if meta.url else None,
                         self.availability())
-        source = E("sourceDesc", E("bibl", self.citation_text(), type="citation"))
+        source = E("sourceDesc", E("bibl", self.citation_text(), type="citation", xml_id="source"))
         if doc.archive:
             source.append(self.ms_desc(doc.archive))
         if doc.translations:
@@ -168,8 +168,11 @@ class Writer:
         return E("availability", [E("p", self.rights_text(p)) for p in paragraphs],
                  status=meta.rights_status or "restricted")
 
-    def resp(self, what: str, names: list[str]):
-        return E("respStmt", E("resp", what), [E("persName", name) for name in names]) if names else None
+    def resp(self, what: str, names: list[str], ids: str = ""):
+        """ids: the prefix of the persons' xml:ids ("translator": translator-1 …), which
+        supplied/@resp points to."""
+        return E("respStmt", E("resp", what), [E("persName", name, xml_id=f"{ids}-{index}" if ids else None)
+                                               for index, name in enumerate(names, start=1)]) if names else None
 
     def rights_text(self, paragraph: str) -> list:
         # The web page hides the archive's e-mail address behind "[email protected]": not text of the statement.
@@ -259,10 +262,15 @@ class Writer:
         authority ids) follows the name, as TEI's person content orders it."""
         details = getattr(person, "details", None)
         parts = []
+        # the function the record's participants list prints ("Assistant Secretary of State")
+        listed = [E("occupation", person.function)] if getattr(person, "function", "") else []
+        if details is None:
+            parts += listed
         if details is not None:
             parts += [E("birth", when=details.birth)] if details.birth else []
             parts += [E("death", when=details.death)] if details.death else []
-            parts += [E("occupation", role) for role in details.roles]
+            parts += listed
+            parts += [E("occupation", role) for role in details.roles if role != person.function]
             parts += [E("affiliation", details.affiliation)] if details.affiliation else []
             parts += [E("idno", value, type=kind) for kind, value in details.authority_ids()]
         return E("person", E("persName", person.name), parts, xml_id=person.id, role=person.role)
@@ -367,6 +375,14 @@ class Writer:
         used.add(candidate)
         return candidate
 
+    def supplied_by(self, node: Supplied) -> str:
+        """Who supplied the words: the translator(s) the citation credits, else the source as
+        cited; the edition's own insertions are the edition's."""
+        if node.by == "edition":
+            return "#edition"
+        translators = self.doc.metadata.translators
+        return " ".join(f"#translator-{index}" for index in range(1, len(translators) + 1)) or "#source"
+
     def inline(self, nodes: list) -> list:
         return [self.inline_node(node) for node in nodes]
 
@@ -374,9 +390,18 @@ class Writer:
         if isinstance(node, str):
             return node
         if isinstance(node, Supplied):
-            return E("supplied", node.text, reason=node.reason)
+            return E("supplied", node.text, reason=node.reason, resp=self.supplied_by(node))
+        if isinstance(node, Foreign) and not node.bracketed:
+            return E("foreign", node.text, xml_lang=node.lang)
         if isinstance(node, Foreign):
             return E("seg", E("foreign", node.text, xml_lang=node.lang), type="original-wording")
+        if isinstance(node, AltName):
+            return E("seg", node.text, type="alternative-name")
+        if isinstance(node, Lost):
+            return E("seg", self.inline(node.content),
+                     E("gap", E("desc", "the rest of the bracket, lost when the source's text was extracted"),
+                       reason="lost", resp="#edition"),
+                     type="original-wording" if node.original_language else "unfinished")
         if isinstance(node, Sic):
             return E("sic", node.text)
         if isinstance(node, Unclear):

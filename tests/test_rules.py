@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from edition.readers import read_source
-from edition.tei import TEI_NS, document_to_tei
+from edition.tei import TEI_NS, XML_ID, document_to_tei
 
 RULES = Path(__file__).parent / "fixtures" / "rules"
 T = f"{{{TEI_NS}}}"
@@ -48,14 +48,27 @@ def fixtures() -> list:
     for path in sorted(RULES.glob("*.txt")):
         text = path.read_text("utf-8")
         source = text.split("--- input\n", 1)[1].split("--- expected\n", 1)[0]
-        expected = [line for line in text.split("--- expected\n", 1)[1].splitlines() if line.strip()]
-        cases.append(pytest.param(source, expected, id=path.stem))
+        expected_text, _, persons_text = text.split("--- expected\n", 1)[1].partition("--- persons\n")
+        expected = [line for line in expected_text.splitlines() if line.strip()]
+        persons = [line for line in persons_text.splitlines() if line.strip()]
+        cases.append(pytest.param(source, expected, persons, id=path.stem))
     return cases
 
 
-@pytest.mark.parametrize("source, expected", fixtures())
-def test_rule(tmp_path: Path, source: str, expected: list[str]) -> None:
+def persons_of(root) -> list[str]:
+    """`id | name | occupation …` of each person the header lists."""
+    out = []
+    for person in root.iterfind(f".//{T}person"):
+        occupations = [o.text for o in person.iterfind(f"{T}occupation")]
+        out.append(" | ".join([person.get(XML_ID), person.findtext(f"{T}persName"), *occupations]))
+    return out
+
+
+@pytest.mark.parametrize("source, expected, persons", fixtures())
+def test_rule(tmp_path: Path, source: str, expected: list[str], persons: list[str]) -> None:
     path = tmp_path / "record.txt"
     path.write_text(source, "utf-8")
     root = document_to_tei(read_source(path, "record.txt"))
     assert compact(root) == expected
+    if persons:
+        assert persons_of(root) == persons

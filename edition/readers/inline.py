@@ -8,13 +8,14 @@ in `tests/fixtures/inline.txt`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from edition.errors import Problem
-from edition.model import (DateRef, Foreign, Hi, InlineNote, Manner, NoteRef, OrphanNoteRef, PageBreak, PersonRef,
-                           Repair, Sic, Supplied, Unclear)
+from edition.model import (AltName, DateRef, Foreign, Hi, InlineNote, Lost, Manner, NoteRef, OrphanNoteRef, PageBreak,
+                           PersonRef, Repair, Sic, Supplied, Unclear)
 from edition.readers.pages import PB_CLOSE, PB_MARK, PB_OPEN
 from edition.readers.base import EM_CLOSE, EM_OPEN, parse_date
 
@@ -80,10 +81,13 @@ class InlineContext:
 
 
 def parse_inline(text: str, ctx: InlineContext, line: int, *, narration: bool = False,
-                 dateline: bool = False, in_note: bool = False) -> list:
+                 dateline: bool = False, in_note: bool = False, summary: bool = False) -> list:
     """`in_note`: the text of a note, where notes and stage directions cannot stand (notes do
-    not nest): a marker or a bracketed comment there is kept as printed."""
+    not nest): a marker or a bracketed comment there is kept as printed. `summary`: an omission's
+    summary, itself in brackets, where the original's words stand in parentheses."""
     nodes = _brackets(text, ctx, line, in_note)
+    if summary:
+        nodes = _apply(nodes, _parenthesised_original)
     if not in_note:
         nodes = _apply(nodes, _manners)
     nodes = _emphasis(nodes)
@@ -141,10 +145,37 @@ def _brackets(text: str, ctx: InlineContext, line: int, in_note: bool = False) -
         position = match.end()
     rest = text[position:]
     if "[" in rest:
-        ctx.warn(line, f"a square bracket opened and never closed ('{_excerpt(rest[rest.index('['):])}'); "
-                       "kept as printed")
+        opened = rest[rest.index("["):]
+        if _cut_off(opened):
+            out.append(rest[:rest.index("[")])
+            out.append(_lost(opened[1:], ctx, line))
+            return [node for node in out if node != ""]
+        ctx.warn(line, f"a square bracket opened and never closed ('{_excerpt(opened)}'); kept as printed")
     out.append(rest)
     return [node for node in out if node != ""]
+
+
+def _cut_off(opened: str) -> bool:
+    """A bracket opened and never closed that ends the paragraph mid-phrase (no full stop, a dash
+    or a word last): the extraction lost the rest of it, not the bracket's close alone."""
+    inside = opened[1:].strip()
+    return bool(inside) and "]" not in inside and not re.search(r"[.?!…\"”)]$", inside)
+
+
+def _lost(inside: str, ctx: InlineContext, line: int) -> Lost:
+    words = inside.strip()
+    ctx.repairs.append(f"Source line {line}: the text breaks off inside a bracket ('[{_excerpt(words)}'); what "
+                       "followed is lost in the source as extracted, marked as a gap (reason \"lost\").")
+    original = is_original_language(words.rstrip(" –—-"))
+    return Lost([Foreign(words)] if original else [words], original)
+
+
+def _parenthesised_original(text: str) -> list:
+    """`“patronizing” (otnoshenie ottsa k synu) speech`: in a bracketed summary the original's
+    words stand in parentheses; they are the original's wording all the same."""
+    def make(match: re.Match) -> list | None:
+        return Foreign(match.group(1), bracketed=False) if is_original_language(match.group(1)) else None
+    return _split_by(text, re.compile(r"(?<=\()([^()\[\]]+)(?=\))"), make)
 
 
 def _bracket(content: str, before: str, after: str, out: list, ctx: InlineContext, line: int) -> list:
@@ -169,11 +200,35 @@ def _bracket(content: str, before: str, after: str, out: list, ctx: InlineContex
         return [Supplied("?", "punctuation")]
     if before.isalnum() or after.isalnum():
         return [Supplied(content)]
+    if _another_form_of_name(stripped, out, after):
+        return [AltName(content)]
     if is_original_language(stripped):
         return [Foreign(content)]
     if _is_comment(stripped):
         return [InlineNote([content], ctx.next_letter())]
     return [Supplied(content)]
+
+
+def _another_form_of_name(content: str, out: list, after: str) -> bool:
+    """`Xinjiang [Sinkiang]`, `Jiang Jieshi [Chiang Kai-shek]`, `Guomindang [Kuomintang]`: a name in
+    brackets right after a name, spelt much like it (another romanisation, an older form), and not
+    the start of a longer name (`[Nikolai] Kuznetsov`) or a name of something else (`Hall of
+    Huaizhentan [Beijing]`, `Saifuddin [Azizi]`: words the translator supplied)."""
+    words = content.split()
+    if not words or not all(word[:1].isupper() for word in words) or after.isalnum():
+        return False
+    previous = out[-1] if out and isinstance(out[-1], str) else ""
+    before = re.search(r"((?:[A-Z][\w’'-]*\s+){0,2}[A-Z][\w’'-]*)\s+$", previous)
+    if not before:
+        return False
+    candidates = before.group(1).split()
+    bracket = _letters(content)
+    return any(difflib.SequenceMatcher(None, _letters(" ".join(candidates[start:])), bracket).ratio() >= 0.5
+               for start in range(len(candidates)))
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.casefold())
 
 
 def _take_back(out: list, pattern: str) -> str:
@@ -209,9 +264,16 @@ def is_original_language(content: str) -> bool:
     if not tokens:
         return False
     content_words = [t for t in tokens if t not in RUSSIAN_FUNCTION_WORDS]
-    unknown = [t for t in content_words if _zipf(t) < 3.0]
-    english = [t for t in content_words if _zipf(t) >= 3.0]
+    english = [t for t in content_words if _english(t)]
+    unknown = [t for t in content_words if t not in english]
     return bool(unknown) and len(english) * 2 <= len(tokens) - len(english)
+
+
+def _english(token: str) -> bool:
+    """A word English uses: a common one, or a long word English knows in another spelling too
+    (`guerillas`: rarer than `guerrillas`, but English); a short rare token (`kak`, `vot`) is not."""
+    frequency = _zipf(token)
+    return frequency >= 3.0 or len(token) >= 6 and frequency >= 2.0
 
 
 # --- string rules ----------------------------------------------------------------------

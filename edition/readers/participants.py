@@ -63,13 +63,23 @@ def read_participants(block: Block, following: list[Block], profile: Profile) ->
         else:
             break
     people: list[Participant] = []
-    one_per_line = len(entries) > 1
+    one_per_line = len(entries) > 1 and not any(_list_line(text) for text, _ in entries)
+    if len(entries) > 1 and not one_per_line:
+        # a list of names wrapped over lines (`… Vyshinskii, [Soviet` / `translator N.T.] Fedorenko …`)
+        entries = [(" ".join(text for text, _ in entries), entries[0][1])]
     for text, line in entries:
         text = re.sub(r"^[-•*–]\s+", "", text)
         people += [p for p in _people_of(text, line, profile, one_per_line) if plausible(p)]
         if len(people) > MAX_PEOPLE:
             return [], 0
     return people, taken
+
+
+def _list_line(text: str) -> bool:
+    """A line of several names run on with commas, not one person and their function."""
+    pieces = [p.strip() for p in text.split(",") if p.strip()]
+    return len(pieces) >= 3 and sum(len(p.split()) <= 3 for p in pieces) >= len(pieces) - 1 or text.rstrip().endswith(
+        (",", "[")) or text.count("[") != text.count("]")
 
 
 def _name_line(text: str, profile: Profile) -> bool:
@@ -99,8 +109,11 @@ def _people_of(text: str, line: int, profile: Profile, one_per_line: bool) -> li
 
 
 def _name_like(text: str, profile: Profile) -> bool:
-    words = text.split()
-    return 1 <= len(words) <= 12 and all(w[:1].isupper() or label_key(w) in profile.particles for w in words)
+    """A name, perhaps with the editor's gloss in brackets before it (`[Soviet translator N.T.]
+    Fedorenko`) or another form between slashes after it (`Shi Zhe /Karskii/`)."""
+    words = [w for w in re.sub(r"\[[^\]]*\]|/[^/]*/", " ", text).split() if label_key(w)]
+    return 1 <= len(words) <= 12 and all(w[:1].isupper() or label_key(w) in profile.particles
+                                         or label_key(w) in profile.honorifics for w in words)
 
 
 def _split_at_honorifics(text: str, profile: Profile) -> list[str]:

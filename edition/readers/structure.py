@@ -11,7 +11,7 @@ import re
 
 from edition.archives import default_archives, parse_citation, publication, translators
 from edition.errors import Problem, SourceError
-from edition.model import (ArchivalSource, Closer, DateRef, Document, Hi, Narration, Note, Omission, Paragraph,
+from edition.model import (ArchivalSource, Closer, DateRef, Document, Foreign, Hi, Narration, Note, Omission, Paragraph,
                            Person, PersonRef, Repair, Turn)
 from edition.persons import (PersonResolver, Register, attach_details, default_register, display_form, name_words,
                              slug, strip_honorific)
@@ -79,6 +79,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
             for line in src.head]
     body, dateline, closer, present = _body(src, blocks, ctx, resolver, repairs, profile)
     _place_unmarked_notes(notes, ctx, problems, source_name)
+    repairs += ctx.repairs  # text the source lost, marked where it breaks off
     problems += ctx.problems
     if not any(isinstance(block, Turn) for block in body) and present:
         problems.append(Problem(source_name, src.body[0].number if src.body else None,
@@ -509,8 +510,9 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
             body.append(current)
         elif (end := _omission_end(blocks, index)) is not None:
             joined = " ".join(b.text for b in blocks[index:end + 1])
-            content = parse_inline(joined[1:-1].strip(), ctx, line)
-            if all(isinstance(node, DESCRIBABLE) for node in content):
+            content = parse_inline(joined[1:-1].strip(), ctx, line, summary=True)
+            if all(isinstance(node, DESCRIBABLE) or isinstance(node, Foreign) and not node.bracketed
+                   for node in content):
                 body.append(Omission(content, line))
             else:  # a note, an insertion or [sic] cannot stand in a gap's description: kept as printed
                 body.append(Narration(Paragraph(["[", *content, "]"], line)))
