@@ -72,3 +72,21 @@ def test_rule(tmp_path: Path, source: str, expected: list[str], persons: list[st
     assert compact(root) == expected
     if persons:
         assert persons_of(root) == persons
+
+
+def test_a_record_read_by_the_wrong_route_keeps_its_turns(tmp_path: Path, monkeypatch) -> None:
+    """PDF text (wrapped lines, no blank lines) taken for a web page would be one paragraph:
+    the other readers are asked, and the one that finds the turns is kept, with a warning."""
+    import edition.readers as readers
+
+    source = ("Memorandum of Conversation\nWashington, July 27, 1970\n"
+              "KISSINGER: We should meet again soon, and we should meet\nin Washington.\n"
+              "DOBRYNIN: That is the right way to put it.\nKISSINGER: Then it is settled.\n"
+              "DOBRYNIN: It is settled.\n")
+    path = tmp_path / "record.txt"
+    path.write_text(source, "utf-8")
+    monkeypatch.setattr(readers, "detect_reader", lambda text: "web")
+    document = readers.read_source(path, "record.txt")
+    from edition.model import Turn
+    assert sum(isinstance(block, Turn) for block in document.body) == 4
+    assert any("not as web page saved as text" in problem.message for problem in document.problems)

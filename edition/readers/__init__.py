@@ -63,6 +63,41 @@ def _archives_are_no_speakers(profile, archives) -> None:
                                   if abbreviation.isupper() and len(abbreviation) > 1)
 
 
+LABEL_LINE = re.compile(r"(?m)^\W{0,3}[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,4}\W{0,3}:\W{0,3}\s")
+
+
+def _second_opinion(extracted, route: str, text: str, profile, name: str):
+    """A record read by the wrong route must not lose its turns: when the route's reader finds
+    fewer than half as many turns as lines of the text open with a label, the other readers are
+    asked and the one that finds the most turns is kept, with a warning naming both."""
+    from edition.errors import Problem
+    from edition.readers.record import Record, accept_labels
+
+    def turns(record) -> int:
+        if not isinstance(record, Record):
+            return 0
+        accepted = accept_labels(record.matcher, record.body, set()) | record.styled_labels
+        return sum(1 for block in record.body if (m := record.matcher.at_start(block.text)) and m[1].key in accepted)
+
+    found = turns(extracted)
+    label_lines = len(LABEL_LINE.findall(text[:200000]))
+    if label_lines < 3 or found >= label_lines / 2:
+        return extracted
+    best, best_route, best_turns = extracted, route, found
+    for other in READERS:
+        if other == route:
+            continue
+        candidate = READERS[other].read(split_lines(text), profile)
+        count = turns(candidate)
+        if count > best_turns:
+            best, best_route, best_turns = candidate, other, count
+    if best is not extracted:
+        best.problems.append(Problem(name, None, f"read as {best.reader} ({best_turns} turns), not as "
+                                     f"{extracted.reader}, whose signs the text shows more but which finds no turn",
+                                     "warning"))
+    return best
+
+
 def read_source(path: Path, source_name: str | None = None, register: Register | None = None,
                 data: bytes | None = None, archives=None, profiles: Path | None = None) -> Document:
     """archives: the edition's archive register (None: the packaged one); profiles: the edition's
@@ -70,10 +105,11 @@ def read_source(path: Path, source_name: str | None = None, register: Register |
     data = path.read_bytes() if data is None else data
     name = source_name or path.as_posix()
     text, problems = decode_source(data, name)
-    reader = READERS[detect_reader(text)]
+    route = detect_reader(text)
     profile = profile_for(text, profiles)
     _archives_are_no_speakers(profile, archives)
-    extracted = reader.read(split_lines(text), profile)
+    extracted = READERS[route].read(split_lines(text), profile)
+    extracted = _second_opinion(extracted, route, text, profile, name)
     extracted.problems = problems + extracted.problems
     if not extracted.body:
         raise SourceError(name, "no body text found after the page's header; check that the file holds the "
