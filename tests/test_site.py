@@ -160,6 +160,9 @@ def test_anchors_equal_xml_ids(site, doc_id):
     for p in tei_ids(tei, "p"):
         element = doc.get_element_by_id(p)
         assert element.tag == "p", p
+        turn = element.xpath("ancestor::div[contains(concat(' ', @class, ' '), ' turn ')][1]")
+        if turn and len(turn[0].xpath(".//div[@class='turn-body']/p")) == 1:
+            continue  # a turn of one paragraph is cited by its number (no ¶ clutter)
         assert element.xpath(f".//a[contains(@class,'permalink') and @href='#{p}']"), p
     for note in tei_ids(tei, "note"):
         element = doc.get_element_by_id(note)
@@ -402,7 +405,7 @@ def test_translations_link_to_each_other_and_compare(site):
     albania = page(site, f"documents/{ALBANIA}.html")
     assert not albania.xpath("//aside[contains(@class,'translations-box')]")
     compare = page(site, f"compare/{WOLFF}--{ZUBOK}.html")
-    columns = compare.xpath("//section[contains(@class,'compare-column')]")
+    columns = compare.xpath("//header[contains(@class,'compare-header')]")
     assert len(columns) == 2
     assert compare.xpath("//div[@id='a-sp-1' and contains(@class,'turn')]")
     assert compare.xpath(f"//a[@href='../documents/{WOLFF}.html#sp-1']")

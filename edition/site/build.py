@@ -42,7 +42,9 @@ from edition.site.collection import (
 )
 from edition.site.cache import BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
 from edition.site.dts import write_dts
-from edition.site.document import Document, load_document, render_document, render_for_comparison
+from edition.site.compare import compare
+from edition.site.document import Document, load_document, render_document, translation_name
+from edition.site.render import name_translations
 
 # The packaged templates and static assets; an edition's own `templates/` folder overrides them
 # file by file (see `template_folders`).
@@ -611,6 +613,8 @@ class _Site:
         cite_plain, cite_html = cite.chicago(doc, s, url)
         passage_plain, _ = cite.chicago(doc, s, url, passage="{passage}")
         compare = {o.id: f"../{comparison_page([doc, *others])}" for o in others}
+        doc = dataclasses.replace(doc, body_html=name_translations(doc.body_html,
+                                                                   {o.id: translation_name(o) for o in others}))
         self.page(page, "document.html", "documents", title=doc.title, doc=doc, others=others, compare=compare,
                   prev=prev, next=next, cite_plain=cite_plain, cite_html=cite_html, passage_template=passage_plain,
                   meta=cite.highwire(doc, s, url, tei_url),
@@ -621,14 +625,16 @@ class _Site:
         self.write.bytes(f"cite/{doc.id}.ris", cite.ris(doc, s, url).encode("utf-8"))
 
     def comparison(self, members: list[Document], person_href) -> None:
-        columns = []
-        for index, doc in enumerate(sorted(members, key=lambda d: d.id)):
-            prefix = f"{chr(ord('a') + index)}-" if index < 26 else f"t{index + 1}-"
-            rendered = render_for_comparison(doc, person_href, prefix, f"../documents/{doc.id}.html")
-            columns.append({"doc": doc, "html": rendered.html, "notes": rendered.notes, "prefix": prefix})
+        """The translations of one conversation in aligned rows (edition/site/compare.py)."""
+        docs = sorted(members, key=lambda d: d.id)
+        prefixes = [f"{chr(ord('a') + index)}-" if index < 26 else f"t{index + 1}-" for index in range(len(docs))]
+        compared = compare(docs, person_href, prefixes, [f"../documents/{doc.id}.html" for doc in docs])
+        columns = [{"doc": doc, "notes": notes, "prefix": prefix, "name": translation_name(doc)}
+                   for doc, notes, prefix in zip(docs, compared.notes, prefixes)]
         heading = ("Two translations" if len(columns) == 2 else f"{len(columns)} translations") + " of one conversation"
         self.page(comparison_page(members), "compare.html", "documents", heading=heading,
-                  title="Comparison: " + " / ".join(column["doc"].title for column in columns), columns=columns)
+                  title="Comparison: " + " / ".join(column["doc"].title for column in columns), columns=columns,
+                  rows=compared.rows, aligned=compared.aligned)
 
 
 def comparison_page(members: list[Document]) -> str:

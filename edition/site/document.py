@@ -128,6 +128,8 @@ class Document:
     availability_text: str = ""
     source: Source = field(default_factory=Source)
     translation_refs: list[str] = field(default_factory=list)
+    # other translation's id → this document's passage → its counterparts there (standOff)
+    alignments: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     languages: list[tuple[str, str]] = field(default_factory=list)
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     # filled by render():
@@ -215,7 +217,26 @@ def load_document(path: Path) -> Document:
     if header is None:
         raise EditionError(f"{path}: no <teiHeader>")
     _read_header(doc, header)
+    doc.alignments = read_alignments(root)
     return doc
+
+
+def read_alignments(root) -> dict[str, dict[str, tuple[str, ...]]]:
+    """standOff/linkGrp[@type='translation']: for each other translation (its file, @corresp),
+    each passage of this document and its counterparts there."""
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for group in findall(root, "t:standOff/t:linkGrp[@type='translation']"):
+        other = Path((group.get("corresp") or "").split("#")[0]).name.removesuffix(".xml")
+        if not other:
+            continue
+        passages = found.setdefault(other, {})
+        for link in findall(group, "t:link[@target]"):
+            tokens = (link.get("target") or "").split()
+            ours = [t[1:] for t in tokens if t.startswith("#") and len(t) > 1]
+            theirs = tuple(t.split("#", 1)[1] for t in tokens if not t.startswith("#") and "#" in t)
+            for passage in ours:
+                passages[passage] = passages.get(passage, ()) + theirs
+    return found
 
 
 def _read_header(doc: Document, header) -> None:
@@ -319,7 +340,7 @@ def render_document(doc: Document, person_href: Callable[[str], str | None]) -> 
     """Render the text, collect the turns, mentions and counts (fills `doc` in place)."""
     root = doc.root
     body = find(root, "t:text/t:body")
-    renderer = Renderer(person_href)
+    renderer = Renderer(person_href, counterparts=doc.alignments)
     if body is None:
         doc.warnings.append("no <text><body>: the page shows the header only")
         rendered = renderer.body([])
@@ -391,6 +412,16 @@ def render_for_comparison(doc: Document, person_href: Callable[[str], str | None
     body = find(doc.root, "t:text/t:body")
     renderer = Renderer(person_href, id_prefix=prefix, anchor_base=page_href)
     return renderer.body(body if body is not None else [])
+
+
+def translation_name(doc: Document) -> str:
+    """How a reader tells translations apart: by their translators ("Zubok’s translation"),
+    else by the title."""
+    names = [n.split()[-1] for n in doc.translators if n.split()]
+    if not names:
+        return doc.title
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"{joined}’s translation"
 
 
 def _dedupe(items: list[str]) -> list[str]:

@@ -56,10 +56,13 @@ class Renderer:
     page from a comparison page).
     """
 
-    def __init__(self, person_href: Callable[[str], str | None], id_prefix: str = "", anchor_base: str = ""):
+    def __init__(self, person_href: Callable[[str], str | None], id_prefix: str = "", anchor_base: str = "",
+                 counterparts: dict[str, dict[str, tuple[str, ...]]] | None = None):
         self.person_href = person_href
         self.prefix = id_prefix
         self.anchor_base = anchor_base
+        # other translation's id → this document's passage → its counterparts there (standOff)
+        self.counterparts = counterparts or {}
         self.notes: list[Footnote] = []
         self.warnings: list[str] = []
         self._unknown: set[str] = set()
@@ -83,6 +86,23 @@ class Renderer:
         cls = f"permalink {extra_class}".strip()
         return Markup('<a class="%s" href="%s" aria-label="%s" title="%s">%s</a>') % (
             cls, href, f"{label}: permanent link", f"Permanent link to {label[:1].lower()}{label[1:]} (click to copy)", text)
+
+    def counterpart_links(self, el) -> Markup:
+        """"This passage in the other translation": a link to each counterpart the alignment
+        gives (standOff/linkGrp[@type='translation']). The translation is named when the page is
+        written (`name_translations`): its translator may change without this document changing."""
+        own = xml_id(el)
+        links = []
+        for other in sorted(self.counterparts):
+            theirs = self.counterparts[other].get(own)
+            if not theirs:
+                continue
+            links.append(Markup('<a class="counterpart" href="%s.html#%s" data-translation="%s">'
+                                '<span class="counterpart-in">%s</span> %s</a>') % (
+                other, theirs[0], other, Markup(COUNTERPART_SLOT) % other, passages_label(theirs)))
+        if not links:
+            return Markup("")
+        return Markup('<span class="counterparts">%s</span>') % Markup(" ").join(links)
 
     def need_id(self, el, what: str) -> None:
         if not xml_id(el):
@@ -133,8 +153,9 @@ class Renderer:
     def block_p(self, el) -> Markup:
         """A paragraph directly in the division: the record's own voice (narration)."""
         self.need_id(el, "paragraph")
-        return Markup('<p class="narration"%s>%s\u00a0%s</p>\n') % (
-            self.id_attr(el), self.inline_content(el).rstrip(), self.permalink(el, f"Paragraph {xml_id(el)}"))
+        return Markup('<p class="narration"%s>%s\u00a0%s%s</p>\n') % (
+            self.id_attr(el), self.inline_content(el).rstrip(), self.permalink(el, f"Paragraph {xml_id(el)}"),
+            self.counterpart_links(el))
 
     def block_ab(self, el) -> Markup:
         return self.block_p(el)
@@ -146,11 +167,11 @@ class Renderer:
         return Markup(
             '<div class="omission"%s role="note">'
             '<p><span class="omission-label">%s</span> '
-            '<span class="omission-summary"><span class="bracket">[</span>%s<span class="bracket">]</span></span>\u00a0%s</p>'
+            '<span class="omission-summary"><span class="bracket">[</span>%s<span class="bracket">]</span></span>\u00a0%s%s</p>'
             '</div>\n') % (
             self.id_attr(el),
             "Passage omitted in the source; editorial summary:" if reason == "omitted" else f"Gap ({reason}):",
-            summary, self.permalink(el, f"Omission {xml_id(el)}"))
+            summary, self.permalink(el, f"Omission {xml_id(el)}"), self.counterpart_links(el))
 
     def block_stage(self, el) -> Markup:
         return Markup('<p class="stage stage-block"%s>%s</p>\n') % (self.id_attr(el), self.stage_text(el))
@@ -178,9 +199,13 @@ class Renderer:
             head.append(self.permalink(el, f"Turn {label_number}" + (f" ({number})" if number != f"sp-{label_number}" else ""),
                                        label_number, "turn-link"))
         if speaker is not None:
-            head.append(Markup('<span class="speaker">%s</span>') % isolated(self.inline_content(speaker),
-                                                                               text_of(speaker)))
+            href = self.person_href(who[0]) if len(who) == 1 else None
+            label = isolated(self.inline_content(speaker), text_of(speaker))
+            head.append(Markup('<a class="speaker" href="%s">%s</a>') % (href, label) if href
+                        else Markup('<span class="speaker">%s</span>') % label)
         body: list[Markup] = []
+        # a turn of one paragraph is cited by its number: a ¶ of its own would only repeat it
+        paragraphs = [child for child in el if name(child) == "p"]
         for child in el:
             local = name(child)
             if local in (None, "speaker"):
@@ -190,11 +215,13 @@ class Renderer:
                     self.id_attr(child), self.stage_text(child)))
             elif local == "p":
                 self.need_id(child, "paragraph")
-                body.append(Markup('<p%s>%s\u00a0%s</p>\n') % (
+                body.append(Markup('<p%s>%s%s</p>\n') % (
                     self.id_attr(child), self.inline_content(child).rstrip(),
-                    self.permalink(child, f"Paragraph {xml_id(child)}")))
+                    Markup("\u00a0") + self.permalink(child, f"Paragraph {xml_id(child)}")
+                    if len(paragraphs) > 1 else Markup("")))
             else:
                 body.append(self.block(child))
+        head.append(self.counterpart_links(el))
         return Markup(
             '<div class="turn" %s data-who="%s">\n<p class="turn-head">%s</p>\n<div class="turn-body">\n%s</div>\n</div>\n'
         ) % (Markup(self.id_attr(el).strip()), " ".join(who), Markup("").join(head), Markup("").join(body))
@@ -404,6 +431,41 @@ class Renderer:
 
     def inline_p(self, el) -> Markup:  # a p inside a note
         return Markup('<span class="note-p">%s</span> ') % self.inline_content(el)
+
+
+# Where the page names the other translation ("Zubok’s translation"), filled in when the page is written.
+COUNTERPART_SLOT = '<span class="translation-name" data-for="%s"></span>'
+
+
+_COUNTERPART = re.compile(r'<a class="counterpart" href="[^"]*" data-translation="([^"]*)">.*?</a>', re.S)
+
+
+def name_translations(html: Markup, names: dict[str, str]) -> Markup:
+    """Fill each counterpart link's slot with the name of its translation; a link to a
+    translation the edition does not publish is dropped."""
+    def named(match: re.Match) -> str:
+        if match.group(1) not in names:
+            return ""
+        slot = str(Markup(COUNTERPART_SLOT) % match.group(1))
+        short = names[match.group(1)].removesuffix("’s translation")
+        named_link = match.group(0).replace(slot, str(Markup('<span class="translation-name">%s:</span>') % short))
+        return named_link.replace(' data-translation=', str(Markup(' title="This passage in %s" data-translation=')
+                                                            % names[match.group(1)]), 1)
+    text = _COUNTERPART.sub(named, str(html)).replace('<span class="counterparts"></span>', "")
+    return Markup(text)
+
+
+def passages_label(ids: tuple[str, ...]) -> str:
+    """How a reader names passages: "turn 10", "turns 22–91", "the summary of an omission"."""
+    turns = [i.removeprefix("sp-") for i in ids if _STABLE_NUMBER.match(i)]
+    if len(ids) == 1:
+        if turns:
+            return f"turn {turns[0]}"
+        return "omitted passage (summary)" if ids[0].startswith("gap-") else "narration"
+    if turns:
+        span = f"turns {turns[0]}–{turns[-1]}" if len(turns) > 1 else f"turn {turns[0]}"
+        return span + (f" ({len(ids)} passages)" if len(ids) != len(turns) else "")
+    return f"{len(ids)} passages"
 
 
 # Characters that change the direction of the text after them (embeddings, overrides, isolates,

@@ -170,6 +170,9 @@
     content.innerHTML = body ? body.innerHTML : note.innerHTML;
     var ids = content.querySelectorAll("[id]");
     for (var i = 0; i < ids.length; i++) ids[i].removeAttribute("id");
+    // the note's own permanent link is the "Note n" title; a ¶ inside the pop-up is clutter
+    var links = content.querySelectorAll(".permalink");
+    for (var k = 0; k < links.length; k++) links[k].remove();
     popup.appendChild(content);
     var close = d.createElement("button");
     close.type = "button";
@@ -339,7 +342,52 @@
     if (window.MutationObserver) new MutationObserver(label).observe(box, { childList: true, subtree: true });
   }
 
+  // The comparison page: on a narrow screen one translation at a time; switching keeps the
+  // reader at the same row (the passage and its counterpart), wherever it is on the screen.
+  function setupComparison() {
+    var aligned = d.getElementById("aligned");
+    var bar = d.querySelector(".compare-switch");
+    if (!aligned || !bar) return;
+    var buttons = bar.querySelectorAll(".switch-button");
+    var narrow = window.matchMedia("(max-width: 61.99rem)");
+    function show(prefix) {
+      var cells = d.querySelectorAll(".aligned-cell, .compare-notes");
+      for (var i = 0; i < cells.length; i++) {
+        cells[i].classList.toggle("is-shown", cells[i].getAttribute("data-column") === prefix);
+      }
+      for (var j = 0; j < buttons.length; j++) {
+        buttons[j].setAttribute("aria-pressed", buttons[j].getAttribute("data-show") === prefix ? "true" : "false");
+      }
+      aligned.setAttribute("data-show", prefix);
+    }
+    function rowInView() {
+      var top = bar.getBoundingClientRect().bottom;
+      var shown = aligned.querySelectorAll(".aligned-row:not(.aligned-headers) .aligned-cell.is-shown");
+      for (var i = 0; i < shown.length; i++) {
+        var box = shown[i].getBoundingClientRect();
+        if (box.bottom > top + 8) return { row: shown[i].parentNode, top: box.top };
+      }
+      return null;
+    }
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function (e) {
+        var prefix = e.currentTarget.getAttribute("data-show");
+        var at = narrow.matches ? rowInView() : null;
+        show(prefix);
+        if (at) {
+          var cell = at.row.querySelector('.aligned-cell[data-column="' + prefix + '"]');
+          if (cell) window.scrollBy(0, cell.getBoundingClientRect().top - at.top);
+        }
+      });
+    }
+    var target = location.hash ? d.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    var column = target && target.closest("[data-column]");
+    show(column ? column.getAttribute("data-column") : aligned.getAttribute("data-show"));
+    bar.hidden = false;
+  }
+
   function init() {
+    setupComparison();
     setupCopyButtons();
     setupSorting();
     setupFilter();
