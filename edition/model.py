@@ -239,6 +239,7 @@ class Metadata:
     record_id_type: str = ""  # where the record id comes from: wcda, frus, dfat …
     text_language: str = ""  # the language of the text (root xml:lang); "" = English
     text_language_name: str = ""
+    rights_supplied_by: str = ""  # the source profile whose rights statement the edition supplies
     rights_status: str = ""  # availability/@status when the rights are stated: free, restricted
 
 

@@ -165,7 +165,8 @@ class Writer:
         paragraphs = [p for p in meta.rights.split("\n") if p.strip()]
         if not paragraphs:
             return E("availability", E("p", NO_RIGHTS_STATED, resp="#edition"), status="unknown")
-        return E("availability", [E("p", self.rights_text(p)) for p in paragraphs],
+        supplied = "#edition" if meta.rights_supplied_by else None  # stated for the source family, not the record
+        return E("availability", [E("p", self.rights_text(p), resp=supplied) for p in paragraphs],
                  status=meta.rights_status or "restricted")
 
     def resp(self, what: str, names: list[str], ids: str = ""):

@@ -40,6 +40,7 @@ class Profile:
     fields: dict[str, set[str]] = field(default_factory=dict)  # role → field label keys
     record_ids: list[tuple[str, re.Pattern]] = field(default_factory=list)
     header_ends: set[str] = field(default_factory=set)
+    rights: tuple[str, str, str] | None = None  # (statement, availability status, profile) a family states
     funder_patterns: list[re.Pattern] = field(default_factory=list)
     speech_announcements: set[str] = field(default_factory=set)  # "gives an answer": a turn follows, unlabelled
 
@@ -75,6 +76,10 @@ class Profile:
         self.chrome_patterns.extend(re.compile(pattern) for pattern in chrome.get("patterns", []))
         for role, names in data.get("fields", {}).items():
             self.fields.setdefault(role, set()).update(label_key(name) for name in names)
+        rights = data.get("rights")
+        if rights and rights.get("statement"):
+            self.rights = (rights["statement"], rights.get("status", "restricted"),
+                           data.get("profile", {}).get("name", "?"))
         header = data.get("header", {})
         self.header_ends.update(header.get("ends_after", []))
         self.funder_patterns.extend(re.compile(p, re.I) for p in header.get("funder", []))

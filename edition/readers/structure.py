@@ -87,6 +87,9 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
                                 "'Mao Zedong:'); the text is kept as narration", "warning"))
 
     metadata = src.metadata
+    if not metadata.rights and profile is not None and profile.rights:
+        # the rights its source family states, supplied by the edition (and marked so)
+        metadata.rights, metadata.rights_status, metadata.rights_supplied_by = profile.rights
     citation = finding.text if finding else ""
     metadata.translators = metadata.translators or translators(citation)
     metadata.publication = publication(citation)
