@@ -20,7 +20,8 @@ class Supplied:
     """Words the editor or translator added: `[the Soviet]`, `you[r consent]`, `Navy[?]`."""
 
     text: str
-    reason: str = "editorial"  # or "punctuation" for a supplied `?`
+    reason: str = "implicit"  # words implicit in the original, made explicit; "punctuation" for a supplied `?`
+    by: str = "source"  # who supplied them: the source (its translator or editor) or the edition
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Foreign:
 
     text: str
     lang: str = "ru-Latn"
+    bracketed: bool = True  # printed in square brackets after its translation; False: in parentheses
 
 
 @dataclass
@@ -36,6 +38,15 @@ class AltName:
     """Another form of the name just given: `Xinjiang [Sinkiang]`."""
 
     text: str
+
+
+@dataclass
+class Lost:
+    """A bracket the extraction cut off (`[v ego zhizni osnovnoe –` and nothing after): the words
+    printed, then a gap for what is lost."""
+
+    content: list  # the words printed after the bracket, as inline nodes
+    original_language: bool = False
 
 
 @dataclass

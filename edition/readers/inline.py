@@ -156,10 +156,13 @@ def _brackets(text: str, ctx: InlineContext, line: int, in_note: bool = False) -
 
 
 def _cut_off(opened: str) -> bool:
-    """A bracket opened and never closed that ends the paragraph mid-phrase (no full stop, a dash
-    or a word last): the extraction lost the rest of it, not the bracket's close alone."""
+    """A bracket opened and never closed that ends the paragraph mid-phrase: the extraction lost the
+    rest of it. It holds the original's words (a translator's gloss cut short) and no sentence's end;
+    a bracket whose text goes on in English is one whose close alone is missing: kept as printed."""
     inside = opened[1:].strip()
-    return bool(inside) and "]" not in inside and not re.search(r"[.?!…\"”)]$", inside)
+    if not inside or "]" in inside or re.search(r"[.?!…\"”)]$", inside):
+        return False
+    return is_original_language(inside.rstrip(" –—-"))
 
 
 def _lost(inside: str, ctx: InlineContext, line: int) -> Lost:
@@ -167,7 +170,7 @@ def _lost(inside: str, ctx: InlineContext, line: int) -> Lost:
     ctx.repairs.append(f"Source line {line}: the text breaks off inside a bracket ('[{_excerpt(words)}'); what "
                        "followed is lost in the source as extracted, marked as a gap (reason \"lost\").")
     original = is_original_language(words.rstrip(" –—-"))
-    return Lost([Foreign(words)] if original else [words], original)
+    return Lost([Foreign(words, bracketed=False)] if original else ["[" + words], original)
 
 
 def _parenthesised_original(text: str) -> list:

@@ -258,8 +258,10 @@ class Renderer:
             cls, title, inner)
 
     def inline_supplied(self, el) -> Markup:
-        reason = el.get("reason", "editorial")
-        title = "Supplied by the editor or translator" if reason != "punctuation" else "Punctuation supplied by the editor"
+        reason = el.get("reason", "implicit")
+        who = "the edition" if el.get("resp") == "#edition" else \
+            "the translator" if (el.get("resp") or "").startswith("#translator") else "the source"
+        title = f"Punctuation supplied by {who}" if reason == "punctuation" else f"Words supplied by {who}"
         return self.bracketed(f"supplied supplied-{reason}", title, self.inline_content(el))
 
     def inline_unclear(self, el) -> Markup:
@@ -403,6 +405,8 @@ class Renderer:
     inline_quote = inline_q
 
     def inline_gap(self, el) -> Markup:
+        if el.get("reason") == "lost":  # text the source lost (cut off by extraction): nothing to show
+            return Markup('<span class="gap-lost" title="%s">…</span>') % text_of(find(el, "t:desc"))
         desc = find(el, "t:desc")
         inner = self.inline_content(desc) if desc is not None else Markup("…")
         return Markup('<span class="omission omission-inline"%s title="Omitted in the source">[%s]</span>') % (
