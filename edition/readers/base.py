@@ -17,15 +17,7 @@ from edition.readers.text import Block, Line
 # shared inline rules can turn it into `Hi` without knowing Markdown.
 EM_OPEN, EM_CLOSE = "\ue000", "\ue001"
 
-# Capital letters for speaker labels: A-Z and the capitals of the Latin, Greek and Cyrillic
-# alphabets ("MÜLLER:", "Comrade Łukasz:"), as a character-class body.
-UPPER = "A-Z" + "".join(re.escape(char) for char in map(chr, range(0xC0, 0x530)) if char.isupper() and char.isalpha())
 FOOTNOTE_LINE = re.compile(r"^\[(\d+)\]\s+(.*)$", re.S)
-DATE_WORDS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-MONTHS = {name: index for index, name in enumerate(
-    "January February March April May June July August September October November December".split(), start=1)}
-RIGHTS_START = "The History and Public Policy Program welcomes reuse"
-FUNDER_LINE = re.compile(r"^This document was made possible with support from (?:the )?(.+?)\.?$", re.I)
 
 
 @dataclass
@@ -57,38 +49,11 @@ class Extracted:
 
 
 def parse_date(text: str) -> tuple[str, str] | None:
-    """`July 31, 1958` or `31 July 1958` → (ISO date, the words as printed)."""
-    match = re.search(rf"\b({DATE_WORDS}) (\d{{1,2}}), (\d{{4}})\b", text)
-    if match:
-        month, day, year = match.groups()
-        return f"{year}-{MONTHS[month]:02d}-{int(day):02d}", match.group(0)
-    match = re.search(rf"\b(\d{{1,2}}) ({DATE_WORDS}) (\d{{4}})\b", text)
-    if match:
-        day, month, year = match.groups()
-        return f"{year}-{MONTHS[month]:02d}-{int(day):02d}", match.group(0)
-    return None
+    """A date in any printed form → (ISO date, the words as printed); edition/dates.py reads them."""
+    from edition.dates import parse_date as read_date
 
-
-def split_notes(blocks: list[Block], at_end: bool = False) -> tuple[list[Block], list[Block], list[Block]]:
-    """Cut the footnotes (a run of `[1] …`, `[2] …` paragraphs) out of a list of paragraphs.
-
-    Returns the paragraphs before the notes, the notes, and whatever follows them (the web
-    page prints its summary and citation after the notes). `at_end`: the notes close the
-    list, so `[n] …` paragraphs followed by more of the record are the record's own.
-    """
-    # The notes are the last run of `[n] …` paragraphs (a body paragraph may start with a
-    # marker, but the notes come after the body).
-    end = len(blocks)
-    while end > 0 and not FOOTNOTE_LINE.match(blocks[end - 1].text):
-        end -= 1
-    if end == 0:
-        return blocks, [], []
-    if at_end and end < len(blocks):
-        return blocks, [], []
-    start = end
-    while start > 0 and FOOTNOTE_LINE.match(blocks[start - 1].text):
-        start -= 1
-    return blocks[:start], blocks[start:end], blocks[end:]
+    found = read_date(text)
+    return (found.when, found.text) if found is not None and len(found.when) == 10 else None
 
 
 def names_list(text: str) -> list[str]:

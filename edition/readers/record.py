@@ -292,11 +292,6 @@ def _is_prose(text: str) -> bool:
     return len(text) > 220 and len(re.findall(r"[.?!][\s”\"]", text)) >= 2
 
 
-def _is_field(text: str, profile: Profile) -> bool:
-    match = FIELD_LINE.match(text.split("\n")[0][:60] + (" x" if ":" in text[:60] else ""))
-    return bool(match and profile.field_role(match.group("name")) in HEADER_ROLES)
-
-
 def _split_at_fields(block: Block, profile: Profile) -> list[Block]:
     """A block whose lines include field labels (PDF text runs the fields together) → one
     block a field; a run-on line holding fields (`… Citation: “…” Summary: …`) → one a field."""
@@ -468,7 +463,3 @@ def accept_labels(matcher: LabelMatcher, blocks: list[Block], known_names: set[s
         if strength in ("caps", "titled", "qa") or len(candidates) >= 2 or key in known_names:
             accepted.add(key)
     return accepted
-
-
-def is_page_break_only(text: str) -> bool:
-    return bool(PB_MARK.fullmatch(text.strip()))
