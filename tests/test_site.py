@@ -382,20 +382,16 @@ def test_person_page_lists_documents_and_turns(site):
     assert "belishova-liri.html" in index.xpath("//a/@href")
 
 
-def test_person_page_quotes_a_speakers_first_turns_and_links_the_others(tei_dir, tmp_path, monkeypatch):
-    import edition.site.document as document_module
-
-    monkeypatch.setattr(document_module, "SNIPPETS_PER_SPEAKER", 2)
+def test_person_page_gives_every_turn_with_its_words(tei_dir, tmp_path):
+    """Issue 13: everything a person said, not the first turns and then a wall of numbers."""
     _build(tei_dir, tmp_path / "site")
     doc = page(tmp_path / "site", "persons/mao-zedong.html")
-    section = doc.xpath(f"//section[h2/a/@href='../documents/{ZUBOK}.html']")[0]
-    maos_turns = etree.parse(str(FIXTURES / f"{ZUBOK}.xml")).xpath(
+    section = doc.xpath(f"//details[summary/a/@href='../documents/{ZUBOK}.html']")[0]
+    maos_turns = etree.parse(str(tei_dir / f"{ZUBOK}.xml")).xpath(
         "//t:sp[@who='#mao-zedong']/@xml:id", namespaces={"t": "http://www.tei-c.org/ns/1.0"})
-    assert len(maos_turns) > 2
-    quoted = section.xpath(".//ol[@class='turn-list']/li/a/@href")
-    assert [href.split("#")[1] for href in quoted] == maos_turns[:2]
-    others = section.xpath(".//p[@class='more-turns']/a/@href")
-    assert [href.split("#")[1] for href in others] == maos_turns[2:]
+    listed = section.xpath(".//ol[@class='turn-list']/li")
+    assert [li.xpath("a/@href")[0].split("#")[1] for li in listed] == maos_turns
+    assert all(li.xpath("string(span[@class='turn-words'])").strip() for li in listed)
 
 
 def test_translations_link_to_each_other_and_compare(site):

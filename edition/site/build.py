@@ -43,8 +43,9 @@ from edition.site.collection import (
 from edition.site.cache import BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
 from edition.site.dts import write_dts
 from edition.site.compare import compare
-from edition.site.document import Document, load_document, render_document, translation_name
-from edition.site.render import name_translations
+from edition.site.document import (AUTHORITY_URLS, Document, format_date, load_document, render_document,
+                                   translation_name, turn_texts)
+from edition.site.render import name_translations, passage_name
 
 # The packaged templates and static assets; an edition's own `templates/` folder overrides them
 # file by file (see `template_folders`).
@@ -272,7 +273,7 @@ def _prepare_one(job: tuple[str, str, str]) -> Document | str:
                                              for who in (sp.get("who") or "").split()}
     render_document(doc, lambda pid: f"../persons/{pid}.html" if pid in known else None)
     doc.cache_key = key
-    full = {"body_html": doc.body_html, "notes": doc.notes, "plaintext": doc.plaintext}
+    full = {"body_html": doc.body_html, "notes": doc.notes, "plaintext": doc.plaintext, "turns": turn_texts(doc.root)}
     light = dataclasses.replace(doc, root=None, tei_bytes=b"", body_html=Markup(""), plaintext="", notes=[])
     light.cache_key = key
     cache = BuildCache.__new__(BuildCache)
@@ -418,8 +419,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         for message in doc.warnings:
             report.warnings.append(Problem(doc.path, None, message, "warning"))
 
-    persons = persons_index(docs)
     groups = translation_groups(docs)
+    persons = persons_index(docs, groups)
     for doc, target in missing_translation_refs(docs):
         report.warnings.append(Problem(doc.path, None, f"listBibl translation {target}.xml is not in the edition",
                                        "warning"))
@@ -462,14 +463,16 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
 
     site.page("chronology.html", "chronology.html", "chronology", title="Chronology", years=chronology(docs))
     site.page("persons/index.html", "persons.html", "persons", title="Persons", persons=list(persons.values()))
+    words_of = _turn_words(cache)
     for entry in persons.values():
         rel = f"persons/{entry.id}.html"
         key = digest(fingerprint, entry.id, entry.name, entry.note,
-                     [(a.doc.cache_key, a.role) for a in entry.appearances])
+                     [[(a.doc.cache_key, a.role) for a in c.appearances] for c in entry.conversations])
         if reuse.try_reuse(rel, key):
             report.pages.append(rel)
         else:
-            site.page(rel, "person.html", "persons", title=entry.name, person=entry)
+            site.page(rel, "person.html", "persons", title=entry.name, person=entry, turn_text=words_of,
+                      translation_name=translation_name)
     site.page("archives.html", "archives.html", "archives", title="Archives", archives=archives_index(docs))
     site.page("about.html", "about.html", "about", title="About this edition", groups=groups)
     site.page("conventions.html", "conventions.html", "about", title="Editorial conventions")
@@ -521,6 +524,18 @@ def _search_index(out: Path, docs: list[Document], settings: Settings, report: S
         for path in sorted((out / bundle_name(shard)).rglob("*")):
             if path.is_file():
                 report.files.append(path.relative_to(out).as_posix())
+
+
+def _turn_words(cache: BuildCache):
+    """(document, turn id) → the turn's words, read from the cache a document at a time."""
+    @functools.lru_cache(maxsize=32)
+    def texts(key: str) -> dict[str, str]:
+        try:
+            return cache.load(key, "full").get("turns", {})
+        except CacheDamaged:
+            return {}
+
+    return lambda doc, turn_id: texts(doc.cache_key).get(turn_id, "")
 
 
 def _search_bundles(documents: int) -> list[str]:
@@ -584,6 +599,10 @@ def _environment(folders: tuple[str, ...]) -> Environment:
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["ld_json"] = to_json
     env.filters["slug"] = anchor_slug
+    env.filters["edition_date"] = format_date
+    env.filters["passage_name"] = passage_name
+    env.globals["authority_url"] = lambda kind, value: AUTHORITY_URLS[kind][1].format(value)
+    env.globals["authority_name"] = lambda kind: AUTHORITY_URLS[kind][0]
     return env
 
 

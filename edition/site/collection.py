@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from edition.persons import ascii_fold
 from edition.site.document import Document, Turn
 
 
@@ -19,35 +20,113 @@ class Appearance:
 
 
 @dataclass
+class Conversation:
+    """One conversation a person took part in: the documents that record it (its translations)."""
+
+    appearances: list[Appearance]
+
+    @property
+    def first(self) -> Document:
+        return self.appearances[0].doc
+
+    @property
+    def speaks(self) -> bool:
+        return any(a.turns for a in self.appearances)
+
+    @property
+    def turns(self) -> int:
+        """Turns in the fullest record: two translations of one talk are one talk."""
+        return max(len(a.turns) for a in self.appearances)
+
+    @property
+    def words(self) -> int:
+        return max(a.words for a in self.appearances)
+
+
+# Family names that come first in the name as written (Chinese, Korean, Vietnamese): "Mao Zedong"
+# is sorted under Mao, "Kim Il Sung" under Kim. A register that spells the family name out (TEI
+# persName/surname) is followed instead.
+FAMILY_NAME_FIRST = frozenset("""an bai bo cai cao chen cheng chu cui dai deng ding dong du duan fan fang feng fu gao
+geng gong gu guo han hao he hong hou hu hua huang ji jia jiang jin kang kong lei li liang liao lin ling liu long lu
+luo lü ma mao meng mo ni nie pan peng qi qian qiao qin qu rao ren rong shen sheng shi song su sun tan tang tao teng
+tian wan wang wei wen wu xi xia xiang xiao xie xiong xu xue yan yang yao ye yi yin yu yuan zeng zhang zhao zheng
+zhou zhu zhuang zou chiang chou hsu kuo soong sung teng tsai tseng
+kim pak park choe choi chong jong ri rhee yi yun kang ho nguyen pham tran le vo vu dang bui do hoang""".split())
+
+
+def family_name(name: str, surname: str = "") -> str:
+    """The family name by which a person is sorted: the TEI's surname, else the first word of a
+    family-name-first name, else the last word ("Nikita S. Khrushchev" → Khrushchev)."""
+    if surname:
+        return surname
+    words = name.replace(",", " ").split()
+    if not words:
+        return ""
+    if len(words) > 1 and words[0].casefold() in FAMILY_NAME_FIRST:
+        return words[0]
+    return words[-1]
+
+
+@dataclass
 class PersonEntry:
     id: str
     name: str
     note: str = ""
     appearances: list[Appearance] = field(default_factory=list)
+    details: object = None  # a document's Person with the register's facts (birth, occupations …)
+    conversations: list[Conversation] = field(default_factory=list)
+
+    @property
+    def family(self) -> str:
+        return family_name(self.name, getattr(self.details, "surname", ""))
+
+    @property
+    def sorted_name(self) -> str:
+        """The name as an index lists it: "Khrushchev, Nikita S."; "Mao Zedong" as it is."""
+        family = self.family
+        rest = self.name.replace(family, "", 1).strip() if family else ""
+        if not rest or self.name.startswith(family):
+            return self.name
+        return f"{family}, {rest}"
 
     @property
     def turns(self) -> int:
-        return sum(len(a.turns) for a in self.appearances)
+        """Turns across the edition, each conversation counted once (in its fullest record)."""
+        return sum(c.turns for c in self.conversations)
 
     @property
     def words(self) -> int:
-        return sum(a.words for a in self.appearances)
+        return sum(c.words for c in self.conversations)
+
+    @property
+    def speaking(self) -> list[Conversation]:
+        return [c for c in self.conversations if c.speaks]
+
+    @property
+    def silent(self) -> list[Conversation]:
+        """Conversations where the person is present but never speaks."""
+        return [c for c in self.conversations if not c.speaks]
 
     @property
     def sort_key(self) -> tuple:
-        return (self.name.split()[-1].casefold() if self.name.split() else "", self.name.casefold(), self.id)
+        return (ascii_fold(self.family).casefold(), ascii_fold(self.name).casefold(), self.id)
 
 
-def persons_index(docs: list[Document]) -> dict[str, PersonEntry]:
-    """One entry per person id across the edition (ids are edition-wide), sorted by surname."""
+def persons_index(docs: list[Document], groups: list[list[Document]] | None = None) -> dict[str, PersonEntry]:
+    """One entry per person id across the edition (ids are edition-wide), sorted by family name;
+    each person's documents grouped by conversation (translations of one talk together)."""
     names: dict[str, Counter] = defaultdict(Counter)
     notes: dict[str, str] = {}
+    details: dict[str, object] = {}
     for doc in docs:
         for person in doc.persons:
             names[person.id][person.name] += 1
             if person.note and person.id not in notes:
                 notes[person.id] = person.note
-    entries = {pid: PersonEntry(pid, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0], notes.get(pid, ""))
+            if person.id not in details or _knows_more(person, details[person.id]):
+                details[person.id] = person
+    entries = {pid: PersonEntry(pid, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0], notes.get(pid, ""),
+                                details=details.get(pid))
                for pid, c in names.items()}
     for doc in docs:
         for person in doc.persons:
@@ -55,9 +134,22 @@ def persons_index(docs: list[Document]) -> dict[str, PersonEntry]:
             entries[person.id].appearances.append(Appearance(
                 doc, person.role, turns, sum(t.words for t in turns),
                 [m for m in doc.mentions if m.person == person.id]))
+    group_of = {d.id: min(g, key=lambda x: x.id).id for g in (groups if groups is not None else translation_groups(docs))
+                for d in g}
     for entry in entries.values():
         entry.appearances.sort(key=lambda a: a.doc.sort_key)
+        by_conversation: dict[str, list[Appearance]] = {}
+        for appearance in entry.appearances:
+            by_conversation.setdefault(group_of.get(appearance.doc.id, appearance.doc.id), []).append(appearance)
+        entry.conversations = [Conversation(sorted(found, key=lambda a: -len(a.turns)))
+                               for found in by_conversation.values()]
     return dict(sorted(entries.items(), key=lambda kv: kv[1].sort_key))
+
+
+def _knows_more(person, other) -> bool:
+    def facts(p) -> int:
+        return sum(bool(x) for x in (p.birth, p.death, p.occupations, p.affiliation, p.authorities, p.surname))
+    return facts(person) > facts(other)
 
 
 def translation_groups(docs: list[Document]) -> list[list[Document]]:

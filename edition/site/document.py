@@ -27,6 +27,13 @@ class Person:
     name: str
     role: str  # "speaker" or "present"
     note: str = ""
+    # what the register knows (the TEI person's birth, death, occupation, affiliation, idno)
+    birth: str = ""
+    death: str = ""
+    occupations: list[str] = field(default_factory=list)
+    affiliation: str = ""
+    authorities: list[tuple[str, str]] = field(default_factory=list)  # (wikidata|viaf|gnd, id)
+    surname: str = ""  # persName/surname, when the TEI gives it
 
 
 @dataclass
@@ -299,12 +306,38 @@ def _read_header(doc: Document, header) -> None:
             if not pid:
                 doc.warnings.append("a person in particDesc without xml:id is left out of the person pages")
                 continue
-            doc.persons.append(Person(pid, text_of(find(person, "t:persName")) or pid, person.get("role", "present"),
-                                      text_of(find(person, "t:note"))))
+            doc.persons.append(_person(pid, person))
     for change in findall(header, "t:revisionDesc/t:change"):
         doc.changes.append((change.get("when", ""), change.get("type", ""), text_of(change)))
     if not doc.when:
         doc.warnings.append("no creation date (profileDesc/creation/date/@when): listed as undated")
+
+
+def _person(pid: str, person) -> Person:
+    """A participant as particDesc describes them, with what the register gave the converter."""
+    def when(path: str) -> str:
+        found = find(person, path)
+        return (found.get("when") or text_of(found)) if found is not None else ""
+
+    return Person(pid, text_of(find(person, "t:persName")) or pid, person.get("role", "present"),
+                  text_of(find(person, "t:note")), birth=when("t:birth"), death=when("t:death"),
+                  occupations=[text_of(o) for o in findall(person, "t:occupation") if text_of(o)],
+                  affiliation=text_of(find(person, "t:affiliation")),
+                  authorities=[(i.get("type", ""), text_of(i)) for i in findall(person, "t:idno")
+                               if i.get("type") in AUTHORITY_URLS and text_of(i)],
+                  surname=text_of(find(person, "t:persName/t:surname")))
+
+
+# Where an authority's record of a person is read (the register's ids, checked by the editors).
+AUTHORITY_URLS = {"wikidata": ("Wikidata", "https://www.wikidata.org/wiki/{}"),
+                  "viaf": ("VIAF", "https://viaf.org/viaf/{}"),
+                  "gnd": ("GND", "https://d-nb.info/gnd/{}")}
+
+
+def turn_texts(root) -> dict[str, str]:
+    """Every turn's words as a reader reads them (for the person pages), by its id."""
+    return {xml_id(sp): " ".join(reading_text(p, inline_notes=True) for p in findall(sp, "t:p|t:ab"))
+            for sp in findall(root, "t:text//t:sp") if xml_id(sp)}
 
 
 def _read_source(source_desc) -> Source:

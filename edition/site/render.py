@@ -459,6 +459,13 @@ def name_translations(html: Markup, names: dict[str, str]) -> Markup:
     return Markup(text)
 
 
+def passage_name(passage_id: str) -> str:
+    """A passage as a reader names it: sp-131 → "turn 131", p-3 → "paragraph 3", fn-3 → "note 3"."""
+    kind, _, number = passage_id.partition("-")
+    names = {"sp": "turn", "p": "paragraph", "fn": "note", "en": "editorial note", "gap": "omitted passage"}
+    return f"{names[kind]} {number}" if kind in names and number else passage_id
+
+
 def passages_label(ids: tuple[str, ...]) -> str:
     """How a reader names passages: "turn 10", "turns 22–91", "the summary of an omission"."""
     turns = [i.removeprefix("sp-") for i in ids if _STABLE_NUMBER.match(i)]
