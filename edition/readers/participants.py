@@ -36,7 +36,7 @@ class Participant:
 
 def participants_field(text: str, profile: Profile) -> tuple[str, str] | None:
     """(field as printed, the rest) if a paragraph opens with a participants field."""
-    match = re.match(r"^\W{0,3}(?P<field>[A-Za-z][A-Za-z &]{2,40}?)\W{0,3}:\W{0,3}(?:\[\d+\])?\s*(?P<rest>.*)$",
+    match = re.match(r"^\W{0,3}(?P<field>[A-Za-z][A-Za-z &]{2,40}?)[\s*_]{0,3}:(?:\s*\[\d+\])?[\s*_]*(?P<rest>.*)$",
                      text, re.S)
     if not match or label_key(match.group("field")) not in profile.participant_fields:
         return None
