@@ -32,7 +32,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from edition.model import ArchivalSource
+from edition.model import ArchivalSource, Copy
 from edition.persons import ascii_fold
 
 
@@ -386,6 +386,7 @@ def parse_citation(citation: str, archives: tuple[Archive, ...] | None = None,
     copy = re.search(r",?\s*copy in (?P<copy>.+?)(?:;|\.\s+[A-Z]|\.$|$)", reference)
     if copy:
         source.copy = copy.group("copy").strip().rstrip(",")
+        source.copy_parts = parse_copy(source.copy, archives)
         reference = reference[: copy.start()]
     _read_reference(reference, archive, source)
     return source
@@ -494,3 +495,72 @@ def translators(citation: str) -> list[str]:
 def publication(citation: str) -> str:
     match = _PUBLISHED.search(citation)
     return match.group("where") if match else ""
+
+
+def parse_copy(text: str, archives: tuple[Archive, ...]) -> Copy:
+    """A copy held elsewhere, by its parts: the archive holding it (and its division), the named
+    collection, the microfilm reel, the city; "Reel 17, Dmitrii Volkogonov Collection, Library of
+    Congress, Washington, DC"."""
+    copy = Copy(text)
+    archive = find_archive(text, archives)
+    if archive is not None:
+        copy.repository, copy.settlement = archive.name, archive.settlement
+    places = {piece.strip() for piece in archive.settlement.split(",")} if archive is not None else set()
+    for part in (piece.strip(" .") for piece in text.split(",")):
+        reel = re.fullmatch(r"(?:microfilm\s+)?reel\s+(?P<reel>\S+)", part, re.I)
+        if reel:
+            copy.reel = reel.group("reel")
+        elif archive is not None and part in archive.divisions:
+            copy.institution, copy.repository = archive.name, part
+        elif archive is not None and (part in places or part in (archive.name, *archive.names, archive.country)):
+            continue
+        elif re.search(r"\b(?:Collection|Papers|Archive|Fonds?)\b", part):
+            copy.collection = part
+    return copy
+
+
+def reconcile_folios(sources: list[ArchivalSource]) -> None:
+    """Folios that cannot both be right, read as the edition reads them; the printed range is
+    kept as printed. A range whose end is smaller than its start is doubtful. Two records of the
+    same file (the same idnos) with the same first folio and different last ones: a last folio
+    that is the other's with one digit added or repeated (477 for 77) is a misprint of it. Each
+    source then carries the reading and a note saying why (`locus_note`)."""
+    for source in sources:
+        if source.locus_from.isdigit() and source.locus_to.isdigit() and int(source.locus_to) < int(source.locus_from):
+            source.locus_note = (f"The folios are printed as “{source.locus_text}”: the range ends before it begins, "
+                                 "so one of its numbers is misprinted.")
+    for source in sources:
+        for other in sources:
+            if other is source or other.idnos != source.idnos or other.locus_from != source.locus_from \
+                    or not source.locus_to or not other.locus_to or other.locus_to == source.locus_to:
+                continue
+            misprint, right = (source, other) if _digit_added(source.locus_to, other.locus_to) else \
+                (other, source) if _digit_added(other.locus_to, source.locus_to) else (None, None)
+            if misprint is None:
+                source.locus_note = (f"This record prints “{source.locus_text}”, another translation of the same "
+                                     f"file “{other.locus_text}”; the edition cannot tell which is right.")
+                continue
+            source.locus_read_from, source.locus_read_to = right.locus_from, right.locus_to
+            if source is misprint:
+                source.locus_note = (f"This record prints “{source.locus_text}”; another translation of the same file "
+                                     f"prints “{other.locus_text}”. {misprint.locus_to} is {right.locus_to} with a digit "
+                                     f"added, a misprint, so the edition reads folios {right.locus_from}–{right.locus_to}.")
+            else:
+                source.locus_note = (f"This record prints “{source.locus_text}”; another translation of the same file "
+                                     f"prints “{other.locus_text}”, a misprint: {misprint.locus_to} is {right.locus_to} "
+                                     f"with a digit added. The edition reads folios {right.locus_from}–{right.locus_to}, "
+                                     "as printed here.")
+
+
+def _digit_added(longer: str, shorter: str) -> bool:
+    """`477` is `77` with a digit added (or repeated)."""
+    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+def publication_parts(text: str) -> tuple[str, str, str]:
+    """`CWIHP Working Paper No. 30` → (its title, the unit of its number, the number as printed)."""
+    match = re.fullmatch(r"(?P<title>.+?),?\s+(?P<scope>(?P<unit>No\.|Number|Vol\.|Volume|Issue)\s*(?P<n>\S+))", text.strip())
+    if not match:
+        return text.strip(), "", ""
+    unit = "volume" if match.group("unit").lower().startswith("vol") else "issue"
+    return match.group("title"), unit, match.group("scope")

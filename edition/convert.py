@@ -231,6 +231,7 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
     report.results.sort(key=lambda r: r.source)
 
     _relate_translations(documents)
+    _reconcile_folios(documents)
     when = today()
     publisher = publisher or "edition"
     results = {r.doc_id: r for r in report.results if r.status == "pending"}
@@ -357,6 +358,17 @@ def _relate_translations(documents: list[Document]) -> None:
         for document in group:
             document.translations = [(other.id, other.metadata.title) for other in group
                                      if other is not document and same_conversation(document, other)]
+
+
+def _reconcile_folios(documents: list[Document]) -> None:
+    """Folios that cannot be right, or that two translations of one file print differently, are
+    read once for the group and noted in each file (edition.archives.reconcile_folios)."""
+    from edition.archives import reconcile_folios
+
+    by_id = {document.id: document for document in documents}
+    for document in documents:
+        group = [document] + [by_id[other] for other, _ in document.translations if other in by_id]
+        reconcile_folios([member.archive for member in group if member.archive is not None])
 
 
 def _tree(document: Document, current: bytes | None, publisher: str, when: str) -> etree._Element:

@@ -198,6 +198,19 @@ class Person:
 
 
 @dataclass
+class Copy:
+    """A copy of the original held elsewhere, by its parts: "Reel 17, Dmitrii Volkogonov
+    Collection, Library of Congress, Washington, DC"."""
+
+    printed: str
+    institution: str = ""  # the archive holding the copy, when `repository` is one of its divisions
+    repository: str = ""
+    collection: str = ""
+    reel: str = ""
+    settlement: str = ""
+
+
+@dataclass
 class ArchivalSource:
     """The archival location of the original, parsed from the archive's citation."""
 
@@ -222,6 +235,12 @@ class ArchivalSource:
     where: str = ""  # where the record prints the citation: block, footnote, source-line, bracket, front-matter
     unparsed: list[str] = field(default_factory=list)  # parts kept only in the whole shelfmark
     warnings: list[str] = field(default_factory=list)
+    copy_parts: Copy | None = None  # `copy` read into its parts
+    # The folios as the edition reads them where the printed range cannot be right (its end before
+    # its start, or another translation of the same file prints another range), and why.
+    locus_read_from: str = ""
+    locus_read_to: str = ""
+    locus_note: str = ""
 
 
 @dataclass

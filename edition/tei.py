@@ -150,7 +150,8 @@ class Writer:
                         E("idno", meta.record_id, type=record_id_type(meta)) if meta.record_id else None,
                         E("idno", meta.url, type="URI") if meta.url else None,
                         self.availability())
-        source = E("sourceDesc", E("bibl", self.citation_text(), type="citation", xml_id="source"))
+        source = E("sourceDesc", E("bibl", self.citation_text(), type="citation", xml_id="source"),
+                   self.publication(meta.publication) if meta.publication else None)
         if doc.archive:
             source.append(self.ms_desc(doc.archive))
         if doc.translations:
@@ -200,24 +201,63 @@ class Writer:
         identifier = E("msIdentifier", E("country", archive.country or "unknown", resp=supplied),
                        E("settlement", archive.settlement or "unknown", resp=supplied),
                        E("institution", archive.institution, ref=archive.ref) if archive.institution else None,
-                       E("repository", archive.repository or "unknown", resp=supplied,
-                         ref=None if archive.institution else archive.ref),
+                       self.repository(archive, supplied),
                        [E("collection", name) for name in collections],
                        [E("idno", value, type=idno_type(kind), resp=supplied if kind == "record group" else None)
-                        for kind, value in idnos],
-                       E("msName", archive.abbreviation, type="abbreviation") if archive.abbreviation else None)
+                        for kind, value in idnos])
         meta = self.doc.metadata
         item = E("msItem",
-                 E("locus", archive.locus_text, from_=archive.locus_from, to=archive.locus_to)
-                 if archive.locus_text else None,
+                 self.locus(archive) if archive.locus_text else None,
                  E("textLang", meta.original_language, mainLang=meta.original_language_code)
                  if meta.original_language else None,
                  E("note", archive.classification, type="classification") if archive.classification else None,
-                 E("note", archive.drafting, type="source-note") if archive.drafting else None)
+                 E("note", archive.drafting, type="source-note") if archive.drafting else None,
+                 E("note", archive.locus_note, type="folios", resp="#edition") if archive.locus_note else None)
         ms = E("msDesc", identifier, E("msContents", item) if len(item) else None)
         if archive.copy:
-            ms.append(E("additional", E("surrogates", E("bibl", f"copy in {archive.copy}"))))
+            ms.append(E("additional", E("surrogates", self.copy(archive))))
         return ms
+
+    def repository(self, archive: ArchivalSource, supplied: str | None) -> etree._Element:
+        """The archive's name; its abbreviation (APRF) as the abbreviation of that name, not as the
+        manuscript's name (msName)."""
+        name = archive.repository or "unknown"
+        content = E("choice", E("expan", name), E("abbr", archive.abbreviation, type="acronym")) \
+            if archive.abbreviation and archive.abbreviation != name and not archive.institution else name
+        return E("repository", content, resp=supplied, ref=None if archive.institution else archive.ref)
+
+    @staticmethod
+    def locus(archive: ArchivalSource) -> etree._Element:
+        """The folios as printed; @from/@to as the edition reads them, which is the edition's
+        reading (@resp) where it is not the printed one (a misprint; the note says why)."""
+        read = bool(archive.locus_read_to) and (archive.locus_read_from, archive.locus_read_to) != \
+            (archive.locus_from, archive.locus_to)
+        return E("locus", archive.locus_text, from_=archive.locus_read_from if read else archive.locus_from,
+                 to=archive.locus_read_to if read else archive.locus_to, resp="#edition" if read else None)
+
+    @staticmethod
+    def copy(archive: ArchivalSource) -> etree._Element:
+        """A copy held elsewhere, by its parts (holder, division, collection, reel, city), as an
+        identifier of its own; the words as printed stay in the citation."""
+        parts = archive.copy_parts
+        if parts is None or not parts.repository:
+            return E("bibl", f"copy in {archive.copy}", type="copy")
+        return E("bibl", E("msIdentifier",
+                           E("settlement", parts.settlement) if parts.settlement else None,
+                           E("institution", parts.institution) if parts.institution else None,
+                           E("repository", parts.repository),
+                           E("collection", parts.collection) if parts.collection else None,
+                           E("idno", parts.reel, type="reel") if parts.reel else None), type="copy")
+
+    @staticmethod
+    def publication(text: str) -> etree._Element:
+        """A prior publication of the record ("Published in CWIHP Working Paper No. 30."), a
+        bibliographic item of its own: the series' title and the number in it."""
+        from edition.archives import publication_parts
+
+        title, unit, scope = publication_parts(text)
+        return E("bibl", E("title", title, level="s"), " " if scope else None,
+                 E("biblScope", scope, unit=unit) if scope else None, type="publication")
 
     def encoding_desc(self) -> etree._Element:
         return E("encodingDesc",

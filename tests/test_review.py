@@ -164,3 +164,80 @@ def test_the_originals_words_in_an_omission_summary_are_foreign(tei) -> None:
                for gap in gaps for f in gap.iterfind("t:desc/t:foreign", NS)]
     assert foreign == [("otnoshenie ottsa k synu", "ru-Latn"), ("vysokomernyi", "ru-Latn")]
     assert "(otnoshenie ottsa k synu)" in text(gaps[4])  # the parentheses stay as printed
+
+
+# --- the header: folios, repository, the copy, the prior publication --------------------------
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> dict[str, etree._Element]:
+    """The corpus converted as a whole (translations related, folios reconciled across them)."""
+    from edition.convert import convert_corpus
+
+    out = tmp_path_factory.mktemp("tei")
+    convert_corpus(CORPUS, out)
+    return {path.stem: etree.parse(str(path)).getroot() for path in out.glob("*.xml")}
+
+
+@pytest.mark.parametrize("doc, printed", [(ZUBOK, "ll. 44-477"), (WOLFF, "ll. 44-77")])
+def test_a_misprinted_folio_range_is_kept_as_printed_and_read_right_in_both_files(converted, doc, printed) -> None:
+    """Zubok prints ll. 44-477, Wolff ll. 44-77 for the same file: the printed reading stays, the
+    edition reads 44-77 in both (@resp where it is not the printed one), and a note says why."""
+    item = converted[doc].find(".//t:msDesc/t:msContents/t:msItem", NS)
+    locus = item.find("t:locus", NS)
+    assert (locus.text, locus.get("from"), locus.get("to")) == (printed, "44", "77")
+    assert locus.get("resp") == ("#edition" if printed.endswith("477") else None)
+    note = item.find("t:note[@type='folios']", NS)
+    assert note.get("resp") == "#edition"
+    assert "“ll. 44-477”" in note.text and "“ll. 44-77”" in note.text and "misprint" in note.text
+
+
+def test_folio_rules_on_purpose_made_citations() -> None:
+    from edition.archives import parse_citation, reconcile_folios
+
+    backwards = parse_citation("Archive of the President of the Russian Federation (APRF), fond 3, opis 65, "
+                               "delo 9, ll. 45-12")
+    reconcile_folios([backwards])
+    assert "ends before it begins" in backwards.locus_note and not backwards.locus_read_to
+    a = parse_citation("APRF, fond 3, opis 65, delo 9, ll. 12-45")
+    b = parse_citation("APRF, fond 3, opis 65, delo 9, ll. 12-38")
+    reconcile_folios([a, b])  # neither is the other with a digit added: both kept, the doubt noted
+    assert not a.locus_read_to and "cannot tell" in a.locus_note and "cannot tell" in b.locus_note
+    other_file = parse_citation("APRF, fond 3, opis 65, delo 10, ll. 12-455")
+    reconcile_folios([a, other_file])  # another file: no disagreement
+    assert not other_file.locus_note
+
+
+def test_the_archives_abbreviation_is_the_repositorys_not_the_manuscripts_name(converted) -> None:
+    for doc in (ZUBOK, WOLFF):
+        identifier = converted[doc].find(".//t:msDesc/t:msIdentifier", NS)
+        assert identifier.find("t:msName", NS) is None
+        choice = identifier.find("t:repository/t:choice", NS)
+        assert choice.findtext("t:expan", namespaces=NS) == "Archive of the President of the Russian Federation"
+        assert choice.findtext("t:abbr", namespaces=NS) == "APRF"
+
+
+def test_the_volkogonov_copy_is_a_structured_surrogate(converted) -> None:
+    def parts(doc):
+        identifier = converted[doc].find(".//t:surrogates/t:bibl[@type='copy']/t:msIdentifier", NS)
+        return {etree.QName(child).localname: child.text for child in identifier}
+    assert parts(WOLFF) == {"settlement": "Washington, DC", "repository": "Library of Congress",
+                            "collection": "Dmitrii Volkogonov Collection", "idno": "17"}
+    assert parts(ZUBOK) == {"settlement": "Washington, DC", "institution": "Library of Congress",
+                            "repository": "Manuscript Division", "collection": "Dmitry Volkogonov Collection"}
+
+
+def test_a_prior_publication_is_a_bibl_of_its_own(converted) -> None:
+    bibl = converted[WOLFF].find(".//t:sourceDesc/t:bibl[@type='publication']", NS)
+    assert bibl.findtext("t:title[@level='s']", namespaces=NS) == "CWIHP Working Paper"
+    scope = bibl.find("t:biblScope", NS)
+    assert (scope.get("unit"), scope.text) == ("issue", "No. 30")
+    assert converted[ZUBOK].find(".//t:sourceDesc/t:bibl[@type='publication']", NS) is None
+
+
+def test_the_converted_corpus_passes_both_schemas(converted, tmp_path) -> None:
+    from edition.validate import validate_paths
+
+    for name, root in converted.items():
+        (tmp_path / f"{name}.xml").write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    report = validate_paths(sorted(tmp_path.glob("*.xml")), tei_all=True)
+    assert [str(p) for p in report.problems] == []

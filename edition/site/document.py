@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from edition.errors import EditionError
 from edition.settings import is_safe_link
@@ -79,6 +79,7 @@ class Source:
     locus: str = ""
     locus_from: str = ""
     locus_to: str = ""
+    locus_note: str = ""  # the edition's reading of folios printed wrong, and why
     language: str = ""
     language_code: str = ""
     surrogates: list[Markup] = field(default_factory=list)
@@ -351,9 +352,11 @@ def _read_source(source_desc) -> Source:
     if ms is not None:
         source.country = text_of(find(ms, "t:country"))
         source.settlement = text_of(find(ms, "t:settlement"))
-        source.repository = text_of(find(ms, "t:repository"))
+        # the archive's name and its abbreviation: repository/choice/(expan, abbr); msName before 1.0
+        source.repository = text_of(find(ms, "t:repository/t:choice/t:expan")) or text_of(find(ms, "t:repository"))
         source.collection = text_of(find(ms, "t:collection"))
-        source.abbreviation = text_of(find(ms, "t:msName[@type='abbreviation']"))
+        source.abbreviation = text_of(find(ms, "t:repository/t:choice/t:abbr")) or \
+            text_of(find(ms, "t:msName[@type='abbreviation']"))
         source.idnos = [(i.get("type", ""), text_of(i)) for i in findall(ms, "t:idno")]
     item = find(source_desc, "t:msDesc/t:msContents/t:msItem")
     if item is not None:
@@ -361,12 +364,26 @@ def _read_source(source_desc) -> Source:
         if locus is not None:
             source.locus = text_of(locus)
             source.locus_from, source.locus_to = locus.get("from", ""), locus.get("to", "")
+            source.locus_note = text_of(find(item, "t:note[@type='folios']"))
         lang = find(item, "t:textLang")
         if lang is not None:
             source.language_code = lang.get("mainLang", "")
             source.language = text_of(lang) or LANGUAGE_NAMES.get(source.language_code, source.language_code)
-    source.surrogates = [renderer.inline_content(b) for b in findall(source_desc, "t:msDesc/t:additional/t:surrogates/*")]
+    source.surrogates = [_copy(b, renderer) for b in findall(source_desc, "t:msDesc/t:additional/t:surrogates/*")]
     return source
+
+
+def _copy(bibl, renderer) -> Markup:
+    """A copy held elsewhere: its identifier's parts in reading order ("Dmitrii Volkogonov
+    Collection, reel 17, Library of Congress, Washington, DC"), or the words as printed."""
+    identifier = find(bibl, "t:msIdentifier")
+    if identifier is None:
+        return renderer.inline_content(bibl)
+    part = {name: text_of(find(identifier, f"t:{name}")) for name in
+            ("collection", "idno", "repository", "institution", "settlement")}
+    words = [part["collection"], f"reel {part['idno']}" if part["idno"] else "", part["repository"],
+             part["institution"], part["settlement"]]
+    return Markup(escape(", ".join(word for word in words if word)))
 
 
 def render_document(doc: Document, person_href: Callable[[str], str | None]) -> None:
