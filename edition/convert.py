@@ -221,7 +221,10 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
     # An unchanged document of the same date as a changed (or removed) one may be its translation:
     # it is converted again so that both list each other (listBibl) correctly.
     dates |= {document.metadata.date_when for document in documents if document.metadata.date_when}
-    again = [path for path, entry in unchanged.items() if entry.get("relation", "").split("|")[0] in dates]
+    declared = declared_translations(registers.translations if registers else None)
+    partners = {partner for document in documents for partner in declared.get(document.id, ())}
+    again = [path for path, entry in unchanged.items()
+             if entry.get("relation", "").split("|")[0] in dates or entry["doc_id"] in partners]
     read(again)
     skipped = [(path, entry) for path, entry in unchanged.items() if path not in set(again)]
     for path, entry in skipped:
@@ -230,7 +233,7 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
                                       for line, message, severity in entry.get("problems", [])]))
     report.results.sort(key=lambda r: r.source)
 
-    _relate_translations(documents)
+    _relate_translations(documents, declared)
     _reconcile_folios(documents)
     when = today()
     publisher = publisher or "edition"
@@ -349,15 +352,49 @@ def same_conversation(a: Document, b: Document) -> bool:
     return not folios_a and not folios_b and bool(a.metadata.translators and b.metadata.translators)
 
 
-def _relate_translations(documents: list[Document]) -> None:
+def _relate_translations(documents: list[Document], declared: dict[str, set[str]] | None = None) -> None:
+    """Each document's translations: those the editor declares (registers/translations.toml)
+    and those the evidence shows (`same_conversation`)."""
     by_file: dict[str, list[Document]] = defaultdict(list)
     for document in documents:
         if relation_key(document).partition("|")[2]:
             by_file[relation_key(document)].append(document)
+    related: dict[str, set[str]] = defaultdict(set)
     for group in by_file.values():
         for document in group:
-            document.translations = [(other.id, other.metadata.title) for other in group
-                                     if other is not document and same_conversation(document, other)]
+            related[document.id] |= {other.id for other in group
+                                     if other is not document and same_conversation(document, other)}
+    by_id = {document.id: document for document in documents}
+    for doc_id, partners in (declared or {}).items():
+        if doc_id in by_id:
+            related[doc_id] |= {partner for partner in partners if partner in by_id and partner != doc_id}
+    for document in documents:
+        document.translations = [(other, by_id[other].metadata.title) for other in sorted(related[document.id])]
+
+
+def declared_translations(path: Path | None) -> dict[str, set[str]]:
+    """The editor's declarations of records that translate one conversation, by record id:
+
+        [[conversation]]
+        records = ["1958-07-31_khrushchev-mao_wolff", "1958-07-31_khrushchev-mao_zubok"]
+    """
+    import tomllib
+
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise EditionError(f"{path}: not valid TOML: {error}") from None
+    partners: dict[str, set[str]] = defaultdict(set)
+    for index, entry in enumerate(data.get("conversation", [])):
+        records = entry.get("records") if isinstance(entry, dict) else None
+        if not isinstance(records, list) or len(records) < 2 or not all(isinstance(r, str) for r in records):
+            raise EditionError(f"{path}: conversation {index + 1} must list two or more record ids: "
+                               'records = ["first-record", "second-record"]')
+        for record in records:
+            partners[record] |= set(records) - {record}
+    return dict(partners)
 
 
 def _reconcile_folios(documents: list[Document]) -> None:

@@ -57,9 +57,15 @@ class RegisterFiles:
         """An editor's corrections of the alignment of translations (edition.align)."""
         return self.folder / "alignments.toml"
 
+    @property
+    def translations(self) -> Path:
+        """Records the editor declares to be translations of one conversation (edition.convert)."""
+        return self.folder / "translations.toml"
+
     def present(self) -> list[Path]:
         """The register files that exist, profiles included, in a stable order."""
-        files = [path for path in (self.persons, self.archives, self.places, self.alignments) if path.is_file()]
+        files = [path for path in (self.persons, self.archives, self.places, self.alignments, self.translations)
+                 if path.is_file()]
         if self.profiles.is_dir():
             files += sorted(path for path in self.profiles.rglob("*.toml") if path.is_file())
         return files

@@ -718,3 +718,31 @@ def test_comparison_pages_grow_with_the_translations_not_with_their_pairs(tmp_pa
     zubok = html.parse(str(site / "documents" / f"{ZUBOK}.html")).getroot()
     links = set(zubok.xpath("//a[contains(@class,'compare-link')]/@href"))
     assert links == {f"../compare/{pages[0]}"}
+
+
+def test_translations_declared_by_the_editor_are_related_whatever_their_citations(tmp_path):
+    from edition.convert import convert_corpus
+    from edition.errors import EditionError
+    from edition.project import RegisterFiles
+
+    corpus = _copy_corpus(tmp_path)
+    source = (corpus / f"{ZUBOK}.txt").read_text(encoding="utf-8")
+    (corpus / "1958-07-31_other-record.txt").write_text(source.replace("delo 498", "delo 777"), encoding="utf-8")
+    registers = tmp_path / "registers"
+    registers.mkdir()
+    tei = tmp_path / "tei"
+
+    def translations(doc_id: str) -> list[str]:
+        refs = etree.parse(str(tei / f"{doc_id}.xml")).findall(f".//{TEI}listBibl[@type='translations']//{TEI}ref")
+        return [ref.get("target") for ref in refs]
+
+    convert_corpus(corpus, tei, jobs=1, progress=False, registers=RegisterFiles(registers))
+    assert translations("1958-07-31_other-record") == []
+    (registers / "translations.toml").write_text(
+        f'[[conversation]]\nrecords = ["1958-07-31_other-record", "{ZUBOK}"]\n', encoding="utf-8")
+    convert_corpus(corpus, tei, jobs=1, progress=False, registers=RegisterFiles(registers))
+    assert translations("1958-07-31_other-record") == [f"{ZUBOK}.xml"]
+    assert sorted(translations(ZUBOK)) == sorted(["1958-07-31_other-record.xml", f"{WOLFF}.xml"])
+    (registers / "translations.toml").write_text('[[conversation]]\nrecords = ["only-one"]\n', encoding="utf-8")
+    with pytest.raises(EditionError, match="translations.toml: conversation 1 must list two or more record ids"):
+        convert_corpus(corpus, tei, jobs=1, progress=False, registers=RegisterFiles(registers))
