@@ -33,7 +33,7 @@ from edition.readers.profiles import Profile, label_key
 from edition.readers.text import Block, Line
 
 QUOTED_TITLE = re.compile(r"^[\"“](?P<title>.+?),?[\"”]\s*,?\s*(?P<rest>.*\d{4}.*)$", re.S)
-_FULL_STOP_LABEL = re.compile(r"(?P<label>[^.:;()\n]{2,40}?)\.\s+(?=[A-Z“\"‘])")
+_FULL_STOP_LABEL = re.compile(r"(?P<label>[^.:;()\n]{1,40}?)\.\s+(?=[A-Z“\"‘])")
 URL_LINE = re.compile(r"^<?(https?://\S+?)>?$")
 FIELD_LINE = re.compile(r"^\W{0,3}(?P<name>[A-Z][\w’' &/]{1,40}?)\s*\W{0,3}:\W{0,3}(?:\s+(?P<value>.*))?$", re.S)
 RIGHTS_LINE = re.compile(r"(?i)\b(?:licen[cs]e[ds]?|copyright|public domain|rights holders?|welcomes reuse|"
@@ -393,6 +393,7 @@ class Record(Extracted):
     citation_line: int | None = None
     head_line: int | None = None
     styled_labels: set[str] = field(default_factory=set)  # labels the source sets apart (in bold)
+    _qa_full_stop: bool | None = None
 
     @classmethod
     def from_state(cls, reader: str, state: RecordState, matcher: LabelMatcher, repair_words: bool = False):
@@ -421,9 +422,19 @@ class Record(Extracted):
         if not match:
             return None
         candidate = self.matcher.candidate(match.group("label"))
-        if candidate is None or candidate.key not in self.accepted or candidate.strength == "letter":
+        if candidate is None:
+            return None
+        # `Q. …` / `A. …` in a record of questions and answers, or a label the record prints with a colon
+        question_answer = candidate.strength == "qa" and self._questions_with_full_stop()
+        if not question_answer and (candidate.key not in self.accepted or candidate.strength in ("letter", "qa")):
             return None
         return LabelMatch(match.group("label"), None, text[match.end():], ".")
+
+    def _questions_with_full_stop(self) -> bool:
+        """A record that asks its questions `Q. …` (two or more paragraphs open so)."""
+        if self._qa_full_stop is None:
+            self._qa_full_stop = sum(1 for block in self.body if block.text.startswith(("Q. ", "Question. "))) >= 2
+        return self._qa_full_stop
 
     def find_glued_label(self, text: str) -> int | None:
         cut = self.matcher.glued(text, self.accepted)
