@@ -746,3 +746,28 @@ def test_translations_declared_by_the_editor_are_related_whatever_their_citation
     (registers / "translations.toml").write_text('[[conversation]]\nrecords = ["only-one"]\n', encoding="utf-8")
     with pytest.raises(EditionError, match="translations.toml: conversation 1 must list two or more record ids"):
         convert_corpus(corpus, tei, jobs=1, progress=False, registers=RegisterFiles(registers))
+
+
+def test_edition_build_while_another_build_runs_stops_and_names_it(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    shutil.copy(ROOT / "edition.toml", tmp_path / "edition.toml")
+    first = subprocess.run([sys.executable, "-m", "edition", "build", "--no-tei-all"], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout + first.stderr
+    index = (tmp_path / "site" / "index.html").read_bytes()
+    holder = _holder(tmp_path / "tei", "hold")
+    try:
+        second = subprocess.run([sys.executable, "-m", "edition", "build", "--no-tei-all", "--force"], cwd=tmp_path,
+                                capture_output=True, text=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert second.returncode == 2
+    assert f"another build of this edition is running: process {holder.pid}" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert (tmp_path / "site" / "index.html").read_bytes() == index
+    assert not list(tmp_path.glob(".site.*"))
