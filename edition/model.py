@@ -150,6 +150,7 @@ class Turn:
     paragraphs: list[Paragraph]
     line: int
     manner: str | None = None
+    cert: str = ""  # "medium": the label names this person only probably (the edition's identification)
 
 
 @dataclass

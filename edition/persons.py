@@ -41,6 +41,8 @@ class RegisteredPerson:
     wikidata: str = ""  # Q-number
     viaf: str = ""
     gnd: str = ""
+    probable: tuple[str, ...] = ()  # labels that name this person only probably (the edition's guess)
+    forename_only: bool = False  # known by one name only
 
     def authority_ids(self) -> list[tuple[str, str]]:
         return [(kind, getattr(self, kind)) for kind in AUTHORITIES if getattr(self, kind)]
@@ -54,7 +56,7 @@ class Register:
         words = name_words(label)
         if not words - INITIAL_WORDS(words):
             return None
-        exact = [p for p in self.persons if any(name_words(v) == words for v in (p.name, *p.variants))]
+        exact = [p for p in self.persons if any(name_words(v) == words for v in (p.name, *p.variants, *p.probable))]
         if exact:
             return exact[0]
         # "Comrade Liri" names Liri Belishova when no other registered person is a Liri.
@@ -161,7 +163,8 @@ def register_from_table(data: dict) -> Register:
     return Register([RegisteredPerson(key, entry["name"], tuple(entry.get("variants", [])), entry.get("note", ""),
                                       tuple(entry.get("roles", [])), str(entry.get("birth", "")),
                                       str(entry.get("death", "")), entry.get("affiliation", ""),
-                                      entry.get("wikidata", ""), str(entry.get("viaf", "")), entry.get("gnd", ""))
+                                      entry.get("wikidata", ""), str(entry.get("viaf", "")), entry.get("gnd", ""),
+                                      tuple(entry.get("probable", [])), bool(entry.get("forename_only", False)))
                      for key, entry in data.items()])
 
 
@@ -193,6 +196,7 @@ class PersonResolver:
         self.ids: dict[str, str] = {}  # label → id
         self.names: dict[str, str] = {}  # id → name shown to readers
         self.labels: dict[str, list[str]] = {}  # id → labels as printed, in order
+        self.probable: set[str] = set()  # labels the register says name their person only probably
 
     def resolve(self, label: str) -> str:
         if label in self.ids:
@@ -200,6 +204,8 @@ class PersonResolver:
         registered = self.register.find(label)
         if registered:
             person_id, name = registered.id, registered.name
+            if any(name_words(v) == name_words(label) for v in registered.probable):
+                self.probable.add(label)
         else:
             person_id, name = self._local(label)
         self.ids[label] = person_id

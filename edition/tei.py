@@ -314,7 +314,9 @@ class Writer:
             parts += [E("occupation", role) for role in details.roles if role != person.function]
             parts += [E("affiliation", details.affiliation)] if details.affiliation else []
             parts += [E("idno", value, type=kind) for kind, value in details.authority_ids()]
-        return E("person", E("persName", person.name), parts, xml_id=person.id, role=person.role)
+        # a person known by one name only: that name is a forename, not a full name
+        name = E("forename", person.name) if details is not None and details.forename_only else person.name
+        return E("person", E("persName", name), parts, xml_id=person.id, role=person.role)
 
     def revision_desc(self) -> etree._Element:
         doc = self.doc
@@ -371,7 +373,8 @@ class Writer:
         if isinstance(block, Turn):
             # a turn the record announces in narration has no printed label, so no speaker
             sp = E("sp", E("speaker", self.inline(block.label)) if block.label else None, xml_id=self.next_id("sp"),
-                   who=" ".join(f"#{person_id}" for person_id in block.person_id.split()))
+                   who=" ".join(f"#{person_id}" for person_id in block.person_id.split()),
+                   cert=block.cert or None, resp="#edition" if block.cert else None)
             if block.manner:
                 sp.append(E("stage", block.manner, type="manner", xml_id=self.next_id("stage")))
             for paragraph in block.paragraphs:

@@ -241,3 +241,21 @@ def test_the_converted_corpus_passes_both_schemas(converted, tmp_path) -> None:
         (tmp_path / f"{name}.xml").write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     report = validate_paths(sorted(tmp_path.glob("*.xml")), tei_all=True)
     assert [str(p) for p in report.problems] == []
+
+
+# --- persons ----------------------------------------------------------------------------------
+
+def test_a_person_known_by_one_name_is_registered_as_such(tei) -> None:
+    person = tei[ALBANIAN].xpath("//t:listPerson/t:person[@xml:id='mihal']", namespaces=NS)[0]
+    assert person.find("t:persName/t:forename", NS).text == "Mihal"
+    from edition.persons import default_register
+    entry = next(p for p in default_register().persons if p.id == "mihal")
+    assert entry.forename_only and entry.note
+
+
+def test_a_guessed_identification_carries_cert(tei) -> None:
+    """"Comrade Vasil:" is taken for Vasil Nathanaili: the edition's guess, marked as one; his
+    turns under his full name are certain."""
+    turns = tei[ALBANIAN].findall(".//t:sp[@who='#nathanaili-vasil']", NS)
+    guessed = {(sp.findtext("t:speaker", namespaces=NS), sp.get("cert"), sp.get("resp")) for sp in turns}
+    assert guessed == {("Comrade Vasil", "medium", "#edition"), ("Comrade Vasil Nathanaili", None, None)}

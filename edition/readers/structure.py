@@ -505,7 +505,8 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
                 repairs.append(f"Source line {line}: the speaker label '{printed}{label.separator}' is followed by "
                                f"'{label.separator}' instead of a colon; read as a label.")
             rest = label.rest.strip()
-            current = Turn(label_content, person_id, [], line, label.manner)
+            current = Turn(label_content, person_id, [], line, label.manner,
+                           "medium" if fixed in getattr(resolver, "probable", ()) else "")
             if rest:
                 current.paragraphs.append(Paragraph(parse_inline(rest, ctx, line), line))
             else:
