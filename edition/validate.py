@@ -250,12 +250,9 @@ def _parser(recover: bool = False, huge: bool = False) -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=recover, huge_tree=huge)
 
 
-def parse_bytes(data: bytes, path: Path | str) -> tuple[etree._ElementTree | None, list[Problem]]:
+def parse_bytes(data: bytes, path: Path | str, huge: bool = False) -> tuple[etree._ElementTree | None, list[Problem]]:
     """Parse a TEI file's bytes; a tree, or None and the parse error as a Problem."""
-    # libxml2's limits (a text node of 10 MB) guard against hostile files; a file exactly as the
-    # converter wrote it (a 12 MB paragraph is a long speech, not an attack) is read without them.
-    own = written_by_converter(data)
-    parser = _parser(huge=own)
+    parser = _parser(huge=huge)
     try:
         root = etree.fromstring(data, parser, base_url=str(path))
         tree = root.getroottree()
@@ -263,9 +260,14 @@ def parse_bytes(data: bytes, path: Path | str) -> tuple[etree._ElementTree | Non
         return (None, declared) if declared else (tree, [])
     except etree.XMLSyntaxError as error:
         entries = list(parser.error_log)
+        if not huge and any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in entries) \
+                and written_by_converter(data):
+            # libxml2's limits (a text node of 10 MB) guard against hostile files; a file exactly
+            # as the converter wrote it (a 12 MB paragraph is a long speech) is read without them.
+            return parse_bytes(data, path, huge=True)
         if entries and all(entry.type_name in _XML_ID_PARSE_ERRORS for entry in entries):
             # Well-formed; bad xml:id values are reported (better) by the schema and the rules.
-            recovered = etree.fromstring(data, _parser(recover=True, huge=own), base_url=str(path))
+            recovered = etree.fromstring(data, _parser(recover=True, huge=huge), base_url=str(path))
             if recovered is not None:
                 return recovered.getroottree(), []
         fatal = [entry for entry in entries if entry.type_name not in _XML_ID_PARSE_ERRORS]
