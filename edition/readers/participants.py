@@ -82,6 +82,38 @@ def _list_line(text: str) -> bool:
         (",", "[")) or text.count("[") != text.count("]")
 
 
+TITLE_PERSON = re.compile(r"(?:^|\b(?:[Bb]etween|[Aa]nd|[Ww]ith|,)\s+)(?P<function>(?:the\s+)?[^(),]{3,120}?)\s+"
+                          r"\((?P<name>[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,2})\)")
+
+
+def title_participants(title: str) -> list[Participant]:
+    """A record with no participants list names them in its title, the surname in parentheses
+    after the office (FRUS: `… Between the President's Assistant for National Security Affairs
+    (Kissinger) and the Soviet Ambassador (Dobrynin)`)."""
+    from edition.readers.pages import PB_MARK
+
+    title = " ".join(re.sub(r"\[\d+\]", "", PB_MARK.sub("", title)).split())
+    between = re.search(r"\b(?:[Bb]etween|[Cc]onversation [Ww]ith|[Mm]eeting [Ww]ith)\s", title)
+    if between is None:
+        return []  # "The Ambassador in China (Gauss) to the Secretary": an author, not a participant
+    title = "between " + title[between.end():]
+    people = []
+    for match in TITLE_PERSON.finditer(title):
+        function = re.sub(r"^(?:the|The)\s+", "", match.group("function")).strip()
+        function = re.sub(r"^.*\b(?:[Bb]etween|[Oo]f a [Cc]onversation)\s+(?:the\s+)?", "", function)
+        people.append(Participant(match.group("name"), match.group("name"), function))
+    if people:
+        return people
+    # "… Between President Chiang Kai-shek and Mr. Donald Nelson": the names themselves
+    names = re.match(r"between (?P<names>[^,;:()]{3,160}?)(?:,|;|\.$| on | at | in |$)", title)
+    if not names:
+        return []
+    parts = [part.strip() for part in re.split(r"\s+and\s+", names.group("names")) if part.strip()]
+    if len(parts) < 2 or not all(re.fullmatch(r"(?:[A-Z][\w.’'-]*\s*){1,6}", part) for part in parts):
+        return []
+    return [Participant(part, part) for part in parts]
+
+
 def _name_line(text: str, profile: Profile) -> bool:
     """A short line that is a name (and function), not a sentence or a speaker's turn."""
     text = re.sub(r"^[-•*–]\s+", "", text.strip())

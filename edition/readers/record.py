@@ -60,6 +60,7 @@ class RecordState:
     notes_found: bool = False  # a route that finds the notes itself (a printed page's foot)
     heading_levels: dict[int, int] = field(default_factory=dict)  # block line → Markdown heading level
     fields_found: bool = False
+    head_as_printed: list[str] = field(default_factory=list)
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -184,6 +185,7 @@ def rule_title(state: RecordState) -> None:
                 and not _is_prose(text):
             state.head = [line.text.strip().lstrip("#").strip() for line in block.lines]
             state.head_line = block.number
+            state.head_as_printed = list(state.head)
             state.metadata.title = state.metadata.title or " ".join(state.head)
             del state.blocks[index]
             if level is not None and index < len(state.blocks) and _second_heading_line(state.blocks, index):
@@ -257,9 +259,14 @@ def rule_markers(state: RecordState) -> None:
     state.blocks = [Block([Line(normalise_markers(web_page_marks(line.text)), line.number, line.new_page)
                            for line in block.lines]) for block in state.blocks]
     numbers = [re.match(r"^\[(\d+)\]", note.text).group(1) for note in state.notes]
-    state.blocks = mark_glued_markers(state.blocks, numbers)
-    if state.head:
-        state.head = [normalise_markers(line) for line in state.head]
+    head = Block([Line(normalise_markers(line), 0) for line in state.head]) if state.head else None
+    marked = mark_glued_markers(([head] if head else []) + state.blocks, numbers)  # a title's marker too
+    if head:
+        state.head = [line.text for line in marked[0].lines]
+        marked = marked[1:]
+    state.blocks = marked
+    if state.head and state.metadata.title == " ".join(state.head_as_printed):
+        state.metadata.title = " ".join(state.head)
 
 
 RULES: list[tuple[str, Callable[[RecordState], None]]] = [

@@ -15,9 +15,10 @@ from edition.model import (ArchivalSource, Closer, DateRef, Document, Foreign, H
                            Person, PersonRef, Repair, Turn)
 from edition.persons import (PersonResolver, Register, attach_details, default_register, display_form, name_words,
                              slug, strip_honorific)
-from edition.readers.base import EM_CLOSE, EM_OPEN, FOOTNOTE_LINE, Extracted, names_list, parse_date
+from edition.readers.base import EM_CLOSE, EM_OPEN, FOOTNOTE_LINE, Extracted, names_list
 from edition.readers.pages import PB_OPEN
-from edition.readers.participants import Participant, ParticipantIndex, participants_field, read_participants
+from edition.readers.participants import (Participant, ParticipantIndex, participants_field, read_participants,
+                                          title_participants)
 from edition.readers.profiles import label_key
 from edition.readers.record import Record, accept_labels
 from edition.readers.inline import InlineContext, joins_broken_word, parse_inline
@@ -52,7 +53,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         # labels first without the participants (a list may run into the first turn), then again
         src.accepted = accept_labels(src.matcher, blocks, set())
     blocks = _split_glued_turns(src, blocks, repairs)
-    people = _participants(blocks, profile) if profile else []
+    people = _participants(blocks, profile, " ".join(src.head) or src.metadata.title) if profile else []
     index = ParticipantIndex(people, profile) if profile else None
     if isinstance(src, Record):
         known = {label_key(p.name) for p in people} | {label_key(w) for p in people for w in p.name.split()}
@@ -87,6 +88,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
                                 "'Mao Zedong:'); the text is kept as narration", "warning"))
 
     metadata = src.metadata
+    metadata.title = _plain_title(metadata.title)
     if not metadata.rights and profile is not None and profile.rights:
         # the rights its source family states, supplied by the edition (and marked so)
         metadata.rights, metadata.rights_status, metadata.rights_supplied_by = profile.rights
@@ -210,12 +212,30 @@ class LabelResolver(PersonResolver):
         return person_id
 
 
-def _participants(blocks: list[Block], profile) -> list[Participant]:
+def _participants(blocks: list[Block], profile, title: str = "") -> list[Participant]:
     people: list[Participant] = []
     for position, block in enumerate(blocks[:60]):
         found, _ = read_participants(block, blocks[position + 1:position + 80], profile)
         people += found
+    # the persons a title names ("Memorandum of a Conversation Between President Chiang Kai-shek
+    # and Mr. Donald Nelson"), the record's own or an enclosure's, where no list names them
+    titles = [title] + [block.text for block in blocks[:20] if len(block.text) < 300 and
+                        re.search(r"\b[Cc]onversations?\b.*\b(?:[Bb]etween|[Ww]ith)\b", block.text)]
+    listed = {name_words(person.name).__len__() and frozenset(name_words(person.name)) for person in people}
+    for text in titles:
+        for person in title_participants(text):
+            words = frozenset(name_words(person.name))
+            if not any(words & other for other in listed if other):
+                people.append(person)
+                listed.add(words)
     return people
+
+
+def _plain_title(title: str) -> str:
+    """The title without the page breaks and note markers printed in it."""
+    from edition.readers.pages import PB_MARK
+
+    return " ".join(re.sub(r"\[\d+\]", "", PB_MARK.sub("", title)).split())
 
 
 def _find_citation(src: Extracted):
