@@ -115,7 +115,10 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
         report.warnings.append(Problem("edition.toml", None, "no `date` setting: pages show no build date", "warning"))
     if not settings.base_url:
         report.warnings.append(Problem("edition.toml", None,
-                                       "no `base_url` setting: no canonical URLs, no sitemap.xml", "warning"))
+                                       "no `base_url` setting: no canonical URLs, no sitemap.xml, citations carry "
+                                       "no permanent URL", "warning"))
+    for message in cite.missing_for_citations(settings):
+        report.warnings.append(Problem("edition.toml", None, message, "warning"))
 
     excluded = sorted({Path(str(x)).name if str(x).endswith(".xml") else f"{Path(str(x)).name}.xml" for x in exclude})
     cache = BuildCache(Path(cache_dir) if cache_dir else site_cache_folder(tei_dir, site_dir))
@@ -125,6 +128,7 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
     if cache.state.get("overall") == overall and (site_dir / "index.html").is_file():
         return _unchanged(report, cache.state)
 
+    _refuse_read_only(site_dir)  # here, not before: a build with nothing to do walks no folders
     docs = _prepare_documents(sources, cache, jobs, progress, report, settings.language)
     building = site_dir.parent / f".{site_dir.name}.building"
     remove_tree(building, what="a build folder left by an earlier build")
@@ -197,11 +201,7 @@ def _check_folders(tei_dir: Path, site_dir: Path) -> None:
             raise EditionError(f"{site_dir}: exists and is not a folder")
         if any(site_dir.iterdir()) and not (site_dir / "index.html").exists():
             raise EditionError(f"{site_dir}: exists, is not empty and is not a built site; refusing to replace it")
-        read_only = _read_only_folders(site_dir)
-        if read_only:
-            raise EditionError(f"{site_dir}: read-only ({', '.join(read_only[:3])}{' ...' if len(read_only) > 3 else ''} "
-                               f"cannot be written), so the previous site could not be replaced; make it writable "
-                               f"(chmod -R u+w {site_dir}) or choose another --site")
+
     site, tei = site_dir.resolve(), tei_dir.resolve()
     if site == tei or site in tei.parents:
         raise EditionError(f"{site_dir}: the site folder must not contain the TEI folder {tei_dir}")
@@ -297,14 +297,18 @@ def _map(function, items: list, jobs: int) -> Iterable:
         yield from pool.map(function, items, chunksize=max(1, min(32, len(items) // (workers * 4))))
 
 
-def _read_only_folders(site_dir: Path) -> list[str]:
-    """The folders of a built site this user cannot write (the old site is removed after the
-    new one is swapped in: a read-only one left a build folder that broke every later build)."""
-    found = []
-    for folder, subfolders, _files in os.walk(site_dir):
-        if not os.access(folder, os.W_OK | os.X_OK):
-            found.append(os.path.relpath(folder, site_dir.parent))
-    return found
+def _refuse_read_only(site_dir: Path) -> None:
+    """A built site this user cannot write is refused before any work: the old site is removed
+    after the new one is swapped in, and a read-only one left a build folder behind that broke
+    every later build."""
+    if not site_dir.is_dir():
+        return
+    found = [os.path.relpath(folder, site_dir.parent) for folder, _subfolders, _files in os.walk(site_dir)
+             if not os.access(folder, os.W_OK | os.X_OK)]
+    if found:
+        raise EditionError(f"{site_dir}: read-only ({', '.join(found[:3])}{' ...' if len(found) > 3 else ''} "
+                           f"cannot be written), so the previous site could not be replaced; make it writable "
+                           f"(chmod -R u+w {site_dir}) or choose another --site")
 
 
 # What a site folder may hold besides the files of the last build: the layout the edition
@@ -440,7 +444,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
                           [(d.id, d.title, d.display_date) for d in (prev, next_) if d], prev is None, zip_name)
         rels = {f"documents/{doc.id}.html": page_key, f"tei/{doc.id}.xml": doc.cache_key,
                 f"text/{doc.id}.txt": doc.cache_key, f"cite/{doc.id}.bib": doc.cache_key,
-                f"cite/{doc.id}.ris": doc.cache_key}
+                f"cite/{doc.id}.ris": doc.cache_key, f"cite/{doc.id}.json": doc.cache_key}
         stale = [rel for rel, key in rels.items() if not reuse.try_reuse(rel, key)]
         for rel in rels:
             (report.pages if rel.endswith(".html") else report.files).append(rel)
@@ -629,19 +633,23 @@ class _Site:
         page = f"documents/{doc.id}.html"
         url = s.absolute_url(page)
         tei_url, text_url = s.absolute_url(f"tei/{doc.id}.xml"), s.absolute_url(f"text/{doc.id}.txt")
-        cite_plain, cite_html = cite.chicago(doc, s, url)
-        passage_plain, _ = cite.chicago(doc, s, url, passage="{passage}")
+        cite_plain, _ = cite.chicago(doc, s, url)
+        _, cite_html = cite.chicago(doc, s, url, accessed=cite.ACCESS_SENTINEL)
+        cite_html = cite.with_access_clause(cite_html)
+        passage_plain, _ = cite.chicago(doc, s, url, passage="{passage}", accessed=cite.ACCESS_SENTINEL)
         compare = {o.id: f"../{comparison_page([doc, *others])}" for o in others}
         doc = dataclasses.replace(doc, body_html=name_translations(doc.body_html,
                                                                    {o.id: translation_name(o) for o in others}))
         self.page(page, "document.html", "documents", title=doc.title, doc=doc, others=others, compare=compare,
                   prev=prev, next=next, cite_plain=cite_plain, cite_html=cite_html, passage_template=passage_plain,
+                  access_sentinel=cite.access_date_text(cite.ACCESS_SENTINEL),
                   meta=cite.highwire(doc, s, url, tei_url),
                   json_ld=cite.json_ld(doc, s, url, tei_url, text_url))
         self.write.bytes(f"tei/{doc.id}.xml", doc.tei_bytes)  # byte-identical: what the reader sees is what is downloaded
         self.write.text(f"text/{doc.id}.txt", doc.plaintext)
         self.write.text(f"cite/{doc.id}.bib", cite.bibtex(doc, s, url))
         self.write.bytes(f"cite/{doc.id}.ris", cite.ris(doc, s, url).encode("utf-8"))
+        self.write.text(f"cite/{doc.id}.json", cite.csl_json(doc, s, url))
 
     def comparison(self, members: list[Document], person_href) -> None:
         """The translations of one conversation in aligned rows (edition/site/compare.py)."""
