@@ -17,7 +17,8 @@ from edition.readers.text import Block, Line
 # shared inline rules can turn it into `Hi` without knowing Markdown.
 EM_OPEN, EM_CLOSE = "\ue000", "\ue001"
 
-FOOTNOTE_LINE = re.compile(r"^\[(\d+)\]\s+(.*)$", re.S)
+# a note as the readers hand it on: `[n] …`, n a number or a printed symbol (`*`, `†`)
+FOOTNOTE_LINE = re.compile(r"^\[(\d+|\*{1,3}|[†‡§])\]\s+(.*)$", re.S)
 
 
 @dataclass

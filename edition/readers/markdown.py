@@ -118,7 +118,7 @@ def read(lines: list[Line], profile: Profile | None = None) -> Record:
                      for line in block.lines]
         blocks.append(Block(rewritten))
     state = RecordState(profile, blocks, front_matter=data, chrome=list(matter_lines), notes=notes,
-                        notes_found=bool(notes), heading_levels=levels)
+                        notes_found=bool(notes), heading_levels=levels, symbol_notes=False)
     state = run_rules(state)
     record = Record.from_state(NAME, state, LabelMatcher(profile))
     record.styled_labels = {label_key(re.sub(r"\s*\([^)]*\)\s*$", "", label)) for label in bold_labels}

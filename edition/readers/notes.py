@@ -184,6 +184,40 @@ def _closing_endnotes(body: list[Block], notes: list[Block], after: list[Block])
     return not last.endswith(":") and definition(last) is None
 
 
+SYMBOLS = r"\*{1,3}|[†‡§]"
+SYMBOL_DEFINITION = re.compile(rf"^(?P<n>{SYMBOLS})\s*(?P<text>[A-Z(“\"‘].*)$", re.S)
+SYMBOL_MARKER = re.compile(rf"(?<=[^\W\d_]|[.,;:)”’\"])(?P<n>{SYMBOLS})(?=[\s.,;:)]|$)")
+
+
+def split_symbol_notes(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """Notes marked with a symbol (`… Mr. Nelson.*` and `* Not printed.` closing the record), in
+    routes where an asterisk is no Markdown: the closing paragraphs that open with a symbol the
+    body carries glued to a word. Returns the body (markers as `[*]`) and the notes."""
+    end = len(blocks)
+    while end > 0 and SYMBOL_DEFINITION.match(blocks[end - 1].text.strip()):
+        end -= 1
+    found = [SYMBOL_DEFINITION.match(block.text.strip()) for block in blocks[end:]]
+    if not found or len({m.group("n") for m in found}) != len(found):
+        return blocks, []
+    symbols = {m.group("n") for m in found}
+    body, cited = [], set()
+    for block in blocks[:end]:
+        lines = []
+        for line in block.lines:
+            def mark(match: re.Match) -> str:
+                if match.group("n") in symbols and match.group("n") not in cited:
+                    cited.add(match.group("n"))
+                    return f"[{match.group('n')}]"
+                return match.group(0)
+            lines.append(Line(SYMBOL_MARKER.sub(mark, line.text), line.number, line.new_page))
+        body.append(Block(lines))
+    if cited != symbols:
+        return blocks, []  # a closing `* …` the body does not cite is the record's own text
+    notes = [Block([Line(f"[{m.group('n')}] {m.group('text')}", block.number)])
+             for m, block in zip(found, blocks[end:])]
+    return body, notes
+
+
 def glued_marker_pattern(n: str) -> re.Pattern:
     """A note number glued to the word or punctuation before it: `Wednesday.2`, `me63`."""
     return re.compile(rf"(?<=[^\W\d_]|[.,;:)”’\"\]?!])({re.escape(n)})(?![\d])(?=[\s.,;:)\]—–-]|$)")

@@ -27,7 +27,7 @@ from typing import Callable
 from edition.model import Metadata
 from edition.readers.base import EM_CLOSE, EM_OPEN, Extracted, LabelMatch
 from edition.readers.labels import LabelMatcher
-from edition.readers.notes import mark_glued_markers, normalise_markers, split_trailing_notes
+from edition.readers.notes import mark_glued_markers, normalise_markers, split_symbol_notes, split_trailing_notes
 from edition.readers.pages import PB_MARK, web_page_marks
 from edition.readers.profiles import Profile, label_key
 from edition.readers.text import Block, Line
@@ -61,6 +61,7 @@ class RecordState:
     heading_levels: dict[int, int] = field(default_factory=dict)  # block line → Markdown heading level
     fields_found: bool = False
     head_as_printed: list[str] = field(default_factory=list)
+    symbol_notes: bool = True  # notes marked `*`, `†` (not in Markdown, where `*` is emphasis)
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -217,12 +218,15 @@ def rule_notes(state: RecordState) -> None:
     """The notes at the end of the record."""
     if state.notes_found:
         return
+    if state.symbol_notes:
+        state.blocks, symbol_notes = split_symbol_notes(state.blocks)
+        state.notes = state.notes + symbol_notes
     body, notes, after = split_trailing_notes(state.blocks, state.profile, " ".join(state.head))
     if notes and len(body) < len(state.blocks) - len(notes) - len(after):
         heading = state.blocks[len(body)]  # the `Notes` heading above them
         if label_key(heading.text.strip("#*: ")) in state.profile.note_headings:
             state.chrome.extend(heading.lines)
-    state.blocks, state.notes = body, notes
+    state.blocks, state.notes = body, state.notes + notes
     state.footer = after + state.footer
 
 
@@ -258,7 +262,7 @@ def rule_markers(state: RecordState) -> None:
     """Every footnote marker form → `[n]`; a glued number only where its note exists."""
     state.blocks = [Block([Line(normalise_markers(web_page_marks(line.text)), line.number, line.new_page)
                            for line in block.lines]) for block in state.blocks]
-    numbers = [re.match(r"^\[(\d+)\]", note.text).group(1) for note in state.notes]
+    numbers = [m.group(1) for note in state.notes if (m := re.match(r"^\[(\d+)\]", note.text))]
     head = Block([Line(normalise_markers(line), 0) for line in state.head]) if state.head else None
     marked = mark_glued_markers(([head] if head else []) + state.blocks, numbers)  # a title's marker too
     if head:
