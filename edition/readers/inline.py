@@ -183,7 +183,7 @@ def _parenthesised_original(text: str) -> list:
 
 def _bracket(content: str, before: str, after: str, out: list, ctx: InlineContext, line: int) -> list:
     stripped = content.strip()
-    if re.fullmatch(r"\d+", stripped):
+    if re.fullmatch(r"\d+", stripped) or stripped in ctx.note_numbers:  # a number, or a symbol with its note
         note = ctx.note_for(stripped)
         if note:
             ctx.used_notes.append(note)
