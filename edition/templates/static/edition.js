@@ -110,9 +110,38 @@
     if (!cite) return "";
     var template = cite.getAttribute("data-passage-template") || "";
     if (!template) return "";
-    var text = template.split("{passage}").join(id);
+    var text = template.split("{passage}").join(id).split("{passage_name}").join(passageName(id));
+    text = withAccessDate(text, cite.getAttribute("data-access-sentinel"));
     if (!cite.getAttribute("data-page-url")) text = text + " " + pageUrl() + "#" + id + ".";
     return text;
+  }
+
+  // A passage as a reader names it: sp-131 → "turn 131", fn-3 → "note 3" (render.passage_name).
+  function passageName(id) {
+    var names = { sp: "turn", p: "paragraph", fn: "note", en: "editorial note", gap: "omitted passage" };
+    var m = /^([a-z]+)-(\d+)$/.exec(id);
+    return m && names[m[1]] ? names[m[1]] + " " + m[2] : id;
+  }
+
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+
+  function today() {
+    var now = new Date();
+    return MONTHS[now.getMonth()] + " " + now.getDate() + ", " + now.getFullYear();
+  }
+
+  // Citations carry the access date Chicago asks for online sources: the reader's own date.
+  function withAccessDate(text, sentinel) {
+    return sentinel ? text.split(sentinel).join(today()) : text;
+  }
+
+  function showAccessDates() {
+    var clauses = d.querySelectorAll(".access-clause");
+    for (var i = 0; i < clauses.length; i++) {
+      clauses[i].textContent = "Accessed " + today() + ". ";
+      clauses[i].hidden = false;
+    }
   }
 
   /* --- clicks: permanent links, footnotes ------------------------------------------ */
@@ -387,6 +416,12 @@
   }
 
   function init() {
+    showAccessDates();
+    var sample = d.getElementById("passage-citation");
+    if (sample && sample.getAttribute("data-passage")) {
+      var filled = passageCitation(sample.getAttribute("data-passage"));
+      if (filled) sample.textContent = filled;
+    }
     setupComparison();
     setupCopyButtons();
     setupSorting();
