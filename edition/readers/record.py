@@ -192,12 +192,28 @@ def rule_title(state: RecordState) -> None:
             if level is not None and index < len(state.blocks) and _second_heading_line(state.blocks, index):
                 state.head += [line.text.strip() for line in state.blocks.pop(index).lines]
             return
+        if index == 0 and not state.metadata.title and _bare_title(text, state):
+            # a record that opens with its title and nothing else on the line ("Memorandum of Conversation")
+            state.head = [line.text.strip() for line in block.lines]
+            state.head_line = block.number
+            state.head_as_printed = list(state.head)
+            state.metadata.title = " ".join(state.head)
+            del state.blocks[index]
+            return
         if state.metadata.title and _words(text) == _words(state.metadata.title):
             # the page's title printed again as the record's heading
             state.head = [line.text.strip() for line in block.lines]
             state.head_line = block.number
             del state.blocks[index]
             return
+
+
+def _bare_title(text: str, state: RecordState) -> bool:
+    """A short line of capitalised words with no date, no sentence end and no label."""
+    words = text.split()
+    return (0 < len(words) <= 12 and len(text) < 120 and text[:1].isupper() and not re.search(r"\d", text)
+            and not re.search(r"[.,;:!?]$", text) and ":" not in text and len(state.blocks) > 1
+            and sum(w[:1].isupper() for w in words) >= max(1, len(words) // 2))
 
 
 def _words(text: str) -> list[str]:
