@@ -102,10 +102,8 @@ def idno_type(kind: str) -> str:
 
 def record_id_type(meta) -> str:
     """Where the record id comes from (a Wilson Center record, a FRUS document, a DFAT volume and
-    document); the Wilson Center's when only its address tells."""
-    if meta.record_id_type:
-        return meta.record_id_type
-    return "wcda" if "wilsoncenter.org" in meta.url else "record"
+    document), as the reader found it through the source profile."""
+    return meta.record_id_type or "record"
 
 
 class Writer:

@@ -95,9 +95,6 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     citation = finding.text if finding else ""
     metadata.translators = metadata.translators or translators(citation)
     metadata.publication = publication(citation)
-    if metadata.url and not metadata.record_id:
-        record = re.search(r"/document/(\d+)", metadata.url)
-        metadata.record_id = record.group(1) if record else ""
     archive = parse_citation(citation, archives, finding) if finding else None
     if archive is not None:
         problems += [Problem(source_name, finding.line, warning, "warning") for warning in archive.warnings]
@@ -297,7 +294,8 @@ def _fill_record_id(metadata, src: Extracted) -> None:
     profile = getattr(src, "matcher", None) and src.matcher.profile
     if profile is None:
         return
-    text = " ".join([metadata.url] + [line for line in src.head if isinstance(line, str)])
+    text = " ".join([metadata.url] + [line for line in src.head if isinstance(line, str)]
+                    + [line.text for block in src.body[:3] + getattr(src, "footer", [])[-5:] for line in block.lines])
     for kind, pattern in profile.record_ids:
         match = pattern.search(text)
         if match:
