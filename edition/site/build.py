@@ -36,6 +36,7 @@ from edition.site import cite
 from edition.site.collection import (
     archives_index,
     chronology,
+    conversations,
     missing_translation_refs,
     persons_index,
     translation_groups,
@@ -432,7 +433,10 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     zip_name = f"downloads/tei-{_slug(settings.version) or 'edition'}.zip"
 
     site = _Site(env, settings, write, zip_name=zip_name, documents=docs)
-    site.page("index.html", "home.html", "home", title=settings.title)
+    site.page("index.html", "home.html", "home", title=settings.title, conversations=conversations(docs, groups),
+              compare_pages={g[0].id: comparison_page(g) for g in groups} | {d.id: comparison_page(g) for g in groups
+                                                                            for d in g},
+              translation_name=translation_name)
 
     # Document pages: a page changes with its document, its neighbours and its translations.
     jobs_to_render = []
@@ -465,7 +469,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         else:  # the comparison renders the texts again, from the TEI files
             site.comparison([_with_tree(d) for d in group], person_href)
 
-    site.page("chronology.html", "chronology.html", "chronology", title="Chronology", years=chronology(docs))
+    site.page("chronology.html", "chronology.html", "chronology", title="Chronology", years=chronology(docs, groups),
+              compare_pages={d.id: comparison_page(g) for g in groups for d in g}, translation_name=translation_name)
     site.page("persons/index.html", "persons.html", "persons", title="Persons", persons=list(persons.values()))
     words_of = _turn_words(cache)
     for entry in persons.values():

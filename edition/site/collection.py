@@ -204,8 +204,23 @@ def archives_index(docs: list[Document]) -> list[ArchiveEntry]:
     return sorted(entries, key=lambda e: (e.name == "Archive not recorded", e.name.casefold()))
 
 
-def chronology(docs: list[Document]) -> list[tuple[str, list[Document]]]:
-    years: dict[str, list[Document]] = defaultdict(list)
+def conversations(docs: list[Document], groups: list[list[Document]]) -> list[list[Document]]:
+    """The edition's conversations in date order, each the documents that record it: its
+    translations together (the fullest first), every other document alone."""
+    grouped = {d.id: g for g in groups for d in g}
+    found, seen = [], set()
     for doc in sorted(docs, key=lambda d: d.sort_key):
-        years[doc.year or "Undated"].append(doc)
+        if doc.id in seen:
+            continue
+        members = sorted(grouped.get(doc.id, [doc]), key=lambda d: (-d.counts.get("turns", 0), d.id))
+        seen.update(d.id for d in members)
+        found.append(members)
+    return found
+
+
+def chronology(docs: list[Document], groups: list[list[Document]] | None = None) -> list[tuple[str, list[list[Document]]]]:
+    """Conversations by year (translations of one conversation are one entry)."""
+    years: dict[str, list[list[Document]]] = defaultdict(list)
+    for members in conversations(docs, groups or []):
+        years[members[0].year or "Undated"].append(members)
     return sorted(years.items(), key=lambda kv: (kv[0] == "Undated", kv[0]))

@@ -41,6 +41,9 @@ def search_view(doc: Document, language: str = "en") -> str:
     ]
     for person in doc.persons:
         parts.append(Markup('<span data-pagefind-filter="Participant">%s</span>') % filter_value(person.name))
+    # Speaker: who speaks in the document; the search page then shows only that speaker's passages
+    for person in doc.speakers:
+        parts.append(Markup('<span data-pagefind-filter="Speaker">%s</span>') % filter_value(person.name))
     if doc.year:
         parts.append(Markup('<span data-pagefind-filter="Year">%s</span>') % filter_value(doc.year))
         parts.append(Markup('<span data-pagefind-sort="date">%s</span>') % doc.when)
@@ -51,8 +54,8 @@ def search_view(doc: Document, language: str = "en") -> str:
         local = name(el)
         ident = xml_id(el)
         if local == "sp":
-            speaker = text_of(find(el, "t:speaker"))
-            label = f"{speaker} (turn {ident.removeprefix('sp-')})" if ident else speaker
+            speaker = _speaker_name(doc, el)
+            label = f"{speaker}, turn {ident.removeprefix('sp-')}" if ident else speaker
             text = " ".join(reading_text(p) for p in findall(el, "t:p|t:ab|t:stage"))
             parts.append(_section(ident, label, text))
         elif local in ("p", "ab") and name(el.getparent()) == "div":
@@ -69,6 +72,14 @@ def search_view(doc: Document, language: str = "en") -> str:
         parts.append(_section(note.xml_id, f"Note {note.n}", text))
     parts.append(Markup("</main></body></html>"))
     return str(Markup("\n").join(parts))
+
+
+def _speaker_name(doc: Document, sp) -> str:
+    """A result's heading names the speaker as the edition does ("Nikita S. Khrushchev"), not as
+    the label is printed ("KHRUSHCHEV N.S."); a joint turn names each."""
+    names = [person.name for who in (sp.get("who") or "").split()
+             if (person := doc.person(who.lstrip("#"))) is not None]
+    return " and ".join(names) or text_of(find(sp, "t:speaker"))
 
 
 # Characters that have a meaning in HTML text or attributes; control characters, which no name has.

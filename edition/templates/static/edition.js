@@ -368,7 +368,25 @@
       if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", "Search the documents");
     };
     label();
-    if (window.MutationObserver) new MutationObserver(label).observe(box, { childList: true, subtree: true });
+    if (window.MutationObserver) new MutationObserver(function () { label(); speakerPassages(box); })
+      .observe(box, { childList: true, subtree: true });
+    box.addEventListener("change", function () { speakerPassages(box); });
+  }
+
+  // The Speaker filter narrows the documents to those the speaker speaks in; within them, only
+  // that speaker's passages are shown (each passage's heading begins with its speaker's name).
+  function speakerPassages(box) {
+    var chosen = [];
+    var inputs = box.querySelectorAll('input[name="Speaker"]:checked');
+    for (var i = 0; i < inputs.length; i++) chosen.push(inputs[i].value);
+    var nested = box.querySelectorAll(".pagefind-ui__result-nested");
+    for (var j = 0; j < nested.length; j++) {
+      var title = (nested[j].querySelector(".pagefind-ui__result-link") || nested[j]).textContent.trim();
+      var keep = !chosen.length || chosen.some(function (name) {
+        return title.indexOf(name + ",") === 0 || title.indexOf(name + " and ") === 0 || title.indexOf(" and " + name + ",") > 0;
+      });
+      if (nested[j].hidden === keep) nested[j].hidden = !keep;
+    }
   }
 
   // The comparison page: on a narrow screen one translation at a time; switching keeps the
