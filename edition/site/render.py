@@ -388,7 +388,10 @@ class Renderer:
         return Markup("<br>")
 
     def inline_pb(self, el) -> Markup:
-        return Markup('<span class="page-break">[page %s]</span>') % el.get("n", "")
+        # the printed page's number is its anchor: a passage is cited by page as in print (#page-1140)
+        n = el.get("n", "")
+        anchor = re.sub(r"[^\w.-]", "-", n)
+        return Markup('<span class="page-break" id="page-%s">[page %s]</span>') % (anchor, n)
 
     def inline_hi(self, el) -> Markup:
         rend = el.get("rend", "italic")
