@@ -83,7 +83,9 @@ def test_an_archive_the_record_does_not_name_is_marked_as_the_editions() -> None
     doc.archive = parse_citation(finding.text, finding=finding)
     identifier = written(doc).find(".//t:msIdentifier", NS)
     repository = identifier.find("t:repository", NS)
-    assert (repository.text, repository.get("resp")) == ("National Archives and Records Administration", "#edition")
+    # the archive's abbreviation is the repository's: choice/expan + abbr (issue 12)
+    assert (repository.findtext("t:choice/t:expan", namespaces=NS), repository.get("resp")) == \
+        ("National Archives and Records Administration", "#edition")
     assert identifier.find("t:idno[@type='record-group']", NS).get("resp") == "#edition"
     assert identifier.find("t:idno[@type='lot']", NS).get("resp") is None  # printed by the record
     assert doc.archive.citation == "Marshall Mission Files, Lot 54–D270"
