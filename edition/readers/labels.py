@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from edition.readers.base import LabelMatch
 from edition.readers.profiles import Profile, label_key
 
 MAX_LABEL = 64  # characters: "Minister of Foreign Affairs of the People's Republic of China" is about the longest
@@ -28,14 +29,6 @@ _CAPITALISED = re.compile(r"[^\W\d_][^\W\d_’'\-]*(?:[’'\-][^\W\d_]+)*(?:\.[^
                           re.U)
 _LEADING_MARKS = re.compile("(?:\ue010[^\ue011]*\ue011)*")
 _TERMINAL_BEFORE = re.compile(r"[.?!…\]\)”\"’*]$")  # matched against text.rstrip(): linear
-
-
-@dataclass
-class LabelMatch:
-    label: str  # as printed, less the colon
-    manner: str | None
-    rest: str
-    separator: str = ":"
 
 
 @dataclass(frozen=True)
