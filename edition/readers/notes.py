@@ -70,9 +70,9 @@ def split_trailing_notes(blocks: list[Block], profile: Profile, head: str = "") 
                     if label_key(blocks[i].text.strip("#*: ")) in profile.note_headings
                     and len(blocks[i].text) < 30), None)
     if heading is not None:
-        notes, after = _note_run(blocks[heading + 1:], require_start=False)
+        notes, after = _note_run(blocks[heading + 1:])
         if notes:
-            return blocks[:heading], notes, blocks[heading + 1 + _consumed(blocks[heading + 1:], notes, after):]
+            return blocks[:heading], notes, after
     # the last run of numbered paragraphs that the body cites (a page's footer after the
     # notes may hold a numbered line of its own: "14 June 1957")
     start = len(blocks) - 1
@@ -88,7 +88,7 @@ def split_trailing_notes(blocks: list[Block], profile: Profile, head: str = "") 
             if previous is None:
                 break
             first = previous
-        notes, after = _note_run(blocks[first:], require_start=True)
+        notes, after = _note_run(blocks[first:])
         bracketed = all(block.text.startswith("[") for block in blocks[first:start + 1]
                         if definition(block.text))
         if notes and (bracketed or _numbers_ascend(notes) and (_referenced(blocks[:first], notes, head)
@@ -126,7 +126,7 @@ def _previous_definition(blocks: list[Block], index: int) -> int | None:
     return None
 
 
-def _note_run(blocks: list[Block], require_start: bool) -> tuple[list[Block], list[Block]]:
+def _note_run(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     notes: list[Block] = []
     index = 0
     expected: int | None = None
@@ -156,10 +156,6 @@ def _continues_note(text: str, blocks: list[Block], index: int) -> bool:
         if definition(ahead.text.strip()):
             return True
     return False
-
-
-def _consumed(blocks: list[Block], notes: list[Block], after: list[Block]) -> int:
-    return len(blocks) - len(after)
 
 
 def _numbers_ascend(notes: list[Block]) -> bool:
