@@ -120,6 +120,14 @@ class PersonRef:
 
 
 @dataclass
+class PlaceRef:
+    """A place as printed (`Huairan Hall`), linked to its entry in the place register."""
+
+    text: str
+    place_id: str
+
+
+@dataclass
 class PageBreak:
     """The start of a printed page, with the number printed on it."""
 
@@ -270,6 +278,7 @@ class Metadata:
     record_id_type: str = ""  # where the record id comes from: wcda, frus, dfat …
     text_language: str = ""  # the language of the text (root xml:lang); "" = English
     text_language_name: str = ""
+    place_ref: str = ""  # the place register's id of `place`
     rights_supplied_by: str = ""  # the source profile whose rights statement the edition supplies
     rights_status: str = ""  # availability/@status when the rights are stated: free, restricted
 
@@ -292,3 +301,4 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     languages: list[tuple[str, str]] = field(default_factory=list)  # (ident, name)
     translations: list[tuple[str, str]] = field(default_factory=list)  # (document id, title)
+    places: list = field(default_factory=list)  # the places.Place entries the record names

@@ -84,7 +84,13 @@ class RegisterFiles:
     def reader_options(self) -> dict:
         """What the readers take from the registers: `read_source`'s keyword arguments."""
         return {"register": self.person_register(), "archives": self.archive_table(),
-                "profiles": self.profiles if self.profiles.is_dir() else None}
+                "profiles": self.profiles if self.profiles.is_dir() else None, "places": self.place_index()}
+
+    def place_index(self):
+        """The places the edition knows: the packaged register with the edition's entries."""
+        from edition.places import load_places
+
+        return _loaded(load_places, _existing(self.places))
 
     def person_register(self):
         """The persons the edition knows: the packaged register with the edition's entries."""

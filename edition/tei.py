@@ -12,7 +12,7 @@ from lxml import etree
 from edition import __version__
 from edition.hashes import UNSEALED, WRITTEN_MARK
 from edition.model import (AltName, ArchivalSource, Closer, DateRef, Document, Foreign, Hi, InlineNote, Lost, Manner, Narration,
-                           Note, NoteRef, Omission, OrphanNoteRef, PageBreak, Paragraph, PersonRef, Repair, Sic, Supplied,
+                           Note, NoteRef, Omission, OrphanNoteRef, PageBreak, Paragraph, PlaceRef, PersonRef, Repair, Sic, Supplied,
                            Turn, Unclear)
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -270,7 +270,18 @@ class Writer:
                  self.creation(),
                  E("langUsage", [E("language", name, ident=ident) for ident, name in doc.languages]),
                  E("particDesc", E("listPerson", [self.person(person) for person in doc.persons]))
-                 if doc.persons else None)
+                 if doc.persons else None,
+                 E("settingDesc", E("listPlace", [self.place(place) for place in doc.places])) if doc.places else None)
+
+    def place(self, place) -> etree._Element:
+        """A place of the register: its name, the other forms records print, where it is."""
+        location = E("location", E("settlement", place.settlement) if place.settlement else None,
+                     E("country", place.country) if place.country else None) \
+            if place.settlement or place.country else None
+        return E("place", E("placeName", place.name),
+                 [E("placeName", form, type="variant") for form in place.variants if form != place.name],
+                 location, E("note", place.note) if place.note else None,
+                 E("idno", place.wikidata, type="wikidata") if place.wikidata else None, xml_id=place.id)
 
     def creation(self) -> etree._Element:
         """The conversation's date (@when; its time as `time` with @when or @from/@to, since
@@ -294,7 +305,8 @@ class Writer:
                              when=meta.date_when, type="conversation" if meta.record_date_when else None)
         record = (E("date", meta.record_date_text or meta.record_date_when, when=meta.record_date_when, type="record")
                   if meta.record_date_when and meta.record_date_when != meta.date_when else None)
-        return E("creation", conversation, E("placeName", meta.place) if meta.place else None, record)
+        place = E("placeName", meta.place, ref=f"#{meta.place_ref}" if meta.place_ref else None) if meta.place else None
+        return E("creation", conversation, place, record)
 
     def person(self, person) -> etree._Element:
         """A participant; what the register knows of them (dates of life, affiliation, roles,
@@ -472,6 +484,8 @@ class Writer:
             return E("persName", self.inline(node.text), ref=f"#{node.person_id}")
         if isinstance(node, DateRef):
             return E("date", node.text, when=node.when)
+        if isinstance(node, PlaceRef):
+            return E("placeName", node.text, ref=f"#{node.place_id}")
         if isinstance(node, PageBreak):
             return E("pb", n=node.n)
         raise TypeError(node)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from edition.errors import Problem
 from edition.model import (AltName, DateRef, Foreign, Hi, InlineNote, Lost, Manner, NoteRef, OrphanNoteRef, PageBreak,
-                           PersonRef, Repair, Sic, Supplied, Unclear)
+                           PersonRef, PlaceRef, Repair, Sic, Supplied, Unclear)
 from edition.readers.pages import PB_CLOSE, PB_MARK, PB_OPEN
 from edition.readers.base import EM_CLOSE, EM_OPEN, parse_date
 
@@ -36,6 +36,8 @@ class InlineContext:
     note_numbers: set[str]
     repair_words: bool = False
     names: dict[str, str] = field(default_factory=dict)  # printed name → person id (for narration)
+    places: object = None  # edition.places.PlaceIndex: the places a dateline or heading names
+    places_named: dict = field(default_factory=dict)  # place id → Place, as found
     # one word of a participant's name → person id, a name only after an honorific ("Comrade Liri")
     name_parts: dict[str, str] = field(default_factory=dict)
     honorific: str = "(?!)"  # the profile's honorifics, as a regular expression
@@ -81,7 +83,7 @@ class InlineContext:
 
 
 def parse_inline(text: str, ctx: InlineContext, line: int, *, narration: bool = False,
-                 dateline: bool = False, in_note: bool = False, summary: bool = False) -> list:
+                 dateline: bool = False, in_note: bool = False, summary: bool = False, heading: bool = False) -> list:
     """`in_note`: the text of a note, where notes and stage directions cannot stand (notes do
     not nest): a marker or a bracketed comment there is kept as printed. `summary`: an omission's
     summary, itself in brackets, where the original's words stand in parentheses."""
@@ -100,6 +102,8 @@ def parse_inline(text: str, ctx: InlineContext, line: int, *, narration: bool = 
         nodes = _apply(nodes, lambda s: _names_after_honorific(s, ctx.name_parts, ctx.honorific))
     if dateline:
         nodes = _apply(nodes, _dates)
+    if (dateline or heading) and ctx.places is not None:
+        nodes = _apply(nodes, lambda s: _places(s, ctx))
     if PB_OPEN in text:
         nodes = _page_breaks(nodes)
     return _merge_strings(nodes)
@@ -384,6 +388,20 @@ def _honorific_names_pattern(parts: tuple[str, ...], honorific: str) -> re.Patte
 @lru_cache(maxsize=256)
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
+
+
+def _places(text: str, ctx: InlineContext) -> list:
+    """A place the place register knows, as printed (`Huairan Hall`) → `PlaceRef` to its entry."""
+    found = ctx.places.find(text)
+    if not found:
+        return [text]
+    out, position = [], 0
+    for start, end, place in found:
+        out += [text[position:start], PlaceRef(text[start:end], place.id)]
+        ctx.places_named.setdefault(place.id, place)
+        position = end
+    out.append(text[position:])
+    return [node for node in out if node != ""]
 
 
 def _dates(text: str) -> list:

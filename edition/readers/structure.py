@@ -38,7 +38,9 @@ TRANSLATOR_NOTE = re.compile(r"^(?P<label>Translator[’'`]?s? note:)\s*", re.I)
 
 
 def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
-                   register: Register | None = None, archives=None) -> Document:
+                   register: Register | None = None, archives=None, places=None) -> Document:
+    from edition.places import default_places
+
     register = register or default_register()
     problems: list[Problem] = list(src.problems)
     repairs: list[str] = []
@@ -69,14 +71,15 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     for label in labels:
         resolver.resolve(label)
     names = _narration_names(resolver, register)
-    ctx = InlineContext(source_name, set(notes), repair_words=src.repair_words, names=names)
+    ctx = InlineContext(source_name, set(notes), repair_words=src.repair_words, names=names,
+                        places=places if places is not None else default_places())
     if profile:
         ctx.name_parts, ctx.honorific = name_parts(names, profile), profile.honorific_pattern()
     for note in notes.values():
         note.content = parse_inline(note.raw, ctx, note.line, in_note=True)  # type: ignore[attr-defined]
     ctx.used_notes.clear()
 
-    head = [parse_inline(line, ctx, getattr(src, "head_line", None) or 1) if "[" in line or PB_OPEN in line else line
+    head = [_plain_string(parse_inline(line, ctx, getattr(src, "head_line", None) or 1, heading=True))
             for line in src.head]
     body, dateline, closer, present = _body(src, blocks, ctx, resolver, repairs, profile)
     _place_unmarked_notes(notes, ctx, problems, source_name)
@@ -123,8 +126,14 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         languages.append((metadata.original_language_code, metadata.original_language))
     if _has_foreign(body, notes):
         languages.append(("ru-Latn", "Russian, transliterated"))
-    return Document(doc_id, source_name, sha256, src.reader, metadata, archive, persons, head, dateline, body,
-                    closer, notes, repairs, problems, languages)
+    place = ctx.places.find(metadata.place) if metadata.place and ctx.places is not None else []
+    if place:
+        ctx.places_named.setdefault(place[0][2].id, place[0][2])
+        metadata.place_ref = place[0][2].id
+    document = Document(doc_id, source_name, sha256, src.reader, metadata, archive, persons, head, dateline, body,
+                        closer, notes, repairs, problems, languages)
+    document.places = list(ctx.places_named.values())
+    return document
 
 
 class LabelResolver(PersonResolver):
@@ -226,6 +235,11 @@ def _participants(blocks: list[Block], profile, title: str = "") -> list[Partici
                 people.append(person)
                 listed.add(words)
     return people
+
+
+def _plain_string(nodes: list):
+    """A heading line with no markup in it stays a string."""
+    return nodes[0] if len(nodes) == 1 and isinstance(nodes[0], str) else nodes if nodes else ""
 
 
 def _plain_title(title: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from edition.site.tei import XML_LANG, find, name, normalise, refs, text_of, xml_id
+from edition.site.tei import TEI_NS, XML_LANG, find, name, normalise, refs, text_of, xml_id
 from edition.site.text import reading_text
 
 
@@ -362,7 +362,16 @@ class Renderer:
         return Markup('<span class="person">%s</span>') % content
 
     def inline_placeName(self, el) -> Markup:
-        return Markup('<span class="place">%s</span>') % self.inline_content(el)
+        """A place as printed; where the place register normalises it, its name is shown on hover
+        ("Huairan Hall" → Huairen Hall, Beijing)."""
+        ref = (el.get("ref") or "").lstrip("#")
+        places = {xml_id(p): p for p in el.getroottree().getroot().iter(f"{{{TEI_NS}}}place")} if ref else {}
+        place = places.get(ref)
+        if place is None:
+            return Markup('<span class="place">%s</span>') % self.inline_content(el)
+        where = [text_of(find(place, "t:location/t:settlement")), text_of(find(place, "t:location/t:country"))]
+        label = ", ".join(part for part in [text_of(find(place, "t:placeName")), *where] if part)
+        return Markup('<span class="place" title="%s">%s</span>') % (label, self.inline_content(el))
 
     def inline_orgName(self, el) -> Markup:
         return Markup('<span class="org">%s</span>') % self.inline_content(el)
