@@ -11,6 +11,7 @@ base_url = "https://example.org/edition/"   # canonical URLs and sitemap.xml; ""
 version = "1.0"                             # the edition's release, printed on every page
 date = 2025-01-15                           # the release date, printed as the build date
 language = "en"
+date_style = "month-day-year"               # or "day-month-year" (31 July 1958), "iso" (1958-07-31)
 follow_corpus_links = false                 # read links in corpus/ to files outside it
 
 [folders]                                   # relative to the folder of edition.toml
@@ -69,6 +70,9 @@ class Settings:
     version: str = "0.0.0"
     date: str = ""  # ISO 8601 (YYYY-MM-DD): the release/build date shown on every page
     language: str = "en"
+    # How dates are written across the site: "month-day-year" (July 31, 1958), "day-month-year"
+    # (31 July 1958) or "iso" (1958-07-31).
+    date_style: str = "month-day-year"
     # A link in the corpus to a file outside it is refused unless this is true: a link can
     # bring any file of the machine into the published edition.
     follow_corpus_links: bool = False

@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import json
 import os
+import re
 import shutil
 import struct
 import sys
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from edition import __version__
 from edition.errors import EditionError, Problem
@@ -44,8 +45,8 @@ from edition.site.collection import (
 from edition.site.cache import BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
 from edition.site.dts import write_dts
 from edition.site.compare import compare
-from edition.site.document import (AUTHORITY_URLS, Document, format_date, load_document, render_document,
-                                   translation_name, turn_texts)
+from edition.site.document import (AUTHORITY_URLS, DATE_STYLES, Document, format_date, load_document,
+                                   render_document, set_date_style, translation_name, turn_texts)
 from edition.site.render import name_translations, passage_name
 
 # The packaged templates and static assets; an edition's own `templates/` folder overrides them
@@ -109,6 +110,9 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
     folder). Only what changed since then is rendered.
     """
     tei_dir, site_dir = Path(tei_dir), followed(Path(site_dir))
+    set_date_style(settings.date_style)
+    if settings.date_style not in DATE_STYLES:
+        raise EditionError(f"edition.toml: date_style = {settings.date_style!r}: use one of {', '.join(DATE_STYLES)}")
     _recover(site_dir)
     _check_folders(tei_dir, site_dir)
     report = SiteReport(site_dir=site_dir)
@@ -486,8 +490,6 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     site.page("about.html", "about.html", "about", title="About this edition", groups=groups)
     site.page("conventions.html", "conventions.html", "about", title="Editorial conventions")
     site.page("search.html", "search.html", "search", title="Search", search_bundles=_search_bundles(len(docs)))
-    site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
-              excluded=excluded)
 
     _copy_static(out, write, template_folders(settings))
     if reuse.try_reuse(zip_name, digest(fingerprint, [d.cache_key for d in sorted(docs, key=lambda d: d.id)])):
@@ -495,11 +497,15 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     else:
         _zip_tei(out / zip_name, docs, settings, write, zip_name, cache)
     write_dts(docs, settings, write, reuse)  # static DTS 1.0 endpoints (edition/site/dts.py)
+
+    _search_index(out, docs, settings, report, reuse, cache, fingerprint, progress)
+    # last, so that it lists every warning of the build (the search index's too)
+    doc_paths = {str(d.path) for d in docs}
+    site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
+              excluded=excluded, build_warnings=[w for w in report.warnings if str(w.path) not in doc_paths])
     if settings.base_url:
         write.text("sitemap.xml", _sitemap(sorted(report.pages), settings))
         write.text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {settings.absolute_url('sitemap.xml')}\n")
-
-    _search_index(out, docs, settings, report, reuse, cache, fingerprint, progress)
 
 
 def _search_index(out: Path, docs: list[Document], settings: Settings, report: SiteReport, reuse: Reuse,
@@ -563,6 +569,7 @@ def _with_tree(doc: Document) -> Document:
 def _write_document_files(job) -> None:
     """A document's page and downloads (in a worker process when there are many)."""
     out, settings, zip_name, cache_folder, doc, others, prev, next_ = job
+    set_date_style(settings.date_style)  # a worker process has its own module state
     cache = BuildCache.__new__(BuildCache)
     cache.folder = Path(cache_folder)
     full = cache.load(doc.cache_key, "full")
@@ -609,6 +616,9 @@ def _environment(folders: tuple[str, ...]) -> Environment:
     env.filters["ld_json"] = to_json
     env.filters["slug"] = anchor_slug
     env.filters["edition_date"] = format_date
+    env.filters["css_string"] = css_string
+    env.filters["breakable"] = lambda text: Markup("<wbr>").join(
+        escape(part) for part in re.split(r"(?<=[_\-./])", str(text)))
     env.filters["passage_name"] = passage_name
     env.globals["authority_url"] = lambda kind, value: AUTHORITY_URLS[kind][1].format(value)
     env.globals["authority_name"] = lambda kind: AUTHORITY_URLS[kind][0]
@@ -780,6 +790,13 @@ def to_json(value) -> Markup:
     """JSON for a <script type="application/ld+json"> block, safe inside HTML."""
     text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal for a <style> block: quotes, backslashes, line breaks and "<" (which
+    could close the style element) escaped as CSS escapes."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&\n\r\x0c' or ord(c) < 32 else c for c in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def anchor_slug(text: str) -> str:

@@ -187,12 +187,27 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
+DATE_STYLES = ("month-day-year", "day-month-year", "iso")
+# The edition's one date style (settings `date_style`), set by the build in every process.
+_date_style = {"style": "month-day-year"}
+
+
+def set_date_style(style: str) -> None:
+    _date_style["style"] = style if style in DATE_STYLES else "month-day-year"
+
+
 def format_date(when: str) -> str:
-    """1958-07-31 -> July 31, 1958; 1958-07 -> July 1958; 1958 -> 1958."""
+    """1958-07-31 -> July 31, 1958 (or 31 July 1958, or 1958-07-31: the edition's date style);
+    1958-07 -> July 1958; 1958 -> 1958."""
     parts = when.split("-") if when else []
+    style = _date_style["style"]
     try:
         if len(parts) >= 3:
             day = _dt.date(int(parts[0]), int(parts[1]), int(parts[2][:2]))
+            if style == "iso":
+                return day.isoformat()
+            if style == "day-month-year":
+                return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
             return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
         if len(parts) == 2:
             return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"

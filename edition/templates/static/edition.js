@@ -112,7 +112,8 @@
     if (!template) return "";
     var text = template.split("{passage}").join(id).split("{passage_name}").join(passageName(id));
     text = withAccessDate(text, cite.getAttribute("data-access-sentinel"));
-    if (!cite.getAttribute("data-page-url")) text = text + " " + pageUrl() + "#" + id + ".";
+    // no permanent address in the settings: the page's own, with the access date Chicago asks for
+    if (!cite.getAttribute("data-page-url")) text = text + " Accessed " + today() + ". " + pageUrl() + "#" + id + ".";
     return text;
   }
 
