@@ -119,6 +119,16 @@ class PersonRef:
     person_id: str
 
 
+@dataclass(frozen=True)
+class Annotation:
+    """An editor's note on a passage, from the edition's register: kept across reconversion."""
+
+    document: str
+    after: str  # the xml:id of the element the note follows
+    text: str
+    see: str = ""  # the xml:id of a passage it points to
+
+
 @dataclass
 class PlaceRef:
     """A place as printed (`Huairan Hall`), linked to its entry in the place register."""
@@ -302,3 +312,4 @@ class Document:
     languages: list[tuple[str, str]] = field(default_factory=list)  # (ident, name)
     translations: list[tuple[str, str]] = field(default_factory=list)  # (document id, title)
     places: list = field(default_factory=list)  # the places.Place entries the record names
+    annotations: list = field(default_factory=list)  # the editor's Annotation entries for this document

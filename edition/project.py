@@ -58,13 +58,19 @@ class RegisterFiles:
         return self.folder / "alignments.toml"
 
     @property
+    def annotations(self) -> Path:
+        """The editor's own notes on passages (a misplaced marker, a doubtful reading)."""
+        return self.folder / "annotations.toml"
+
+    @property
     def translations(self) -> Path:
         """Records the editor declares to be translations of one conversation (edition.convert)."""
         return self.folder / "translations.toml"
 
     def present(self) -> list[Path]:
         """The register files that exist, profiles included, in a stable order."""
-        files = [path for path in (self.persons, self.archives, self.places, self.alignments, self.translations)
+        files = [path for path in (self.persons, self.archives, self.places, self.alignments, self.translations,
+                                   self.annotations)
                  if path.is_file()]
         if self.profiles.is_dir():
             files += sorted(path for path in self.profiles.rglob("*.toml") if path.is_file())
@@ -84,7 +90,8 @@ class RegisterFiles:
     def reader_options(self) -> dict:
         """What the readers take from the registers: `read_source`'s keyword arguments."""
         return {"register": self.person_register(), "archives": self.archive_table(),
-                "profiles": self.profiles if self.profiles.is_dir() else None, "places": self.place_index()}
+                "profiles": self.profiles if self.profiles.is_dir() else None, "places": self.place_index(),
+                "annotations": _loaded(load_annotations, _existing(self.annotations))}
 
     def place_index(self):
         """The places the edition knows: the packaged register with the edition's entries."""
@@ -107,6 +114,19 @@ class RegisterFiles:
 
 def _existing(path: Path) -> Path | None:
     return path if path.is_file() else None
+
+
+def load_annotations(path: Path | None) -> tuple:
+    """The editor's notes (registers/annotations.toml, `[[annotation]]` tables): each names the
+    document, the element it follows (`after`, an xml:id), its text and, optionally, the passage
+    it points to (`see`)."""
+    from edition.model import Annotation
+
+    if path is None:
+        return ()
+    data = tomllib.loads(Path(path).read_text("utf-8"))
+    return tuple(Annotation(entry["document"], entry["after"], entry["text"], entry.get("see", ""))
+                 for entry in data.get("annotation", []) if {"document", "after", "text"} <= entry.keys())
 
 
 def _loaded(loader, path: Path | None):

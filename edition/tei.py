@@ -280,7 +280,7 @@ class Writer:
             if place.settlement or place.country else None
         return E("place", E("placeName", place.name),
                  [E("placeName", form, type="variant") for form in place.variants if form != place.name],
-                 location, E("note", place.note) if place.note else None,
+                 E("desc", place.note) if place.note else None, location,
                  E("idno", place.wikidata, type="wikidata") if place.wikidata else None, xml_id=place.id)
 
     def creation(self) -> etree._Element:
@@ -363,7 +363,26 @@ class Writer:
                 append(container, self.note(note))
         if doc.closer:
             div.append(self.closer(doc.closer))
+        self.annotate(div)
         return div
+
+    def annotate(self, div: etree._Element) -> None:
+        """The editor's notes from the edition's register, each after the element it is about,
+        as the edition's own (resp="#edition"), pointing to the passage it concerns; one whose
+        element is gone is reported, never dropped silently."""
+        by_id = {element.get(XML_ID): element for element in div.iter() if element.get(XML_ID)}
+        for index, note in enumerate(self.doc.annotations, start=1):
+            target = by_id.get(note.after)
+            if target is None or target.getparent() is None:
+                from edition.errors import Problem
+                self.doc.problems.append(Problem(self.doc.source_name, None, f"an editor's note is about "
+                                                 f"'{note.after}', which this document does not have", "warning"))
+                continue
+            element = E("note", note.text, E("ptr", target=f"#{note.see}") if note.see in by_id else None,
+                        type="editorial", place="inline", n=f"edition-{index}", resp="#edition",
+                        target=f"#{note.after}", xml_id=self.note_id(None))
+            element.tail, target.tail = target.tail, None
+            target.addnext(element)
 
     @staticmethod
     def _last_container(div: etree._Element) -> etree._Element:

@@ -99,7 +99,8 @@ def _second_opinion(extracted, route: str, text: str, profile, name: str):
 
 
 def read_source(path: Path, source_name: str | None = None, register: Register | None = None,
-                data: bytes | None = None, archives=None, profiles: Path | None = None, places=None) -> Document:
+                data: bytes | None = None, archives=None, profiles: Path | None = None, places=None,
+                annotations=()) -> Document:
     """archives: the edition's archive register (None: the packaged one); profiles: the edition's
     folder of source profiles (`registers/profiles/`), added to the packaged ones."""
     data = path.read_bytes() if data is None else data
@@ -115,4 +116,6 @@ def read_source(path: Path, source_name: str | None = None, register: Register |
         raise SourceError(name, "no body text found after the page's header; check that the file holds the "
                                 "transcript itself", problems=extracted.problems)
     sha256 = hashlib.sha256(data).hexdigest()
-    return build_document(extracted, document_id(path), name, sha256, register, archives=archives, places=places)
+    document = build_document(extracted, document_id(path), name, sha256, register, archives=archives, places=places)
+    document.annotations = [note for note in annotations if note.document == document.id]
+    return document

@@ -313,6 +313,10 @@ class Renderer:
     def inline_note(self, el) -> Markup:
         if el.get("place") == "inline":
             letter = el.get("n", "")
+            if el.get("resp") == "#edition":  # the editor's own note (registers/annotations.toml)
+                link = self.permalink(el, "Editor's note", "Editor's note:", "note-letter")
+                return Markup('<span class="inline-note editors-note"%s role="note">%s %s</span>') % (
+                    self.id_attr(el), link, self.inline_content(el))
             link = self.permalink(el, f"Note {letter or xml_id(el)}", letter or "✱", "note-letter")
             return Markup('<span class="inline-note"%s role="note">%s<span class="bracket">[</span>%s<span class="bracket">]</span></span>') % (
                 self.id_attr(el), link, self.inline_content(el))
@@ -328,6 +332,13 @@ class Renderer:
 
     def note_body(self, el) -> Markup:
         return self.inline_content(el)
+
+    def inline_ptr(self, el) -> Markup:
+        """A pointer to another passage of the document: a link to its anchor."""
+        target = (el.get("target") or "").lstrip("#")
+        if not re.fullmatch(r"[\w.-]+", target):
+            return Markup("")
+        return Markup(' <a class="see" href="#%s">(see the passage)</a>') % target
 
     def inline_label(self, el) -> Markup:
         return Markup('<span class="note-label">%s</span>') % self.inline_content(el)
