@@ -118,7 +118,7 @@ def test_person_page_lists_every_turn_of_each_translation(visit):
     page.goto("persons/mao-zedong.html")
     for doc_id in (ZUBOK, WOLFF):
         expected = turns_of(doc_id, "mao-zedong")
-        section = page.locator(f"details.appearance:has(summary a[href='../documents/{doc_id}.html'])")
+        section = page.locator(f"details.appearance[data-document='{doc_id}']")
         if section.get_attribute("open") is None:
             section.locator("summary").click()
         items = section.locator("ol.turn-list > li")

@@ -358,6 +358,7 @@
       baseUrl: base,
       mergeIndex: merged,
       showSubResults: true,
+      excerptLength: 40,  // a passage's heading (its speaker and turn) takes words of the excerpt
       showImages: false,
       resetStyles: false,
       autofocus: true,
