@@ -51,7 +51,7 @@ def definition(text: str, forms=None) -> tuple[str, str] | None:
     text = re.sub(r"^[*•-]\s+(?=\S)", "", text.strip())
     for form in forms or TRAILING_FORMS:
         match = form.match(text)
-        if match:
+        if match and match.group(1).lstrip("0"):  # notes are numbered from 1
             return match.group(1), match.group("text")
     return None
 
@@ -119,8 +119,8 @@ def _previous_definition(blocks: list[Block], index: int) -> int | None:
     for back in range(index - 1, max(-1, index - 4), -1):
         found = definition(blocks[back].text)
         if found:
-            same_form = blocks[back].text.startswith("[") == bracketed
-            return back if int(found[0]) == number - 1 or bracketed and same_form else None
+            same_form = blocks[back].text.startswith("[") == bracketed  # one run is printed one way
+            return back if same_form and (int(found[0]) == number - 1 or bracketed) else None
         if SEPARATOR.match(blocks[back].text):
             continue
     return None
