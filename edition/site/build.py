@@ -616,6 +616,7 @@ def _environment(folders: tuple[str, ...]) -> Environment:
     env.filters["ld_json"] = to_json
     env.filters["slug"] = anchor_slug
     env.filters["edition_date"] = format_date
+    env.globals["translation_name"] = translation_name
     env.filters["css_string"] = css_string
     env.filters["breakable"] = lambda text: Markup("<wbr>").join(
         escape(part) for part in re.split(r"(?<=[_\-./])", str(text)))

@@ -105,6 +105,18 @@ def test_this_passage_in_the_other_translation(visit):
     assert v.errors == []
 
 
+@pytest.mark.parametrize("viewport, screens", [(DESKTOP, 1), (PHONE, 2)])
+def test_the_text_starts_within_the_first_screens(visit, viewport, screens):
+    """Within the first screen on a desktop, the first two on a phone: the record's facts fold away."""
+    page = visit(viewport=viewport).page
+    for doc_id in (ZUBOK, WOLFF):
+        page.goto(f"documents/{doc_id}.html")
+        first = page.eval_on_selector("#text .conversation > *", "el => el.getBoundingClientRect().top")
+        assert first < screens * viewport["height"] - 40, (doc_id, first)
+        page.locator("#record-details > summary").click()
+        assert page.locator(".doc-meta").is_visible()
+
+
 def test_speaker_labels_link_to_the_person(visit):
     page = visit(viewport=DESKTOP).page
     page.goto(f"documents/{ZUBOK}.html")
