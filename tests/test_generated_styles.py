@@ -38,6 +38,8 @@ def _record(route: str, label_style: str, date: str, turns: list[tuple[int, str,
             notes.append((n, f"A note on turn {index + 1}."))
         text = f"{label(full, short)} {sentence[:-1]}{marker}{sentence[-1]}"
         body.append(f"**{text.split(':', 1)[0]}:**{text.split(':', 1)[1]}" if route == "markdown" else text)
+    if route == "pdf":
+        return _printed_pages(date, participants, body, notes, label_style)
     if route == "markdown":
         notes_text = "\n\n".join(f"[^{n}]: {text}" for n, text in notes)
         return f"# Memorandum of Conversation\n\n*Washington, {date}*\n\n{participants}\n\n" + \
@@ -47,8 +49,34 @@ def _record(route: str, label_style: str, date: str, turns: list[tuple[int, str,
         "\n\n".join(body) + ("\n\nNotes\n\n" + notes_text if notes else "") + "\n"
 
 
+def _printed_pages(date: str, participants: str, body: list[str], notes: list, label_style: str) -> str:
+    """A printed volume's pages as PDF extraction gives them: lines wrapped at 72 characters, a
+    running head with the page number on each page after a form feed, each note at the foot of
+    the page where its marker falls, the marker a number glued to the word before it."""
+    import textwrap
+
+    lines = [f"Memorandum of Conversation", f"Washington, {date}, 10 a.m.", *participants.split("\n")]
+    page, pages, foot = 101, [], []
+    for turn in body:
+        for n, text in notes:
+            turn = turn.replace(f"[{n}]", str(n))
+            if f"{n}." in turn or f"{n}?" in turn:
+                foot.append(f"{n} {text}")
+        lines += textwrap.wrap(turn, 72)
+        if len(lines) > 14:
+            pages.append((page, lines, foot))
+            page, lines, foot = page + 1, [], []
+    pages.append((page, lines, foot))
+    out = []
+    for index, (number, text, page_notes) in enumerate(pages):
+        head = f"{number} FOREIGN RELATIONS, 1970, VOLUME XII" if number % 2 else f"SOVIET UNION {number}"
+        out.append(("\f" if index else "") + head)
+        out += text + page_notes
+    return "\n".join(out) + "\n"
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(route=st.sampled_from(["markdown", "web"]), label_style=st.sampled_from(sorted(LABEL_STYLES)),
+@given(route=st.sampled_from(["markdown", "web", "pdf"]), label_style=st.sampled_from(sorted(LABEL_STYLES)),
        date=st.sampled_from(DATE_STYLES),
        turns=st.lists(st.tuples(st.integers(0, 2), SENTENCES, st.booleans()), min_size=2, max_size=12))
 def test_any_style_gives_every_turn_note_and_date(tmp_path_factory, route, label_style, date, turns) -> None:

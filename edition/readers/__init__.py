@@ -71,13 +71,13 @@ def _second_opinion(extracted, route: str, text: str, profile, name: str):
     fewer than half as many turns as lines of the text open with a label, the other readers are
     asked and the one that finds the most turns is kept, with a warning naming both."""
     from edition.errors import Problem
-    from edition.readers.record import Record, accept_labels
+    from edition.readers.record import Record
 
     def turns(record) -> int:
         if not isinstance(record, Record):
             return 0
-        accepted = accept_labels(record.matcher, record.body, set()) | record.styled_labels
-        return sum(1 for block in record.body if (m := record.matcher.at_start(block.text)) and m[1].key in accepted)
+        # every paragraph that opens with a label: who the speakers are is decided later
+        return sum(1 for block in record.body if record.matcher.at_start(block.text))
 
     found = turns(extracted)
     label_lines = len(LABEL_LINE.findall(text[:200000]))

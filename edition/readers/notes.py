@@ -216,10 +216,10 @@ def split_symbol_notes(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
 
 def glued_marker_pattern(n: str) -> re.Pattern:
     """A note number glued to the word or punctuation before it: `Wednesday.2`, `me63`."""
-    return re.compile(rf"(?<=[^\W\d_]|[.,;:)”’\"\]?!])({re.escape(n)})(?![\d])(?=[\s.,;:)\]—–-]|$)")
+    return re.compile(rf"(?<=[^\W\d_]|[.,;:)”’\"\]?!])({re.escape(n)})(?![\d])(?=[\s.,;:?!)\]—–-]|$)")
 
 
-GLUED_ANY = re.compile(r"(?<=[^\W\d_]|[.,;:)”’\"\]?!])(\d{1,3})(?![\d])(?=[\s.,;:)\]—–-]|$)")
+GLUED_ANY = re.compile(r"(?<=[^\W\d_]|[.,;:)”’\"\]?!])(\d{1,3})(?![\d])(?=[\s.,;:?!)\]—–-]|$)")
 
 
 def mark_glued_markers(blocks: list[Block], numbers: list[str]) -> list[Block]:

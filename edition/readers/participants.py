@@ -57,8 +57,9 @@ def read_participants(block: Block, following: list[Block], profile: Profile) ->
     entries += [(line.text.strip(), line.number) for line in block.lines[1:] if line.text.strip()]
     taken = 0
     for other in following:
-        if len(other.lines) == 1 and _name_line(other.text, profile):
-            entries.append((other.text.strip(), other.number))
+        # a name a line, as a paragraph of its own or as the lines of one (PDF text runs them on)
+        if all(is_name_line(line.text, profile) for line in other.lines if line.text.strip()):
+            entries += [(line.text.strip(), line.number) for line in other.lines if line.text.strip()]
             taken += 1
         else:
             break
@@ -114,7 +115,7 @@ def title_participants(title: str) -> list[Participant]:
     return [Participant(part, part) for part in parts]
 
 
-def _name_line(text: str, profile: Profile) -> bool:
+def is_name_line(text: str, profile: Profile) -> bool:
     """A short line that is a name (and function), not a sentence or a speaker's turn."""
     text = re.sub(r"^[-•*–]\s+", "", text.strip())
     if not text or len(text) > 120 or ":" in text or text.endswith((".", "?", "!")) and not re.search(

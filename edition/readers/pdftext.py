@@ -15,6 +15,7 @@ import re
 import statistics
 
 from edition.readers.labels import LabelMatcher
+from edition.readers.participants import is_name_line, participants_field
 from edition.readers.notes import FOOT_DEFINITION, glued_marker_pattern
 from edition.readers.pages import PB_MARK, is_page_mark_line, take_out_running_heads
 from edition.readers.profiles import Profile, profile_for
@@ -100,6 +101,8 @@ def assemble_paragraphs(lines: list[Line], matcher: LabelMatcher) -> list[Block]
     with a speaker label, and after a sentence's end on a line clearly shorter than the page's
     width (or a one-line sentence after a sentence's end)."""
     width = _typical_width(lines)
+    repeated = _repeated_labels(lines, matcher)
+    listing = False  # inside a participants list printed one person a line
     blocks: list[Block] = []
     current: list[Line] = []
     pending_page: list[str] = []
@@ -113,7 +116,15 @@ def assemble_paragraphs(lines: list[Line], matcher: LabelMatcher) -> list[Block]
         if is_page_mark_line(text):
             pending_page.append(text)
             continue
-        if current and _starts_paragraph(current[-1].text, text, width, matcher):
+        if listing and not is_name_line(text, matcher.profile):
+            listing = False  # the participants list ends where a line is no name: a new paragraph
+            if current:
+                blocks.append(Block(current))
+                current = []
+        elif listing and current:
+            blocks.append(Block(current))  # one person a line: each a paragraph of its own
+            current = []
+        if current and _starts_paragraph(current[-1].text, text, width, matcher, repeated):
             blocks.append(Block(current))
             current = []
         if pending_page:
@@ -122,6 +133,8 @@ def assemble_paragraphs(lines: list[Line], matcher: LabelMatcher) -> list[Block]
             pending_page = []
             line = Line(text, line.number)
         current.append(line)
+        if participants_field(text, matcher.profile):
+            listing = True
     if current:
         blocks.append(Block(current))
     if pending_page and blocks:
@@ -137,15 +150,25 @@ def _is_dateline_line(text: str) -> bool:
     return len(text) < 90 and bool(re.match(r"^\[?[A-Z][\w .’'-]{1,40},?\]?,?\s", text)) and parse_date(text) is not None
 
 
-def _starts_paragraph(previous: str, text: str, width: int, matcher: LabelMatcher) -> bool:
+def _repeated_labels(lines: list[Line], matcher: LabelMatcher) -> set[str]:
+    """Labels that open two lines or more: a speaker's, wherever the line before ends."""
+    seen: dict[str, int] = {}
+    for line in lines:
+        start = matcher.at_start(line.text.strip())
+        if start:
+            seen[start[1].key] = seen.get(start[1].key, 0) + 1
+    return {key for key, count in seen.items() if count >= 2}
+
+
+def _starts_paragraph(previous: str, text: str, width: int, matcher: LabelMatcher, repeated: set[str]) -> bool:
     previous = PB_MARK.sub("", previous).rstrip()
     if _is_dateline_line(text) or _is_dateline_line(previous):
         return True
     start = matcher.at_start(text)
-    if start and start[1].strength != "plain":
+    if start and (start[1].strength != "plain" or start[1].key in repeated):
         return True
-    if start and _TERMINAL.search(previous.rstrip()):
-        return True
+    if start and (_TERMINAL.search(previous.rstrip()) or width and len(previous) < 0.6 * width):
+        return True  # a label after a sentence's end, or after a short line (a name of a list)
     if not _TERMINAL.search(previous.rstrip()) or not width:
         return False
     if len(previous) < 0.8 * width:
