@@ -46,6 +46,7 @@ class InlineContext:
     inline_notes: int = 0
     repairs: list[str] = field(default_factory=list)
     _by_marker: dict | None = field(default=None, repr=False)
+    missing_notes: set = field(default_factory=set)  # markers whose note the source lacks, seen once
     _used: set = field(default_factory=set, repr=False)
     _absorbed: int = 0
 
@@ -196,6 +197,9 @@ def _bracket(content: str, before: str, after: str, out: list, ctx: InlineContex
             ctx.warn(line, f"footnote marker [{stripped}] is printed again; its note is shown at the first marker "
                            "only, this one is kept as printed")
             return [OrphanNoteRef(stripped, f"[{content}]", missing=False)]
+        if stripped in ctx.missing_notes:  # printed again: the note whose text is missing stands once
+            return [OrphanNoteRef(stripped, f"[{content}]", missing=False)]
+        ctx.missing_notes.add(stripped)
         ctx.warn(line, f"footnote marker [{stripped}] has no note in the source; kept as a note whose text is "
                        "missing")
         return [OrphanNoteRef(stripped, f"[{content}]")]

@@ -155,6 +155,11 @@ def rule_fields(state: RecordState) -> None:
                 role = found
                 state.chrome.append(Line(first, piece.lines[0].number))  # the field's label; its value is kept
                 value = (match.group("value") or "").strip()
+                if role == "contents" and len(value) > 150:
+                    # a run-on line: the page's contents (its buttons), then the record itself
+                    value, record = _peel_chrome(value, profile)
+                    if record:
+                        out.append(Block([Line(record, piece.lines[0].number)]))
                 rest = ([Line(value, piece.lines[0].number)] if value else []) + piece.lines[1:]
                 if rest:
                     values.setdefault(role, []).append(Block(rest))
@@ -168,6 +173,19 @@ def rule_fields(state: RecordState) -> None:
     state.fields_found = bool(values)
     for role, blocks in values.items():
         _set_field(state, role, blocks)
+
+
+def _peel_chrome(text: str, profile: Profile) -> tuple[str, str]:
+    """(the chrome phrases the text opens with, the rest): `English Translation Scan of Original
+    Document On 31 January …` → the two buttons, and the record."""
+    peeled = []
+    phrases = sorted(profile.chrome_lines, key=len, reverse=True)
+    while True:
+        found = next((p for p in phrases if text.startswith(p + " ") or text == p), None)
+        if not found:
+            return " ".join(peeled), text
+        peeled.append(found)
+        text = text[len(found):].lstrip()
 
 
 def _record_begins(block: Block, matcher: LabelMatcher, index: int) -> bool:

@@ -82,6 +82,8 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     head = [_plain_string(parse_inline(line, ctx, getattr(src, "head_line", None) or 1, heading=True))
             for line in src.head]
     body, dateline, closer, present = _body(src, blocks, ctx, resolver, repairs, profile)
+    if not body and dateline:
+        body, dateline = [Narration(Paragraph(dateline, src.body[0].number))], None  # a record that is one line
     _place_unmarked_notes(notes, ctx, problems, source_name)
     repairs += ctx.repairs  # text the source lost, marked where it breaks off
     problems += ctx.problems
