@@ -153,8 +153,10 @@ class Writer:
         if doc.archive:
             source.append(self.ms_desc(doc.archive))
         if doc.translations:
-            source.append(E("listBibl", [E("bibl", E("ref", title, target=f"{other}.xml"))
-                                         for other, title in doc.translations], type="translations"))
+            # the other records of this conversation: a relation between texts, not a source of this one
+            source.append(E("listRelation", [
+                E("relation", E("desc", title), name="translation", mutual=f"#doc-{doc.id} {other}.xml#doc-{other}")
+                for other, title in doc.translations], type="translations"))
         return E("fileDesc", title_stmt, publication, source)
 
     def availability(self) -> etree._Element:

@@ -299,10 +299,12 @@ def test_header_records_the_archival_location(corpus_tei) -> None:
 
 
 def test_translations_of_one_conversation_know_each_other(corpus_tei) -> None:
+    """Related in the header (listRelation/relation/@mutual, issue 12), not listed as sources."""
     for doc, other in ((ZUBOK, WOLFF), (WOLFF, ZUBOK)):
-        refs = [r.get("target") for r in corpus_tei[doc].findall(".//tei:listBibl[@type='translations']//tei:ref", NS)]
-        assert refs == [f"{other}.xml"]
-    assert corpus_tei[ALBANIAN].find(".//tei:listBibl", NS) is None
+        relations = corpus_tei[doc].findall(".//tei:listRelation[@type='translations']/tei:relation", NS)
+        assert [r.get("mutual").split() for r in relations] == [[f"#doc-{doc}", f"{other}.xml#doc-{other}"]]
+        assert corpus_tei[doc].find(".//tei:sourceDesc/tei:listBibl", NS) is None
+    assert corpus_tei[ALBANIAN].find(".//tei:listRelation", NS) is None
 
 
 def words(text: str) -> list[str]:

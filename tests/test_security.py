@@ -477,14 +477,19 @@ def test_two_file_names_that_print_alike_are_told_apart(tmp_path):
 # --- translations -----------------------------------------------------------------------------
 
 
+def _translations(path) -> list[str]:
+    """The other TEI files a record is related to as translations of one conversation."""
+    relations = etree.parse(str(path)).findall(f".//{TEI}listRelation[@type='translations']/{TEI}relation")
+    return [pointer.split("#")[0] for r in relations for pointer in r.get("mutual").split() if ".xml" in pointer]
+
+
 def test_translations_are_found_by_evidence_not_by_date_and_speakers(tmp_path):
     from edition.convert import convert_corpus
 
     corpus, tei = _converted(tmp_path)
     # the two Khrushchev-Mao translations (Wolff, Zubok: the same APRF file and folios) still are
     for one, other in ((WOLFF, ZUBOK), (ZUBOK, WOLFF)):
-        refs = etree.parse(str(tei / f"{one}.xml")).findall(f".//{TEI}listBibl[@type='translations']//{TEI}ref")
-        assert [ref.get("target") for ref in refs] == [f"{other}.xml"]
+        assert _translations(tei / f"{one}.xml") == [f"{other}.xml"]
     # records of one day with the same speakers but different archival files are not
     source = (corpus / f"{ZUBOK}.txt").read_text(encoding="utf-8")
     for index in range(12):
@@ -493,7 +498,7 @@ def test_translations_are_found_by_evidence_not_by_date_and_speakers(tmp_path):
     convert_corpus(corpus, tei, jobs=1, progress=False)
     for index in range(12):
         root = etree.parse(str(tei / f"1958-07-31_meeting-{index:02d}.xml"))
-        assert root.find(f".//{TEI}listBibl[@type='translations']") is None
+        assert root.find(f".//{TEI}listRelation[@type='translations']") is None
 
 
 # --- links, downloads and labels -------------------------------------------------------------
@@ -733,8 +738,7 @@ def test_translations_declared_by_the_editor_are_related_whatever_their_citation
     tei = tmp_path / "tei"
 
     def translations(doc_id: str) -> list[str]:
-        refs = etree.parse(str(tei / f"{doc_id}.xml")).findall(f".//{TEI}listBibl[@type='translations']//{TEI}ref")
-        return [ref.get("target") for ref in refs]
+        return _translations(tei / f"{doc_id}.xml")
 
     convert_corpus(corpus, tei, jobs=1, progress=False, registers=RegisterFiles(registers))
     assert translations("1958-07-31_other-record") == []

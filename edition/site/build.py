@@ -431,7 +431,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     groups = translation_groups(docs)
     persons = persons_index(docs, groups)
     for doc, target in missing_translation_refs(docs):
-        report.warnings.append(Problem(doc.path, None, f"listBibl translation {target}.xml is not in the edition",
+        report.warnings.append(Problem(doc.path, None, f"the translation {target}.xml (listRelation) is not in the edition",
                                        "warning"))
     group_of = {d.id: g for g in groups for d in g}
     zip_name = f"downloads/tei-{_slug(settings.version) or 'edition'}.zip"

@@ -295,8 +295,11 @@ def _read_header(doc: Document, header) -> None:
     source_desc = find(header, "t:fileDesc/t:sourceDesc")
     if source_desc is not None:
         doc.source = _read_source(source_desc)
-        for ref in findall(source_desc, "t:listBibl[@type='translations']//t:ref[@target]"):
-            for target in ref.get("target").split():
+        # translations related in the header (relation/@mutual), or, in a file made before, listed
+        pointers = [r.get("mutual") for r in findall(source_desc, "t:listRelation[@type='translations']/t:relation")]
+        pointers += [r.get("target") for r in findall(source_desc, "t:listBibl[@type='translations']//t:ref[@target]")]
+        for pointer in filter(None, pointers):
+            for target in (t for t in pointer.split() if ".xml" in t):
                 stem = Path(target.split("#")[0]).name
                 stem = stem.removesuffix(".xml")
                 if stem:
@@ -454,7 +457,7 @@ def render_document(doc: Document, person_href: Callable[[str], str | None]) -> 
 
     for ref_target in doc.translation_refs:
         if ref_target == doc.id:
-            doc.warnings.append("listBibl[@type='translations'] refers to the document itself")
+            doc.warnings.append("a translation relation (listRelation) refers to the document itself")
 
     doc.counts = {
         "turns": len(turns),
