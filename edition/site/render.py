@@ -203,6 +203,16 @@ class Renderer:
             label = isolated(self.inline_content(speaker), text_of(speaker))
             head.append(Markup('<a class="speaker" href="%s">%s</a>') % (href, label) if href
                         else Markup('<span class="speaker">%s</span>') % label)
+        elif who:
+            # a turn the source prints without a label (announced in the narration): the speaker named
+            href = self.person_href(who[0]) if len(who) == 1 else None
+            persons = {xml_id(p): p for p in el.getroottree().getroot().iter(f"{{{TEI_NS}}}person")}
+            shown = " / ".join(text_of(find(persons[w], "t:persName")) if w in persons else w for w in who)
+            head.append(Markup('<a class="speaker unlabelled" href="%s" title="no label in the source">[%s]</a>')
+                        % (href, shown) if href else Markup('<span class="speaker unlabelled">[%s]</span>') % shown)
+        if el.get("cert"):
+            head.append(Markup(' <span class="cert" title="The edition identifies this speaker with %s '
+                               'certainty">(identification uncertain)</span>') % el.get("cert"))
         body: list[Markup] = []
         # a turn of one paragraph is cited by its number: a ¶ of its own would only repeat it
         paragraphs = [child for child in el if name(child) == "p"]
