@@ -126,8 +126,16 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     languages = [("en", "English")]
     if metadata.original_language_code and metadata.original_language_code != "en":
         languages.append((metadata.original_language_code, metadata.original_language))
-    if _has_foreign(body, notes):
-        languages.append(("ru-Latn", "Russian, transliterated"))
+    foreign = _foreign_words(body, notes)
+    if foreign:
+        tag, name = _original_wording_language(metadata)
+        for node in foreign:
+            node.lang = tag
+        languages.append((tag, name))
+        if tag == "und":
+            problems.append(Problem(source_name, None, "words in the original language are given in brackets, "
+                                    "but the record names no original language: they are tagged 'und' "
+                                    "(undetermined); add an 'Original Language:' line", "warning"))
     place = ctx.places.find(metadata.place) if metadata.place and ctx.places is not None else []
     if place:
         ctx.places_named.setdefault(place[0][2].id, place[0][2])
@@ -715,21 +723,43 @@ def _place(dateline: list | None, title: str) -> str:
     return match.group(1) if match else ""
 
 
-def _has_foreign(body: list, notes: dict) -> bool:
+# Languages written in the Latin alphabet: their words are given as printed; the words of any
+# other original are a transliteration (`ru-Latn`, `zh-Latn`).
+LATIN_SCRIPT = {"sq", "de", "fr", "pl", "cs", "sk", "hu", "ro", "it", "es", "pt", "nl", "da", "sv", "no", "fi",
+                "et", "lv", "lt", "hr", "sl", "tr", "vi", "id", "ms", "en", "la"}
+
+
+def _original_wording_language(metadata) -> tuple[str, str]:
+    """The language tag of the original's words the translator gives in brackets: the record's
+    original language, transliterated where it is not written in Latin letters; `und` where the
+    record names none."""
+    code, name = metadata.original_language_code, metadata.original_language
+    if not code or code == "und" or code == "en":
+        return "und", "undetermined"
+    if code in LATIN_SCRIPT:
+        return code, name
+    return f"{code}-Latn", f"{name}, transliterated"
+
+
+def _foreign_words(body: list, notes: dict) -> list:
+    """Every word of the original language the text gives (model Foreign nodes), in order."""
     from edition.model import Foreign
 
-    def walk(nodes) -> bool:
+    found: list = []
+
+    def walk(nodes) -> None:
         for node in nodes:
             if isinstance(node, Foreign):
-                return True
+                found.append(node)
             for child in (getattr(node, "content", None), getattr(node, "text", None)):
-                if isinstance(child, list) and walk(child):
-                    return True
-        return False
+                if isinstance(child, list):
+                    walk(child)
 
     for block in body:
         paragraphs = block.paragraphs if isinstance(block, Turn) else \
             [block.paragraph] if isinstance(block, Narration) else [Paragraph(block.content, 0)]
-        if any(walk(p.content) for p in paragraphs):
-            return True
-    return any(walk(note.content) for note in notes.values())
+        for paragraph in paragraphs:
+            walk(paragraph.content)
+    for note in notes.values():
+        walk(note.content)
+    return found

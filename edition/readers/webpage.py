@@ -48,7 +48,8 @@ def _navigation_lines(blocks: list[Block], profile: Profile) -> set[int]:
 def _record_like(text: str) -> bool:
     """A line of the record: a sentence, a date, a label, or a heading in capitals."""
     return bool(re.search(r"[a-z]{3,}[.?!]\s|[a-z][.?!]$", text) and len(text.split()) > NAV_WORDS
-                or re.search(r"\b1[5-9]\d\d\b|\b20\d\d\b", text) or re.match(r"^[^\s:]{1,40}:\s", text))
+                or re.search(r"\b1[5-9]\d\d\b|\b20\d\d\b", text) or re.match(r"^[^\s:]{1,40}:\s", text)
+                or re.match(r"^[\w’' &/*]{2,40}:\**$", text))  # a field's label on a line of its own
 
 
 def read(lines: list[Line], profile: Profile | None = None) -> Record:
