@@ -131,7 +131,8 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         tag, name = _original_wording_language(metadata)
         for node in foreign:
             node.lang = tag
-        languages.append((tag, name))
+        if tag not in {ident for ident, _ in languages}:
+            languages.append((tag, name))
         if tag == "und":
             problems.append(Problem(source_name, None, "words in the original language are given in brackets, "
                                     "but the record names no original language: they are tagged 'und' "

@@ -208,8 +208,8 @@ class Renderer:
             href = self.person_href(who[0]) if len(who) == 1 else None
             persons = {xml_id(p): p for p in el.getroottree().getroot().iter(f"{{{TEI_NS}}}person")}
             shown = " / ".join(text_of(find(persons[w], "t:persName")) if w in persons else w for w in who)
-            head.append(Markup('<a class="speaker unlabelled" href="%s" title="no label in the source">[%s]</a>')
-                        % (href, shown) if href else Markup('<span class="speaker unlabelled">[%s]</span>') % shown)
+            head.append(Markup('<a class="unlabelled-speaker" href="%s" title="no label in the source">[%s]</a>')
+                        % (href, shown) if href else Markup('<span class="unlabelled-speaker">[%s]</span>') % shown)
         if el.get("cert"):
             head.append(Markup(' <span class="cert" title="The edition identifies this speaker with %s '
                                'certainty">(identification uncertain)</span>') % el.get("cert"))
