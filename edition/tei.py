@@ -155,7 +155,8 @@ class Writer:
         if doc.translations:
             # the other records of this conversation: a relation between texts, not a source of this one
             source.append(E("listRelation", [
-                E("relation", E("desc", title), name="translation", mutual=f"#doc-{doc.id} {other}.xml#doc-{other}")
+                E("relation", E("desc", title) if title.strip() else None, name="translation",
+                  mutual=f"#doc-{doc.id} {other}.xml#doc-{other}")
                 for other, title in doc.translations], type="translations"))
         return E("fileDesc", title_stmt, publication, source)
 
