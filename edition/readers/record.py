@@ -1,14 +1,14 @@
 """The parts of a record, whatever route it took: header, body, notes, footer.
 
 A route reader (web page, Markdown, PDF text) turns its lines into paragraphs and hands
-them here, with the chrome it found and any front matter. `read_record` then runs one
-ordered list of rules (the way markdown-it-py's `ruler.py` runs its block rules), each one
-convention, each tested by its own fixture in `tests/fixtures/rules/`:
+them here, with the chrome it found and any front matter. `run_rules` then runs one
+ordered list of rules, `RULES` (the way markdown-it-py's `ruler.py` runs its block rules),
+each one convention, each tested by its own fixture in `tests/fixtures/rules/`:
 
-    header end      the page's header, where its family prints a last header line
-    header lines    that header's credit line, citation, date line and summary
     chrome          a web page's navigation and footer lines, by the source profile
     fields          a page's metadata fields (`Citation:`, `Summary:`, `Original Language:`)
+    header end      the page's header, where its family prints a last header line
+    header lines    that header's credit line, citation, date line and summary
     title           the record's heading
     notes           the footnotes at the end, under a heading or as the closing numbered run
     footer          what follows the notes: a bracketed shelfmark, a rights line, the page's footer
