@@ -104,7 +104,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     if archive is not None:
         problems += [Problem(source_name, finding.line, warning, "warning") for warning in archive.warnings]
     _fill_language(metadata, citation, archive)
-    metadata.place = metadata.place or _place(dateline, metadata.title)
+    metadata.place = metadata.place or _place_field(blocks, profile) or _place(dateline, metadata.title)
     if closer:
         for kind, content in closer.items:
             text = "".join(part for part in content if isinstance(part, str))
@@ -246,6 +246,17 @@ def _participants(blocks: list[Block], profile, title: str = "") -> list[Partici
                 people.append(person)
                 listed.add(words)
     return people
+
+
+def _place_field(blocks: list[Block], profile) -> str:
+    """The place a `PLACE:` / `Place:` / `Location:` field of the record's opening gives."""
+    if profile is None:
+        return ""
+    for block in blocks[:30]:
+        match = re.match(r"^\W{0,3}(?P<name>[A-Za-z][A-Za-z &/]{1,30}?)\W{0,3}:\s*(?P<value>\S.{0,150})$", block.text)
+        if match and profile.field_role(match.group("name")) == "place":
+            return match.group("value").strip().rstrip(".")
+    return ""
 
 
 def _plain_string(nodes: list):
