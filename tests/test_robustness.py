@@ -537,6 +537,11 @@ def test_a_killed_build_leaves_the_previous_tei_and_site_whole(tmp_path: Path) -
         now = _site_files(site)
         if process.returncode == 0:
             last_site = now
+        elif now != last_site:  # killed after the swap: the new site is in place, it must be whole
+            finished = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True)
+            assert finished.returncode == 0
+            assert now == _site_files(site), f"killed at {fraction:.0%} of a build: the site is neither the old nor the new"
+            last_site = now
         assert now == last_site, f"killed at {fraction:.0%} of a build: the site is neither the old nor the new"
     result = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

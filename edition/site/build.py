@@ -84,16 +84,21 @@ class _Writer:
         self.report = report
 
     def text(self, rel: str, text: str) -> None:
-        path = self.out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+        _new_file(self.out / rel).write_text(text, encoding="utf-8", newline="\n")
         (self.report.pages if rel.endswith(".html") else self.report.files).append(rel)
 
     def bytes(self, rel: str, data: bytes) -> None:
-        path = self.out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        _new_file(self.out / rel).write_bytes(data)
         self.report.files.append(rel)
+
+
+def _new_file(path: Path) -> Path:
+    """`path` made ready for writing a new file: a file already there may be a hard link into the
+    live site (reused from the last build), and writing through it would change the live site
+    before the swap, so it is unlinked, never truncated."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    return path
 
 
 @locked("tei_dir", "site build")
@@ -717,10 +722,9 @@ def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Write
         year = max(year, 1980)
     dos_time, dos_date = 0, (year - 1980) << 9 | month << 5 | day
     folder = f"tei-{_slug(settings.version) or 'edition'}"
-    path.parent.mkdir(parents=True, exist_ok=True)
     central = bytearray()
     count = 0
-    with open(path, "wb") as out:
+    with open(_new_file(path), "wb") as out:
         for doc in sorted(docs, key=lambda d: d.id):
             crc, size, data = cache.load(doc.cache_key, "zip")
             name = f"{folder}/{doc.id}.xml".encode("utf-8")
