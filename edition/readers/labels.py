@@ -21,7 +21,8 @@ from edition.readers.profiles import Profile, label_key
 
 MAX_LABEL = 64  # characters: "Minister of Foreign Affairs of the People's Republic of China" is about the longest
 MAX_WORDS = 8
-_START = re.compile(r"(?P<label>[^:;()\n]{1,%d}?)\s*(?:\((?P<manner>[^()\n]{1,60})\)\s*)?(?P<sep>[:;])(?=\s|$)"
+# the colon may be a full-width one (`毛泽东：`), which needs no space after it
+_START = re.compile(r"(?P<label>[^:;：()\n]{1,%d}?)\s*(?:\((?P<manner>[^()\n]{1,60})\)\s*)?(?P<sep>[:;]|：)(?=\s|$|(?<=：))"
                     % MAX_LABEL)
 # a name word, also one whose parts a full stop joins ("DR.EVATT", "N.S."); no part may be
 # matched two ways, so the pattern cannot backtrack
@@ -38,10 +39,16 @@ class Candidate:
     strength: str  # "caps", "titled", "qa", "letter" or "plain"
 
 
+def _capital(word: str) -> bool:
+    """A capital letter first, or a letter of a script without capitals (毛泽东, 김일성)."""
+    first = word[:1]
+    return first.isupper() or (first.isalpha() and not first.islower())
+
+
 class LabelMatcher:
     """Finds and judges speaker labels by the conventions of a profile."""
 
-    def __init__(self, profile: Profile, separators: str = ":"):
+    def __init__(self, profile: Profile, separators: str = ":："):
         self.profile = profile
         self.separators = separators
         self.prefix_words = {label_key(w) for w in profile.honorifics | profile.titles}
@@ -59,9 +66,10 @@ class LabelMatcher:
         if key in self.profile.question_answer:
             return Candidate(label, key, "qa")
         words = label.replace(",", " , ").split()
-        if len(words) > MAX_WORDS or not words[0][:1].isupper():
+        if len(words) > MAX_WORDS or not _capital(words[0]):
             return None
-        caps = label.upper() == label and sum(char.isalpha() for char in label) >= 2
+        # capitals: a label with cased letters, all upper (a script without capitals is never "caps")
+        caps = label.upper() == label and sum(char.isupper() for char in label) >= 2
         named = False
         for word in words:
             folded = label_key(word)
@@ -73,7 +81,7 @@ class LabelMatcher:
                 return None
             if folded in self.small:
                 continue
-            if not _CAPITALISED.fullmatch(word) or not word[:1].isupper():
+            if not _CAPITALISED.fullmatch(word) or not _capital(word):
                 return None
             if folded not in self.prefix_words or folded in self.profile.titles:
                 named = True

@@ -23,7 +23,7 @@ from edition.readers.record import Record, RecordState, run_rules
 from edition.readers.text import Block, Line
 
 NAME = "PDF-extracted text"
-SEPARATORS = ":;"  # extraction turns a label's colon into a semicolon now and then
+SEPARATORS = ":;："  # extraction turns a label's colon into a semicolon now and then
 _TERMINAL = re.compile(r"[.?!:”\"’)\]…]$")  # matched against stripped text: no backtracking over spaces
 
 

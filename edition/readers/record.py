@@ -495,8 +495,9 @@ def _heading_after_label(rest: str) -> bool:
     a label-like opening before a title or a reference, not before speech (no sentence, no
     word in lower case)."""
     text = re.sub(r"\[\d+\]|\ue010[^\ue011]*\ue011|(?:\.\.\.|…)$", "", rest).strip()
-    return text[:1].isalnum() and len(text) < 100 and not re.search(r"\b[a-z]{3,}\b", text) \
-        and not re.search(r"[.?!…:;”\"’)\]—–-]$", text)
+    return text[:1].isalnum() and len(text) < 100 and any(char.isupper() for char in text) \
+        and not any(word.islower() and len(word) >= 3 for word in re.findall(r"[^\W\d_]+", text)) \
+        and not re.search(r"[.?!…:;”\"’)\]—–。！？-]$", text)
 
 
 def label_candidates(matcher: LabelMatcher, blocks: list[Block]) -> dict[str, list]:
@@ -509,13 +510,27 @@ def label_candidates(matcher: LabelMatcher, blocks: list[Block]) -> dict[str, li
     return found
 
 
+def _caseless_name(key: str) -> bool:
+    """A name in a script without capitals and spaces: two to six letters (周恩来, 김일성)."""
+    return 2 <= len(key) <= 6 and key.isalpha() and not any(char.isupper() or char.islower() for char in key)
+
+
 def accept_labels(matcher: LabelMatcher, blocks: list[Block], known_names: set[str]) -> set[str]:
     """The labels that are speakers: a label in capitals, with a title or honorific, a
     question-and-answer label, a participant's name, or one the record prints more than once.
     A one-off `Plain Words:` opening a paragraph is more often a heading or a field."""
     accepted: set[str] = set()
-    for key, candidates in label_candidates(matcher, blocks).items():
+    found = label_candidates(matcher, blocks)
+    for key, candidates in found.items():
         strength = candidates[0].strength
         if strength in ("caps", "titled", "qa") or len(candidates) >= 2 or key in known_names:
             accepted.add(key)
+    # In a conversation of two speakers or more, a name of two words or more that speaks once
+    # is a speaker too (else its words would go to the turn before: speech in the wrong mouth).
+    if len(accepted) >= 2:
+        for key, candidates in found.items():
+            name_like = len(key.split()) >= 2 or _caseless_name(key)
+            if key not in accepted and name_like and candidates[0].strength == "plain" \
+                    and key not in matcher.profile.not_labels:
+                accepted.add(key)
     return accepted

@@ -42,13 +42,16 @@ def _navigation_lines(blocks: list[Block], profile: Profile) -> set[int]:
         run = []
     if len(run) >= 3:
         nav.update(l.number for l in run)
+    if len(nav) == len(lines):
+        return set()  # a text of short lines only is no menu: nothing is dropped
     return nav
 
 
 def _record_like(text: str) -> bool:
     """A line of the record: a sentence, a date, a label, or a heading in capitals."""
-    return bool(re.search(r"[a-z]{3,}[.?!]\s|[a-z][.?!]$", text) and len(text.split()) > NAV_WORDS
-                or re.search(r"\b1[5-9]\d\d\b|\b20\d\d\b", text) or re.match(r"^[^\s:]{1,40}:\s", text)
+    return bool(re.search(r"[^\W\d_]{2,}[.?!。！？](?:\s|$)", text)  # a sentence's end, in any script
+                or re.search(r"\b1[5-9]\d\d\b|\b20\d\d\b", text)
+                or re.match(r"^[^:：]{1,40}[:：]\s*\S", text)  # a label or a field before its value
                 or re.match(r"^[\w’' &/*]{2,40}:\**$", text))  # a field's label on a line of its own
 
 
