@@ -25,7 +25,8 @@ from edition.readers.text import Block, Line, split_blocks
 NAME = "Markdown export"
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*)$")
-BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{1,80}?)\*\*\s*:?")
+# a label set in bold or italics, the colon inside or after the markup
+BOLD_LABEL = re.compile(r"^(?P<mark>\*\*|__|\*|_)(?P<label>[^*_\n]{1,80}?)(?P=mark)\s*:?")
 DEFINITION = re.compile(r"^\[\^(?P<n>\d{1,5})\]:\s*(?P<text>.*)$", re.S)
 _markdown = MarkdownIt("commonmark")
 
@@ -62,8 +63,8 @@ def inline_text(source: str) -> str:
 
 
 def _unbold_label(text: str) -> str:
-    """`**Mao Zedong:** …` or `**Mao Zedong**: …` → `Mao Zedong: …`: the label's bold is its
-    print, not its words."""
+    """`**Mao Zedong:** …`, `**Mao Zedong**: …`, `*Kissinger:* …` → `Mao Zedong: …`: the label's
+    bold or italics is its print, not its words."""
     match = BOLD_LABEL.match(text)
     if match and (match.group("label").rstrip().endswith(":") or match.group(0).endswith(":")):
         label = match.group("label").rstrip()
