@@ -7,13 +7,15 @@ reported and left out; the rest of the edition is still built.
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 import time
 from pathlib import Path
 
-from edition.convert import convert_corpus
+from edition import __version__, noop
 from edition.errors import EditionError, Problem
-from edition.lock import edition_lock
+from edition.lock import edition_lock, state_folder
 from edition.project import Project
 
 # tei_all results keyed by file checksum: a rebuild re-checks only what changed (git-ignored).
@@ -26,13 +28,58 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
     """Build `project`; the folders given override those of its settings. True when every
     record was published. One build of an edition at a time (edition.lock): a second one
     stops, naming the process that is building."""
-    with edition_lock(Path(tei_dir or project.tei), "build"):
-        return _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
-                              jobs=jobs, tei_all=tei_all, progress=progress)
+    tei_dir = Path(tei_dir or project.tei)
+    with edition_lock(tei_dir, "build"):
+        started = time.perf_counter()
+        folder = state_folder(tei_dir)
+        inputs = functools.partial(_noop_inputs, project, Path(corpus_dir or project.corpus), tei_dir,
+                                   Path(site_dir or project.site), tei_all)
+        current = inputs()
+        recorded = None if force else noop.recorded_output(folder, current)
+        if recorded is not None:  # nothing changed since the last build: say what it said
+            *lines, outcome = recorded["lines"]
+            for line in lines:
+                say(line)
+            say(f"done in {time.perf_counter() - started:.1f} s: {outcome}")
+            return recorded["ok"]
+        noop.forget(folder)  # a build killed from here on must not leave the old record standing
+        lines: list[str] = []
+        ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
+                            jobs=jobs, tei_all=tei_all, progress=progress, said=lines.append)
+        after = inputs()  # the TEI files and the site as this build left them
+        if ok and _sources_unchanged(current, after):
+            noop.record(folder, after, lines, ok)
+        return ok
+
+
+def _sources_unchanged(before: dict, after: dict) -> bool:
+    """True when no input but the build's own output (TEI files, site) changed during the build:
+    a source edited meanwhile was perhaps read before the edit."""
+    def sources(state: dict) -> dict:
+        return {**state, "folders": {k: v for k, v in state["folders"].items() if k != "tei"},
+                "options": {k: v for k, v in state["options"].items() if k != "site built"}}
+
+    return sources(before) == sources(after)
+
+
+def _noop_inputs(project: Project, corpus_dir: Path, tei_dir: Path, site_dir: Path, tei_all: bool) -> dict:
+    """Everything the result of `edition build` depends on, by size and modification time."""
+    settings = project.settings
+    folders = {"corpus": (corpus_dir, False), "tei": (tei_dir, False),
+               "registers": (project.registers.folder, True),
+               "templates": (settings.folder("templates"), True)}
+    files = {"settings": Path(project.settings_path)}
+    # the site is the build's output: that it is there is what counts, not when it was written
+    options = {"site": os.path.abspath(site_dir), "site built": (site_dir / "index.html").is_file(), "tei_all": tei_all}
+    return noop.inputs(__version__, settings, options, folders, files)
 
 
 def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path | None, site_dir: Path | None,
-                   force: bool, jobs: int, tei_all: bool, progress: bool) -> bool:
+                   force: bool, jobs: int, tei_all: bool, progress: bool, said=lambda line: None) -> bool:
+    """said: given the lines a build of the same inputs with nothing to do would print."""
+    from dataclasses import replace
+
+    from edition.convert import convert_corpus
     from edition.site import build_site
     from edition.validate import validate_paths
 
@@ -40,8 +87,9 @@ def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path |
     settings = project.settings
     corpus_dir, tei_dir = Path(corpus_dir or project.corpus), Path(tei_dir or project.tei)
     site_dir = Path(site_dir or project.site)
-    say(f"edition: {settings.title} (version {settings.version})"
-        + ("" if project.has_settings else f"; no {project.settings_path}: every setting has its default"))
+    heading = (f"edition: {settings.title} (version {settings.version})"
+               + ("" if project.has_settings else f"; no {project.settings_path}: every setting has its default"))
+    say(heading)
 
     report = convert_corpus(corpus_dir, tei_dir, force=force, jobs=jobs, publisher=settings.publisher,
                             progress=progress, registers=project.registers,
@@ -55,8 +103,9 @@ def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path |
     validation = validate_paths(tei_files, tei_all=tei_all, cache=tei_dir / VALIDATION_CACHE, jobs=jobs,
                                 progress=progress)
     invalid = {Path(f.path).name for f in validation.files if not f.passed_edition_schema}
-    say(f"validate  {len(tei_files) - len(invalid)} of {count(len(tei_files), 'TEI file')} valid"
-        + ("" if tei_all else " (tei_all skipped)"))
+    validated = (f"validate  {len(tei_files) - len(invalid)} of {count(len(tei_files), 'TEI file')} valid"
+                 + ("" if tei_all else " (tei_all skipped)"))
+    say(validated)
 
     site = build_site(tei_dir, site_dir, settings, validation=validation, progress=progress, exclude=invalid,
                       jobs=jobs)
@@ -67,8 +116,14 @@ def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path |
         say(f"  {finding}")
     published = len(tei_files) - len(invalid)
     left_out = len(report.failed) + len(invalid)
-    say(f"done in {time.perf_counter() - started:.1f} s: {count(published, 'document')} published"
-        + (f", {left_out} not published" if left_out else "") + _tally(findings))
+    outcome = (f"{count(published, 'document')} published" + (f", {left_out} not published" if left_out else "")
+               + _tally(findings))
+    say(f"done in {time.perf_counter() - started:.1f} s: {outcome}")
+    for line in [heading, f"convert   0 written, {len(report.results) - len(report.failed)} unchanged, "
+                          f"{len(report.failed)} failed", validated,
+                 f"site      {site_summary(replace(site, up_to_date=True))}", *[f"  {f}" for f in findings]]:
+        said(line)
+    said(outcome)
     return not report.failed and not invalid
 
 

@@ -1,0 +1,109 @@
+"""Knowing that a build has nothing to do, before any of the heavy modules is imported.
+
+At the end of a build that published everything it had, the inputs are recorded in one state
+file (`.edition/noop.json`): each input folder's files by name, size and modification time,
+read with one `scandir` per folder, together with the settings, the options and the lines the
+build printed. A build whose inputs are recorded so prints those lines again and stops; any
+difference (a file added, removed, touched, a setting changed, another release of the
+edition) makes it the full build, whose own checks decide what to redo.
+
+A file modified within SETTLE_NS of the end of the build could change again in the same
+clock tick without its time changing: such a state is not recorded (as `edition.hashes`
+does for checksums), and the next build checks everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from edition.hashes import SETTLE_NS
+
+NAME = "noop.json"
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+
+
+def folder_listing(folder: Path, recursive: bool = False) -> list | None:
+    """[name, size, mtime_ns] of each entry of `folder` (dot files, the build's own caches,
+    left out), sub-folders' listings nested when recursive; None when there is no folder."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    listing = []
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        try:
+            if entry.is_dir():
+                listing.append([entry.name, folder_listing(Path(entry.path), True) if recursive else "dir"])
+                continue
+            info = entry.stat()
+        except OSError:
+            listing.append([entry.name, "unreadable"])
+            continue
+        listing.append([entry.name, info.st_size, info.st_mtime_ns])
+    return listing
+
+
+def file_listing(path: Path) -> list | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def inputs(version: str, settings, options: dict, folders: dict[str, tuple[Path, bool]],
+           files: dict[str, Path]) -> dict:
+    """What a build's result depends on, as recorded: folders as {name: (path, recursive)}."""
+    return {"format": FORMAT, "version": version, "settings": repr(settings), "options": options,
+            "package": folder_listing(PACKAGE, recursive=True),
+            "folders": {name: [os.path.abspath(path), folder_listing(path, recursive)]
+                        for name, (path, recursive) in sorted(folders.items())},
+            "files": {name: [os.path.abspath(path), file_listing(path)] for name, path in sorted(files.items())}}
+
+
+def recorded_output(state_folder: Path, current: dict) -> dict | None:
+    """The last build's printed lines and result when its inputs equal `current`, else None."""
+    try:
+        state = json.loads((state_folder / NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("inputs") != current:
+        return None
+    return state.get("output")
+
+
+def record(state_folder: Path, current: dict, lines: list[str], ok: bool) -> bool:
+    """Keep `current` with the build's output; False (and any old record removed, so that it
+    cannot be taken for these inputs) when a file is too recent to trust its time."""
+    from edition.files import write_atomic
+
+    path = state_folder / NAME
+    if _newest_time(current) > time.time_ns() - SETTLE_NS:
+        path.unlink(missing_ok=True)
+        return False
+    state = {"inputs": current, "output": {"lines": lines, "ok": ok}}
+    write_atomic(path, json.dumps(state, ensure_ascii=False).encode("utf-8"), durable=False)
+    return True
+
+
+def forget(state_folder: Path) -> None:
+    (state_folder / NAME).unlink(missing_ok=True)
+
+
+def _newest_time(value) -> int:
+    """The largest modification time in a recorded listing."""
+    if isinstance(value, dict):
+        return max((_newest_time(item) for item in value.values()), default=0)
+    if isinstance(value, list):
+        if len(value) == 3 and isinstance(value[0], str) and isinstance(value[2], int):
+            return value[2]
+        if len(value) == 2 and all(isinstance(item, int) for item in value):
+            return value[1]
+        return max((_newest_time(item) for item in value), default=0)
+    return 0

@@ -1,0 +1,121 @@
+"""A build with nothing to do stops after one look at each input folder.
+
+The last build's inputs are recorded by name, size and modification time (edition/noop.py);
+a build that finds them unchanged prints what a full check would print, without importing the
+converter, the validator or the site builder. Any change to an input makes it a real build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import edition.build as edition_build
+from edition import noop
+from edition.build import build_edition
+from edition.project import open_project
+
+from conftest import CORPUS, ROOT
+
+DOCUMENT = "1960-06-07_mao-zedong_albanian-delegation"
+
+
+@pytest.fixture
+def edition_folder(tmp_path: Path) -> Path:
+    (tmp_path / "corpus").mkdir()
+    shutil.copyfile(CORPUS / f"{DOCUMENT}.txt", tmp_path / "corpus" / f"{DOCUMENT}.txt")
+    (tmp_path / "edition.toml").write_text('title = "A test edition"\nversion = "1"\ndate = 2025-01-15\n', "utf-8")
+    return tmp_path
+
+
+def _build(folder: Path, **options) -> bool:
+    return build_edition(open_project(folder), progress=False, jobs=1, **options)
+
+
+def _lines(text: str) -> list[str]:
+    """The printed lines, less the timing."""
+    return [line.split(": ", 1)[1] if line.startswith("done in ") else line for line in text.splitlines()]
+
+
+def _checks_everything(monkeypatch) -> list[bool]:
+    """Records each time a build goes past the record to the full check."""
+    calls = []
+    real = edition_build._build_edition
+
+    def spy(*args, **kwargs):
+        calls.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(edition_build, "_build_edition", spy)
+    return calls
+
+
+def test_nothing_changed_imports_no_heavy_module_and_says_what_a_full_check_says(edition_folder, monkeypatch, capsys):
+    monkeypatch.setattr(noop, "SETTLE_NS", 10**18)  # every file is too recent to trust its time
+    assert _build(edition_folder)
+    assert not (edition_folder / ".edition" / noop.NAME).exists()
+    monkeypatch.setattr(noop, "SETTLE_NS", 0)  # every file is old enough (rather than wait two seconds)
+    capsys.readouterr()
+    assert _build(edition_folder)  # the full check: nothing to do
+    checked = _lines(capsys.readouterr().out)
+    assert "convert   0 written, 1 unchanged, 0 failed" in checked
+    assert (edition_folder / ".edition" / noop.NAME).is_file()
+
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "edition", "build"], cwd=edition_folder,
+                            capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"})
+    assert result.returncode == 0, result.stderr
+    assert _lines(result.stdout) == checked
+    imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    heavy = {"lxml.etree", "jinja2", "edition.convert", "edition.validate", "edition.site.build", "edition.readers"}
+    assert imported & heavy == set()
+    assert "edition.noop" in imported  # the listing really is in stderr
+
+
+def _edit_corpus(folder: Path) -> None:
+    path = folder / "corpus" / f"{DOCUMENT}.txt"
+    path.write_text(path.read_text("utf-8").replace("Comrade Mao Zedong", "Comrade Mao Tse-tung", 1), "utf-8")
+
+
+def _touch_tei(folder: Path) -> None:
+    path = folder / "tei" / f"{DOCUMENT}.xml"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**9))
+
+
+def _add_register(folder: Path) -> None:
+    (folder / "registers").mkdir(exist_ok=True)
+    (folder / "registers" / "annotations.toml").write_text("", "utf-8")
+
+
+def _change_settings(folder: Path) -> None:
+    (folder / "edition.toml").write_text('title = "Another title"\nversion = "1"\ndate = 2025-01-15\n', "utf-8")
+
+
+def _remove_site(folder: Path) -> None:
+    shutil.rmtree(folder / "site")
+
+
+def _add_template(folder: Path) -> None:
+    (folder / "templates" / "static").mkdir(parents=True)
+    (folder / "templates" / "static" / "extra.css").write_text("body { color: black }\n", "utf-8")
+
+
+@pytest.mark.parametrize("change", [_edit_corpus, _touch_tei, _add_register, _change_settings, _remove_site,
+                                    _add_template, None])
+def test_any_change_to_an_input_makes_a_real_build(edition_folder, monkeypatch, change):
+    monkeypatch.setattr(noop, "SETTLE_NS", 0)
+    assert _build(edition_folder)
+    calls = _checks_everything(monkeypatch)
+    if change is None:
+        assert _build(edition_folder, force=True)  # --force: never the record
+    else:
+        change(edition_folder)
+        assert _build(edition_folder)
+    assert calls == [True]
+    assert (edition_folder / "site" / "index.html").is_file()
+    assert _build(edition_folder) and calls == [True]  # and then nothing to do again
