@@ -48,6 +48,20 @@ _STABLE_NUMBER = re.compile(r"^sp-(\d+)$")
 MANNER_WORDS = {"editorial": "Editorial note", "translator": "Translator’s note"}
 
 
+# How the page shows each element the edition schema admits in the text (tests/test_behaviours.py
+# fails when the schema admits one that is not here): "block" and "inline" name the Renderer's
+# block_<name> and inline_<name> methods; "in <parent>" an element its parent's method reads.
+PAGE_BEHAVIOURS = {
+    "body": "in text", "div": "block", "head": "block", "opener": "block", "closer": "block",
+    "dateline": "in opener", "p": "block inline", "sp": "block", "speaker": "in sp", "stage": "block inline",
+    "note": "block inline", "gap": "block inline", "desc": "inline", "lb": "block inline", "pb": "block inline",
+    "anchor": "inline", "choice": "inline", "corr": "in choice", "sic": "inline", "reg": "in choice",
+    "orig": "in choice", "expan": "in choice", "abbr": "in choice", "supplied": "inline", "unclear": "inline",
+    "seg": "inline", "foreign": "inline", "hi": "inline", "label": "inline", "ptr": "inline", "ref": "inline",
+    "persName": "inline", "forename": "inline", "placeName": "inline", "date": "inline", "time": "inline",
+}
+
+
 class Renderer:
     """Renders the body of one TEI document.
 
@@ -465,6 +479,12 @@ class Renderer:
 
     inline_measure = inline_num
     inline_rs = inline_name
+
+    def inline_forename(self, el) -> Markup:  # a name's part: the name it is in shows it as a name
+        return self.inline_content(el)
+
+    def inline_time(self, el) -> Markup:  # a time of day within a date: the date's words show it
+        return self.inline_content(el)
 
     def inline_emph(self, el) -> Markup:
         return Markup("<em>%s</em>") % self.inline_content(el)
