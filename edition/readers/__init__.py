@@ -83,17 +83,17 @@ def _second_opinion(extracted, route: str, text: str, profile, name: str):
     label_lines = len(LABEL_LINE.findall(text[:200000]))
     if label_lines < 3 or found >= label_lines / 2:
         return extracted
-    best, best_route, best_turns = extracted, route, found
+    best, best_turns = extracted, found
     for other in READERS:
         if other == route:
             continue
         candidate = READERS[other].read(split_lines(text), profile)
         count = turns(candidate)
         if count > best_turns:
-            best, best_route, best_turns = candidate, other, count
+            best, best_turns = candidate, count
     if best is not extracted:
         best.problems.append(Problem(name, None, f"read as {best.reader} ({best_turns} turns), not as "
-                                     f"{extracted.reader}, whose signs the text shows more but which finds no turn",
+                                     f"{extracted.reader} ({found}), whose signs the text shows more",
                                      "warning"))
     return best
 

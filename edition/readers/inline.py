@@ -16,7 +16,7 @@ from functools import lru_cache
 from edition.errors import Problem
 from edition.model import (AltName, DateRef, Foreign, Hi, InlineNote, Lost, Manner, NoteRef, OrphanNoteRef, PageBreak,
                            PersonRef, PlaceRef, Repair, Sic, Supplied, Unclear)
-from edition.readers.pages import PB_CLOSE, PB_MARK, PB_OPEN
+from edition.readers.pages import PB_MARK, PB_OPEN
 from edition.readers.base import EM_CLOSE, EM_OPEN, parse_date
 
 # Short Russian words that look like English or abbreviations to a frequency list ("v", "ne", "na").

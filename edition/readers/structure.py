@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 
-from edition.archives import default_archives, parse_citation, publication, translators
-from edition.errors import Problem, SourceError
+from edition.archives import parse_citation, publication, translators
+from edition.errors import Problem
 from edition.model import (ArchivalSource, Closer, DateRef, Document, Foreign, Hi, Narration, Note, Omission, Paragraph,
                            Person, PersonRef, Repair, Turn)
 from edition.persons import (PersonResolver, Register, attach_details, default_register, display_form, name_words,
                              slug, strip_honorific)
 from edition.readers.base import EM_CLOSE, EM_OPEN, FOOTNOTE_LINE, Extracted, names_list
-from edition.readers.pages import PB_OPEN
 from edition.readers.participants import (Participant, ParticipantIndex, participants_field, read_participants,
                                           title_participants)
 from edition.readers.profiles import label_key
@@ -122,7 +121,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
     _fill_dates(metadata, src, blocks, dateline, doc_id, source_name, problems)
     _fill_record_id(metadata, src)
     attach_details(persons, register)
-    _check_publishable(src, metadata, archive, persons, source_name, problems, finding)
+    _warn_without_citation(finding, source_name, problems)
     languages = [("en", "English")]
     if metadata.original_language_code and metadata.original_language_code != "en":
         languages.append((metadata.original_language_code, metadata.original_language))
@@ -387,17 +386,13 @@ def _date_in_name(doc_id: str) -> str:
     return match.group(0)
 
 
-def _check_publishable(src: Extracted, metadata, archive: ArchivalSource | None, persons: list[Person],
-                       source_name: str, problems: list[Problem], finding=None) -> None:
-    """What an editor should know before publishing: a record without a citation or without
-    persons is still converted (an archive's record may lack either), with a warning that
-    says what to add."""
+def _warn_without_citation(finding, source_name: str, problems: list[Problem]) -> None:
+    """A record without an archival citation is still converted (an archive's record may lack
+    one), with a warning that says what to add."""
     if finding is None:
         problems.append(Problem(source_name, None, "no archival citation found: the edition records where the "
                                 "original is held; add the archive's citation (archive, file or fond/opis/delo, "
                                 "folios) above or below the record, as the archive prints it", "warning"))
-    if not persons and any(isinstance(block, Turn) for block in []):
-        pass
 
 
 def _short(text: str, length: int = 60) -> str:
