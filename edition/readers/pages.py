@@ -102,5 +102,10 @@ def web_page_marks(text: str) -> str:
     return WEB_PAGE_MARK.sub(lambda m: page_mark(m.group("n")), text)
 
 
+def without_marks(text: str) -> str:
+    """A title or heading as words: its page breaks and note markers out, spaces collapsed."""
+    return " ".join(re.sub(r"\[\d+\]", "", PB_MARK.sub("", text)).split())
+
+
 def is_page_mark_line(text: str) -> bool:
     return bool(PB_MARK.fullmatch(text.strip()))

@@ -91,9 +91,9 @@ def title_participants(title: str) -> list[Participant]:
     """A record with no participants list names them in its title, the surname in parentheses
     after the office (FRUS: `… Between the President's Assistant for National Security Affairs
     (Kissinger) and the Soviet Ambassador (Dobrynin)`)."""
-    from edition.readers.pages import PB_MARK
+    from edition.readers.pages import without_marks
 
-    title = " ".join(re.sub(r"\[\d+\]", "", PB_MARK.sub("", title)).split())
+    title = without_marks(title)
     between = re.search(r"\b(?:[Bb]etween|[Cc]onversation [Ww]ith|[Mm]eeting [Ww]ith)\s", title)
     if between is None:
         return []  # "The Ambassador in China (Gauss) to the Secretary": an author, not a participant

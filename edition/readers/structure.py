@@ -16,6 +16,7 @@ from edition.model import (ArchivalSource, Closer, DateRef, Document, Foreign, H
 from edition.persons import (PersonResolver, Register, attach_details, default_register, display_form, name_words,
                              slug, strip_honorific)
 from edition.readers.base import EM_CLOSE, EM_OPEN, FOOTNOTE_LINE, Extracted, names_list
+from edition.readers.pages import without_marks
 from edition.readers.participants import (Participant, ParticipantIndex, participants_field, read_participants,
                                           title_participants)
 from edition.readers.profiles import label_key
@@ -92,7 +93,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
                                 "'Mao Zedong:'); the text is kept as narration", "warning"))
 
     metadata = src.metadata
-    metadata.title = _plain_title(metadata.title)
+    metadata.title = without_marks(metadata.title)
     if not metadata.rights and profile is not None and profile.rights:
         # the rights its source family states, supplied by the edition (and marked so)
         metadata.rights, metadata.rights_status, metadata.rights_supplied_by = profile.rights
@@ -261,13 +262,6 @@ def _place_field(blocks: list[Block], profile) -> str:
 def _plain_string(nodes: list):
     """A heading line with no markup in it stays a string."""
     return nodes[0] if len(nodes) == 1 and isinstance(nodes[0], str) else nodes if nodes else ""
-
-
-def _plain_title(title: str) -> str:
-    """The title without the page breaks and note markers printed in it."""
-    from edition.readers.pages import PB_MARK
-
-    return " ".join(re.sub(r"\[\d+\]", "", PB_MARK.sub("", title)).split())
 
 
 def _find_citation(src: Extracted):
