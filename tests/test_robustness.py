@@ -496,56 +496,79 @@ def _site_files(site: Path) -> dict[str, str]:
             for path in sorted(site.rglob("*")) if path.is_file()}
 
 
-def _write_version(corpus: Path, version: int, documents: int = 24) -> None:
+def _write_version(corpus: Path, version: int, documents: int = 24, changed: range | None = None) -> None:
+    """Version `version` of the corpus; changed: the documents that take the new version (the
+    others keep what they say, so that a rebuild updates the live site in place)."""
     corpus.mkdir(exist_ok=True)
     for index in range(documents):
+        if changed is not None and index not in changed and (corpus / f"doc-{index:02}.txt").exists():
+            continue
         (corpus / f"doc-{index:02}.txt").write_text(
             web_page(TURNS.replace("sea resources", f"sea resources version {version} of document {index}")), "utf-8")
 
 
-def test_a_killed_build_leaves_the_previous_tei_and_site_whole(tmp_path: Path) -> None:
-    """`edition build` killed (SIGKILL, the whole process group) at five moments spread over a
-    build: every TEI file is the old one or the new one, whole; the site is exactly the last
-    finished build's; the next build finishes the job and leaves no half-written file."""
+# Where each build is killed: three moments of the build's time (converting, validating,
+# rendering into the staging folder) and the seven steps of the update of the live site
+# (edition/site/update.py, EDITION_KILL_AT): after the journal, after the first, third and
+# tenth file, after the last, after the state file, before the clean-up.
+KILL_POINTS = [0.15, 0.4, 0.7, "journal", "apply:1", "apply:3", "apply:10", "applied", "state", "cleanup"]
+
+
+def test_a_killed_build_leaves_every_file_whole_and_the_next_build_finishes_it(tmp_path: Path) -> None:
+    """`edition build` killed (SIGKILL, the whole process group) at ten points: every TEI file
+    is the old one or the new one, whole; killed before the update's commit point the site is
+    exactly the last finished build's; after it, every file of the site is the old one or the
+    new one, whole, and the next build finishes the update; in the end the site is what a
+    build from nothing makes."""
     corpus, tei, site = tmp_path / "corpus", tmp_path / "tei", tmp_path / "site"
     args = [sys.executable, "-m", "edition", "build", "--corpus", "corpus", "--tei", "tei", "--site", "site",
             "--settings", str(SETTINGS), "--jobs", "2"]
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    env.pop("EDITION_KILL_AT", None)
     _write_version(corpus, 0)
     started = time.perf_counter()
     assert subprocess.run(args, cwd=tmp_path, env=env, capture_output=True).returncode == 0
     full_build = time.perf_counter() - started
     last_site = _site_files(site)
-    finished_before_kill = 0
-    for version, fraction in enumerate([0.1, 0.3, 0.5, 0.7, 0.9], start=1):
+    killed = []
+    for version, point in enumerate(KILL_POINTS, start=1):
         old_tei = {path.name: path.read_bytes() for path in tei.glob("*.xml")}
-        _write_version(corpus, version)
-        process = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+        # a few documents change (a full rebuild now and then: every document changes)
+        _write_version(corpus, version, changed=None if version == 2 else range(version % 20, version % 20 + 3))
+        timed = isinstance(point, float)
+        run_env = env if timed else {**env, "EDITION_KILL_AT": point}
+        process = subprocess.Popen(args, cwd=tmp_path, env=run_env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, start_new_session=True)
         try:
-            process.wait(timeout=fraction * full_build)
-            finished_before_kill += 1
+            process.wait(timeout=point * full_build if timed else 600)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        if process.returncode != 0:
+            killed.append(point)
         assert sorted(path.name for path in tei.glob("*.xml")) == sorted(old_tei)
         for path in tei.glob("*.xml"):
             data = path.read_bytes()
             if data != old_tei[path.name]:  # a new file: whole
                 assert etree.fromstring(data).find(".//tei:body", NS) is not None, path.name
                 assert f"sea resources version {version} of".encode() in data, path.name
-        now = _site_files(site)
-        if process.returncode == 0:
-            last_site = now
-        elif now != last_site:  # killed after the swap: the new site is in place, it must be whole
-            finished = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True)
-            assert finished.returncode == 0
-            assert now == _site_files(site), f"killed at {fraction:.0%} of a build: the site is neither the old nor the new"
-            last_site = now
-        assert now == last_site, f"killed at {fraction:.0%} of a build: the site is neither the old nor the new"
-    result = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert all(b"sea resources version 5 of" in path.read_bytes() for path in tei.glob("*.xml"))
+        after_kill = _site_files(site)
+        committed = any(tmp_path.joinpath(".edition").rglob("journal.json"))
+        finished = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert finished.returncode == 0, finished.stdout + finished.stderr
+        new_site = _site_files(site)
+        if process.returncode == 0 or not committed and after_kill == new_site:
+            pass  # it finished, or was killed just after the whole new site was swapped in
+        elif not committed:
+            assert after_kill == last_site, f"killed at {point}, before the commit point: the site is not the old one"
+        else:
+            mixed = [rel for rel, digest in after_kill.items() if digest not in (last_site.get(rel), new_site.get(rel))]
+            assert mixed == [], f"killed at {point}: files neither old nor new: {mixed[:5]}"
+            missing = [rel for rel in new_site.keys() & last_site.keys() if rel not in after_kill]
+            assert missing == [], f"killed at {point}: files of both sites missing: {missing[:5]}"
+        assert not (tmp_path / ".site.staging").exists() and not (tmp_path / ".site.trash").exists()
+        last_site = new_site
+    assert all(b"sea resources version" in path.read_bytes() for path in tei.glob("*.xml"))
     leftovers = [path.name for path in tei.iterdir() if path.name.startswith(".") and
                  path.name not in (".manifest.json", ".hash-cache.json", ".validation-cache.json")]
     assert leftovers == []
@@ -557,8 +580,9 @@ def test_a_killed_build_leaves_the_previous_tei_and_site_whole(tmp_path: Path) -
     assert subprocess.run(args, cwd=clean, env=env, capture_output=True).returncode == 0
     assert _site_files(site) == _site_files(clean / "site")
     assert {p.name: p.read_bytes() for p in tei.glob("*.xml")} == {p.name: p.read_bytes() for p in (clean / "tei").glob("*.xml")}
-    print(f"\nfull build {full_build:.1f} s; {5 - finished_before_kill} of 5 builds killed")
-    assert finished_before_kill < 5, "no build was killed: nothing was tested"
+    print(f"\nfull build {full_build:.1f} s; killed at {killed}")
+    named = [point for point in KILL_POINTS if isinstance(point, str)]
+    assert [point for point in killed if isinstance(point, str)] == named, "a kill point was never reached"
 
 
 # --- a large file ------------------------------------------------------------------------

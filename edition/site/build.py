@@ -2,10 +2,12 @@
 
 read TEI -> render documents -> indexes (persons, chronology, archives, translations)
 -> pages -> downloads (TEI byte-identical, plain text, BibTeX, RIS, zip) -> sitemap
--> search index -> swap the finished folder into place.
+-> search index -> put what changed into the live site.
 
-The site is built in a temporary folder next to `site_dir` and swapped in at the end, so
-a failed build leaves the previous site untouched. Nothing depends on the clock: the
+What changed since the last build is rendered into a staging folder next to `site_dir`; on a
+first build (or when nothing is kept) that folder is renamed into place whole, otherwise its
+files replace the live ones in place behind a journal (edition/site/update.py). Either way a
+failed or killed build leaves every file of the site whole. Nothing depends on the clock: the
 build date printed on every page is `settings.date`, so two builds of the same inputs
 are byte-identical.
 """
@@ -42,7 +44,8 @@ from edition.site.collection import (
     persons_index,
     translation_groups,
 )
-from edition.site.cache import BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
+from edition.site import update
+from edition.site.cache import STATE_FORMAT, BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
 from edition.site.dts import write_dts
 from edition.site.compare import compare
 from edition.site.document import (AUTHORITY_URLS, DATE_STYLES, Document, format_date, load_document,
@@ -120,6 +123,8 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
         raise EditionError(f"edition.toml: date_style = {settings.date_style!r}: use one of {', '.join(DATE_STYLES)}")
     _recover(site_dir)
     _check_folders(tei_dir, site_dir)
+    cache = BuildCache(Path(cache_dir) if cache_dir else site_cache_folder(tei_dir, site_dir))
+    update.replay(site_dir, cache.folder, cache.save_state)  # finish an update a killed build committed to
     report = SiteReport(site_dir=site_dir)
     if not settings.date:
         report.warnings.append(Problem("edition.toml", None, "no `date` setting: pages show no build date", "warning"))
@@ -131,7 +136,6 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
         report.warnings.append(Problem("edition.toml", None, message, "warning"))
 
     excluded = sorted({Path(str(x)).name if str(x).endswith(".xml") else f"{Path(str(x)).name}.xml" for x in exclude})
-    cache = BuildCache(Path(cache_dir) if cache_dir else site_cache_folder(tei_dir, site_dir))
     fingerprint = digest(software_fingerprint(TEMPLATES, settings), _own_templates_digest(settings))
     sources = _list_sources(tei_dir, set(excluded), fingerprint, report)
     overall = digest(fingerprint, [(path.name, key) for path, key in sources], excluded, _validation_key(validation))
@@ -140,26 +144,42 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
 
     _refuse_read_only(site_dir)  # here, not before: a build with nothing to do walks no folders
     docs = _prepare_documents(sources, cache, jobs, progress, report, settings.language)
-    building = site_dir.parent / f".{site_dir.name}.building"
-    remove_tree(building, what="a build folder left by an earlier build")
-    building.mkdir(parents=True)
-    reuse = Reuse(site_dir, building, cache.state.get("keys", {}))
+    staging = update.staging_folder(site_dir)
+    remove_tree(staging, what="a staging folder left by an earlier build")
+    staging.mkdir(parents=True)
+    reuse = Reuse(site_dir, staging, cache.state.get("keys", {}))
     try:
-        _build_into(building, docs, settings, validation, report, progress, excluded, reuse, cache, jobs,
+        _build_into(staging, docs, settings, validation, report, progress, excluded, reuse, cache, jobs,
                     fingerprint)
-        _refuse_foreign_files(site_dir, building, cache.state)
+        report.pages.sort()
+        report.files.sort()
+        report.rendered, report.reused = reuse.rendered, reuse.reused
+        state = {"format": STATE_FORMAT, "overall": overall, "keys": reuse.keys, "pages": report.pages,
+                 "files": report.files, "documents": report.documents, "search_pages": report.search_pages,
+                 "warnings": [[str(w.path), w.line, w.message, w.severity] for w in report.warnings]}
+        if site_dir.is_dir() and (reuse.reused or _has_foreign_files(site_dir, staging, cache.state)):
+            _update_in_place(site_dir, staging, reuse, cache, state)
+        else:  # nothing to keep from the live site: the new one is whole in the staging folder
+            _swap(staging, site_dir, report)
+            cache.save_state(state)
     except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
+        if not (cache.folder / update.JOURNAL).exists():  # not committed: the live site is the old one
+            shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap(building, site_dir, report)
-    report.pages.sort()
-    report.files.sort()
-    report.rendered, report.reused = reuse.rendered, reuse.reused
-    cache.save_state({"overall": overall, "keys": reuse.keys, "pages": report.pages, "files": report.files,
-                      "documents": report.documents, "search_pages": report.search_pages,
-                      "warnings": [[str(w.path), w.line, w.message, w.severity] for w in report.warnings]})
     cache.prune({doc.cache_key for doc in docs})
     return report
+
+
+def _update_in_place(site_dir: Path, staging: Path, reuse: Reuse, cache: BuildCache, state: dict) -> None:
+    """Put what this build made into the live site, file by file, behind a journal
+    (edition/site/update.py): the files kept from the last build are not touched."""
+    old = cache.state
+    old_outputs = {*old.get("pages", []), *old.get("files", []), *old.get("keys", {})}
+    new_outputs = {*state["pages"], *state["files"], *state["keys"]}
+    replaced = {rel.rstrip("/") for rel in state["keys"] if rel.endswith("/")
+                and (rel not in reuse.reused_folders or (staging / rel).is_dir())}
+    plan = update.plan_update(staging, old_outputs, new_outputs, replaced)
+    update.apply(site_dir, cache.folder, plan, state, cache.save_state)
 
 
 def _unchanged(report: SiteReport, state: dict) -> SiteReport:
@@ -323,12 +343,11 @@ def _refuse_read_only(site_dir: Path) -> None:
 
 # What a site folder may hold besides the files of the last build: the layout the edition
 # writes. Anything else (CNAME, photos/) was put there by someone else and is never deleted.
-def _refuse_foreign_files(site_dir: Path, building: Path, state: dict) -> None:
+def _has_foreign_files(site_dir: Path, building: Path, state: dict) -> bool:
     if not site_dir.is_dir():
-        return
+        return False
     known = set(state.get("pages", [])) | set(state.get("files", []))
     ours = {entry.name for entry in os.scandir(building)}
-    foreign = []
     for folder, subfolders, files in os.walk(site_dir):
         rel_folder = os.path.relpath(folder, site_dir)
         top = Path(rel_folder).parts[0] if rel_folder != "." else ""
@@ -337,14 +356,11 @@ def _refuse_foreign_files(site_dir: Path, building: Path, state: dict) -> None:
         for name in files:
             rel = name if rel_folder == "." else f"{Path(rel_folder).as_posix()}/{name}"
             if name not in ours and rel not in known:
-                foreign.append(rel)
-        if rel_folder == ".":
-            foreign += [f"{name}/" for name in subfolders if name not in ours]
-            subfolders[:] = [name for name in subfolders if name in ours]
-    if foreign:
-        raise EditionError(f"{site_dir}: holds files the edition did not write ({', '.join(sorted(foreign)[:5])}"
-                           f"{' ...' if len(foreign) > 5 else ''}); building the site here would delete them. "
-                           "Move them away (or into the edition's templates/static/), or choose another --site")
+                return True
+        if rel_folder == "." and any(name not in ours for name in subfolders):
+            return True
+        subfolders[:] = [name for name in subfolders if name in ours]
+    return False
 
 
 def remove_tree(path: Path, what: str) -> None:
@@ -462,7 +478,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         for rel in rels:
             (report.pages if rel.endswith(".html") else report.files).append(rel)
         if stale:
-            jobs_to_render.append((str(out), settings, zip_name, str(cache.folder), doc, others, prev, next_))
+            jobs_to_render.append((str(out), settings, zip_name, str(cache.folder), doc, others, prev, next_,
+                                   frozenset(stale)))
     bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
                disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
     with bar:
@@ -541,9 +558,10 @@ def _search_index(out: Path, docs: list[Document], settings: Settings, report: S
             reuse.keys.pop(bundle + "/", None)
     report.search_pages = indexed
     for shard in range(count):
-        for path in sorted((out / bundle_name(shard)).rglob("*")):
+        folder = reuse.live_or_new(bundle_name(shard))
+        for path in sorted(folder.rglob("*")):
             if path.is_file():
-                report.files.append(path.relative_to(out).as_posix())
+                report.files.append(f"{bundle_name(shard)}/{path.relative_to(folder).as_posix()}")
 
 
 def _turn_words(cache: BuildCache):
@@ -573,7 +591,7 @@ def _with_tree(doc: Document) -> Document:
 
 def _write_document_files(job) -> None:
     """A document's page and downloads (in a worker process when there are many)."""
-    out, settings, zip_name, cache_folder, doc, others, prev, next_ = job
+    out, settings, zip_name, cache_folder, doc, others, prev, next_, stale = job
     set_date_style(settings.date_style)  # a worker process has its own module state
     cache = BuildCache.__new__(BuildCache)
     cache.folder = Path(cache_folder)
@@ -583,7 +601,7 @@ def _write_document_files(job) -> None:
     doc.cache_key = job[4].cache_key
     report = SiteReport(site_dir=Path(out))
     site = _Site(environment_for(settings), settings, _Writer(Path(out), report), zip_name=zip_name, documents=[])
-    site.document(doc, others, prev=prev, next=next_)
+    site.document(doc, others, prev=prev, next=next_, only=stale)
 
 
 def template_folders(settings: Settings) -> list[Path]:
@@ -649,11 +667,29 @@ class _Site:
             software_version=__version__, **context)
         self.write.text(path, html)
 
-    def document(self, doc: Document, others: list[Document], prev: Document | None, next: Document | None) -> None:
+    def document(self, doc: Document, others: list[Document], prev: Document | None, next: Document | None,
+                 only: frozenset[str] | None = None) -> None:
+        """The document's page and downloads; only: those of them to write (the others are current)."""
         s = self.settings
         page = f"documents/{doc.id}.html"
+        wanted = (lambda rel: True) if only is None else only.__contains__
         url = s.absolute_url(page)
         tei_url, text_url = s.absolute_url(f"tei/{doc.id}.xml"), s.absolute_url(f"text/{doc.id}.txt")
+        if wanted(page):
+            self._document_page(doc, others, prev, next, page, url, tei_url, text_url)
+        downloads = {f"tei/{doc.id}.xml": lambda: doc.tei_bytes,  # byte-identical: what is read is what is downloaded
+                     f"text/{doc.id}.txt": lambda: doc.plaintext,
+                     f"cite/{doc.id}.bib": lambda: cite.bibtex(doc, s, url),
+                     f"cite/{doc.id}.ris": lambda: cite.ris(doc, s, url).encode("utf-8"),
+                     f"cite/{doc.id}.json": lambda: cite.csl_json(doc, s, url)}
+        for rel, make in downloads.items():
+            if wanted(rel):
+                content = make()
+                (self.write.bytes if isinstance(content, bytes) else self.write.text)(rel, content)
+
+    def _document_page(self, doc: Document, others: list[Document], prev: Document | None, next: Document | None,
+                       page: str, url: str, tei_url: str, text_url: str) -> None:
+        s = self.settings
         cite_plain, _ = cite.chicago(doc, s, url)
         _, cite_html = cite.chicago(doc, s, url, accessed=cite.ACCESS_SENTINEL)
         cite_html = cite.with_access_clause(cite_html)
@@ -666,11 +702,6 @@ class _Site:
                   access_sentinel=cite.access_date_text(cite.ACCESS_SENTINEL),
                   meta=cite.highwire(doc, s, url, tei_url),
                   json_ld=cite.json_ld(doc, s, url, tei_url, text_url))
-        self.write.bytes(f"tei/{doc.id}.xml", doc.tei_bytes)  # byte-identical: what the reader sees is what is downloaded
-        self.write.text(f"text/{doc.id}.txt", doc.plaintext)
-        self.write.text(f"cite/{doc.id}.bib", cite.bibtex(doc, s, url))
-        self.write.bytes(f"cite/{doc.id}.ris", cite.ris(doc, s, url).encode("utf-8"))
-        self.write.text(f"cite/{doc.id}.json", cite.csl_json(doc, s, url))
 
     def comparison(self, members: list[Document], person_href) -> None:
         """The translations of one conversation in aligned rows (edition/site/compare.py)."""

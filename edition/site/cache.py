@@ -2,10 +2,11 @@
 
 Every output file is made from known inputs, summarised as a key (a sha256). The keys of the
 last build are kept in a state file in the edition's state folder
-(`.edition/site/<site>-<hash>/state.json`, never inside the published folder). A new build renders only the files whose key changed and hard-links
-the others from the previous site into the folder being built, which is then swapped in: an
-interrupted build still leaves the previous site whole, and a build with nothing changed
-stops after hashing its inputs.
+(`.edition/site/<site>-<hash>/state.json`, never inside the published folder). A new build
+renders only the files whose key changed, into a staging folder, and puts them into the live
+site behind a journal (edition/site/update.py): an interrupted build leaves every file whole,
+the next build finishes the update, and a build with nothing changed stops after hashing its
+inputs.
 
 The rendered form of each TEI file (the text as HTML, turns, counts, the search view) is
 kept in the edition's own state folder (`.edition/`, private to its user), named by its key,
@@ -21,8 +22,6 @@ import hashlib
 import json
 import base64
 import dataclasses
-import os
-import shutil
 import struct
 from pathlib import Path
 
@@ -130,54 +129,42 @@ class BuildCache:
 
 
 class Reuse:
-    """Decides, file by file, whether the previous site's copy can stand in the new build."""
+    """Decides, file by file, whether the live site's copy of a file stands in the new build.
+
+    A file whose key is unchanged is left where it is (the site is updated in place, see
+    edition/site/update.py); the others are written into the staging folder `new_site`."""
 
     def __init__(self, old_site: Path, new_site: Path, old_keys: dict[str, str]):
         self.old_site = old_site
         self.new_site = new_site
         self.old_keys = old_keys
         self.keys: dict[str, str] = {}
+        self.reused_folders: set[str] = set()
         self.reused = 0
         self.rendered = 0
 
     def try_reuse(self, rel: str, key: str) -> bool:
-        """Link the old file into the new site when its key is unchanged; True if it did."""
+        """True when the live file is current (nothing to write)."""
         self.keys[rel] = key
-        if self.old_keys.get(rel) != key:
-            self.rendered += 1
-            return False
-        old = self.old_site / rel
-        if not old.is_file():
-            self.rendered += 1
-            return False
-        target = self.new_site / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(old, target)
-        except OSError:
-            shutil.copy2(old, target)
-        self.reused += 1
-        return True
+        if self.old_keys.get(rel) == key and (self.old_site / rel).is_file():
+            self.reused += 1
+            return True
+        self.rendered += 1
+        return False
 
     def try_reuse_folder(self, rel: str, key: str) -> bool:
-        """The same for a whole folder made in one step (the search index)."""
+        """The same for a whole folder made in one step (a search bundle, a document's passages)."""
         self.keys[rel + "/"] = key
-        old = self.old_site / rel
-        if self.old_keys.get(rel + "/") != key or not old.is_dir():
-            return False
-        for path in sorted(old.rglob("*")):
-            target = self.new_site / path.relative_to(self.old_site)
-            if path.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copy2(path, target)
-        return True
+        if self.old_keys.get(rel + "/") == key and (self.old_site / rel).is_dir():
+            self.reused_folders.add(rel + "/")
+            self.reused += 1
+            return True
+        return False
 
-
+    def live_or_new(self, rel: str) -> Path:
+        """Where a file or folder of the new site is now: staged, or kept in the live site."""
+        staged = self.new_site / rel
+        return staged if staged.exists() else self.old_site / rel
 
 
 class CacheDamaged(Exception):

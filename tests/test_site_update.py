@@ -1,0 +1,147 @@
+"""A rebuild updates the live site in place: nothing changes before the journal is written,
+then only the files whose inputs changed are replaced (edition/site/update.py).
+
+(Files used to be hard-linked from the live site into a new folder that was swapped in; a file
+rendered again over such a link was written through it, so the live site changed, and killed
+mid-write was left half-written, while the build was still running.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+from pathlib import Path
+
+import edition.site.build as site_build
+from edition.site import update
+from edition.settings import load_settings
+
+from conftest import ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures" / "site"
+ALBANIAN = "1960-06-07_mao-zedong_albanian-delegation.xml"
+
+
+def _snapshot(site: Path) -> dict[str, tuple[int, int, str]]:
+    """Each file's inode, modification time and content."""
+    found = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            found[path.relative_to(site).as_posix()] = (info.st_ino, info.st_mtime_ns,
+                                                        hashlib.sha256(path.read_bytes()).hexdigest())
+    return found
+
+
+def test_a_rebuild_changes_the_live_site_only_after_its_commit_point_and_only_what_changed(
+        tmp_path: Path, monkeypatch) -> None:
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    shutil.copytree(FIXTURES, tei)
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    before = _snapshot(site)
+
+    # A new title: the document's own files change, and so do its neighbours' pages (they name
+    # it), while the neighbours' downloads stay as they are.
+    path = tei / ALBANIAN
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    at_commit = {}
+    real_apply = update.apply
+
+    def apply_after_looking(site_dir, state_dir, plan, state, save_state):
+        at_commit.update(_snapshot(site_dir))
+        real_apply(site_dir, state_dir, plan, state, save_state)
+
+    monkeypatch.setattr(update, "apply", apply_after_looking)
+    report = site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert report.reused > 0, "nothing was kept from the live site: nothing was tested"
+    assert at_commit, "the site was not updated in place: nothing was tested"
+    changed = sorted(rel for rel in before if at_commit.get(rel) != before[rel])
+    assert changed == [], f"the live site changed before the commit point: {changed[:5]}"
+    assert "at Hangzhou" in (site / "documents" / f"{Path(ALBANIAN).stem}.html").read_text("utf-8")
+
+    after = _snapshot(site)
+    stem = Path(ALBANIAN).stem
+    untouched = [rel for rel in before if after.get(rel) == before[rel]]
+    assert f"tei/{stem}.xml" not in untouched and f"cite/{stem}.bib" not in untouched
+    # a neighbour's downloads did not change: the very same files (inode and time) are still there
+    neighbour = next(rel for rel in before if rel.startswith("tei/") and stem not in rel)
+    assert neighbour in untouched
+    assert not (tmp_path / ".site.staging").exists() and not (tmp_path / ".site.trash").exists()
+
+    # and the updated site is what a build from nothing makes
+    fresh = tmp_path / "fresh"
+    site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
+    assert {rel: digest for rel, (_, _, digest) in after.items()} == \
+        {rel: digest for rel, (_, _, digest) in _snapshot(fresh).items()}
+
+
+# --- the journal, step by step --------------------------------------------------------------
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _old_and_new(tmp_path: Path):
+    """A live site, and a staging folder holding a rebuild's changes: a page rewritten, a
+    folder made anew (one file fewer), a file no longer made; CNAME is someone else's."""
+    site, staging = tmp_path / "site", update.staging_folder(tmp_path / "site")
+    old = {"index.html": b"old home", "documents/a.html": b"old a", "documents/b.html": b"b",
+           "gone.html": b"old page", "dts/navigation/a/1.json": b"1 old", "dts/navigation/a/2.json": b"2 old",
+           "CNAME": b"edition.example.org"}
+    staged = {"index.html": b"new home", "documents/a.html": b"new a", "dts/navigation/a/1.json": b"1 new",
+              "documents/c.html": b"new c"}
+    for root, files in ((site, old), (staging, staged)):
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+    new = {**{k: v for k, v in old.items() if k not in ("gone.html", "dts/navigation/a/2.json")}, **staged}
+    old_outputs = {"index.html", "documents/a.html", "documents/b.html", "gone.html", "dts/navigation/a/"}
+    new_outputs = {"index.html", "documents/a.html", "documents/b.html", "documents/c.html", "dts/navigation/a/"}
+    plan = update.plan_update(staging, old_outputs, new_outputs, {"dts/navigation/a"})
+    return site, staging, old, new, plan
+
+
+def test_an_update_puts_the_new_files_in_place_and_keeps_what_it_did_not_write(tmp_path: Path) -> None:
+    site, staging, old, new, plan = _old_and_new(tmp_path)
+    saved = []
+    update.apply(site, tmp_path, plan, {"overall": "new"}, saved.append)
+    assert _tree(site) == new
+    assert saved == [{"overall": "new"}]
+    assert not staging.exists() and not (tmp_path / update.JOURNAL).exists()
+
+
+@pytest.mark.parametrize("kill_after", range(1, 7))
+def test_an_update_killed_after_any_step_is_finished_by_the_journal(tmp_path: Path, monkeypatch,
+                                                                      kill_after: int) -> None:
+    site, staging, old, new, plan = _old_and_new(tmp_path)
+    assert len(plan.steps()) == 5
+    steps = [f"apply:{n}" for n in range(1, 6)] + ["applied"]
+
+    def killed_at(name: str) -> None:
+        if name == steps[kill_after - 1]:
+            raise SystemExit("killed")
+
+    monkeypatch.setattr(update, "_checkpoint", killed_at)
+    with pytest.raises(SystemExit):
+        update.apply(site, tmp_path, plan, {"overall": "new"}, lambda state: None)
+    now = _tree(site)
+    assert all(now[rel] in (old.get(rel), new.get(rel)) for rel in now), "a file is neither old nor new"
+    if kill_after < 5:  # after the fifth and last step the files are the new ones; the state is not saved
+        assert now != new, "the kill came too late to test the replay"
+    monkeypatch.setattr(update, "_checkpoint", lambda name: None)
+    saved = []
+    assert update.replay(site, tmp_path, saved.append)
+    assert _tree(site) == new and saved == [{"overall": "new"}]
+    assert not staging.exists() and not update.trash_folder(site).exists()
+    assert not update.replay(site, tmp_path, saved.append)  # done: nothing more to replay
+    assert _tree(site) == new
+
+
+def test_an_update_killed_before_its_journal_leaves_the_old_site(tmp_path: Path) -> None:
+    site, staging, old, new, plan = _old_and_new(tmp_path)
+    assert not update.replay(site, tmp_path, lambda state: pytest.fail("nothing was committed"))
+    assert _tree(site) == old and not staging.exists()
