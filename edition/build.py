@@ -15,6 +15,7 @@ from pathlib import Path
 
 from edition import __version__, noop
 from edition.errors import EditionError, Problem
+from edition.executor import ExecutorSpec, opened
 from edition.lock import edition_lock, state_folder
 from edition.project import Project
 
@@ -24,10 +25,15 @@ VALIDATION_CACHE = ".validation-cache.json"
 
 def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: Path | None = None,
                   site_dir: Path | None = None, force: bool = False, jobs: int = 0, tei_all: bool = True,
-                  progress: bool = True) -> bool:
+                  progress: bool = True, executor: ExecutorSpec = None) -> bool:
     """Build `project`; the folders given override those of its settings. True when every
     record was published. One build of an edition at a time (edition.lock): a second one
-    stops, naming the process that is building."""
+    stops, naming the process that is building.
+
+    executor: where the documents are converted, checked and rendered (edition.executor:
+    "process", "serial", "thread", "dask://HOST:PORT" or a concurrent.futures.Executor;
+    None: `jobs` worker processes on this machine). A Dask scheduler is connected once
+    for the build, and only when there is work."""
     tei_dir = Path(tei_dir or project.tei)
     with edition_lock(tei_dir, "build"):
         started = time.perf_counter()
@@ -44,8 +50,9 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
             return recorded["ok"]
         noop.forget(folder)  # a build killed from here on must not leave the old record standing
         lines: list[str] = []
-        ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
-                            jobs=jobs, tei_all=tei_all, progress=progress, said=lines.append)
+        with opened(executor, shared=[Path(corpus_dir or project.corpus), folder]) as work:  # folder: the site cache
+            ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
+                                jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append)
         after = inputs()  # the TEI files and the site as this build left them
         if ok and _sources_unchanged(current, after):
             noop.record(folder, after, lines, ok)
@@ -75,7 +82,8 @@ def _noop_inputs(project: Project, corpus_dir: Path, tei_dir: Path, site_dir: Pa
 
 
 def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path | None, site_dir: Path | None,
-                   force: bool, jobs: int, tei_all: bool, progress: bool, said=lambda line: None) -> bool:
+                   force: bool, jobs: int, tei_all: bool, progress: bool, executor: ExecutorSpec = None,
+                   said=lambda line: None) -> bool:
     """said: given the lines a build of the same inputs with nothing to do would print."""
     from dataclasses import replace
 
@@ -93,7 +101,7 @@ def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path |
 
     report = convert_corpus(corpus_dir, tei_dir, force=force, jobs=jobs, publisher=settings.publisher,
                             progress=progress, registers=project.registers,
-                            follow_links=settings.follow_corpus_links)
+                            follow_links=settings.follow_corpus_links, executor=executor)
     say(f"convert   {report.count('written')} written, {report.count('unchanged')} unchanged, "
         f"{len(report.failed)} failed")
 
@@ -101,7 +109,7 @@ def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path |
     if not tei_files:
         raise EditionError(f"{tei_dir}: no TEI files to publish; add records to {corpus_dir}")
     validation = validate_paths(tei_files, tei_all=tei_all, cache=tei_dir / VALIDATION_CACHE, jobs=jobs,
-                                progress=progress)
+                                progress=progress, executor=executor)
     invalid = {Path(f.path).name for f in validation.files if not f.passed_edition_schema}
     validated = (f"validate  {len(tei_files) - len(invalid)} of {count(len(tei_files), 'TEI file')} valid"
                  + ("" if tei_all else " (tei_all skipped)"))

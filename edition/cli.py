@@ -26,7 +26,24 @@ class _InOrder(click.Group):
 
 PROJECT_HELP = ("The edition folder, the one holding edition.toml (default: the current folder, "
                 "or the nearest folder above it with an edition.toml).")
-JOBS_HELP = "Worker processes for converting, checking and rendering (default: one per core)."
+JOBS_HELP = "Worker processes (or threads) for converting, checking and rendering (default: one per core)."
+EXECUTOR_HELP = ("Where the documents are processed: process (worker processes, the default), thread, serial "
+                 "(this process only), or dask://HOST:PORT, a running Dask scheduler whose workers see this "
+                 "edition's folders at the same paths.")
+
+
+def _checked_executor(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from edition.executor import parse_spec
+
+    try:
+        return None if value is None else parse_spec(value)
+    except EditionError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def executor_option(function):
+    return click.option("--executor", "executor", default=None, metavar="SPEC", callback=_checked_executor,
+                        help=EXECUTOR_HELP)(function)
 
 
 def project_option(function):
@@ -86,7 +103,9 @@ Examples:
   edition build                   the edition in the current folder
   edition build -C my-edition     the edition in my-edition/
   edition build --no-tei-all      faster while editing: leaves out the tei_all check
-  edition build --force           also replace TEI files that were edited by hand""")
+  edition build --force           also replace TEI files that were edited by hand
+  edition build --executor dask://scheduler:8786
+                                  on the workers of a Dask cluster""")
 @project_option
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
               help="The plain-text records (default: folders.corpus in edition.toml, `corpus`).")
@@ -102,10 +121,12 @@ Examples:
                    "passes the one GitHub gives).")
 @click.option("--force", is_flag=True, help="Overwrite TEI files that were edited by hand since they were converted.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N", help=JOBS_HELP)
+@executor_option
 @click.option("--tei-all/--no-tei-all", default=True, show_default=True,
               help="Also validate changed TEI files against the official TEI P5 tei_all schema.")
 def build(project_dir: Path | None, corpus_dir: Path | None, tei_dir: Path | None, site_dir: Path | None,
-          settings_path: Path | None, base_url: str | None, force: bool, jobs: int, tei_all: bool) -> None:
+          settings_path: Path | None, base_url: str | None, force: bool, jobs: int, executor: str | None,
+          tei_all: bool) -> None:
     """Build the whole edition: records -> TEI files -> checks -> website.
 
     Incremental: only what changed since the last build is converted, checked and rendered,
@@ -119,7 +140,7 @@ def build(project_dir: Path | None, corpus_dir: Path | None, tei_dir: Path | Non
     if base_url is not None:
         project.settings = with_base_url(project.settings, base_url)
     ok = build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force, jobs=jobs,
-                       tei_all=tei_all)
+                       tei_all=tei_all, executor=executor)
     sys.exit(0 if ok else 1)
 
 
@@ -155,10 +176,11 @@ Examples:
               help="Folder for the TEI files (default: folders.tei in edition.toml, `tei`).")
 @click.option("--force", is_flag=True, help="Overwrite TEI files that were edited by hand since they were converted.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N", help=JOBS_HELP)
+@executor_option
 @click.option("--settings", "settings_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               metavar="FILE", help="Another settings file instead of the edition folder's edition.toml.")
 def convert(project_dir: Path | None, source: Path | None, out: Path | None, force: bool, jobs: int,
-            settings_path: Path | None) -> None:
+            executor: str | None, settings_path: Path | None) -> None:
     """Convert records (a folder or files; default: the corpus folder) into TEI files.
 
     A source that is unchanged since its last conversion is not converted again; a TEI file
@@ -170,7 +192,7 @@ def convert(project_dir: Path | None, source: Path | None, out: Path | None, for
     project = _project(project_dir, settings_path)
     report = convert_corpus(source or project.corpus, out or project.tei, force=force, jobs=jobs,
                             publisher=project.settings.publisher, registers=project.registers,
-                            follow_links=project.settings.follow_corpus_links)
+                            follow_links=project.settings.follow_corpus_links, executor=executor)
     print_report(report)
     sys.exit(1 if report.failed else 0)
 
@@ -184,7 +206,9 @@ Examples:
 @click.option("--tei-all/--no-tei-all", default=True, show_default=True,
               help="Also validate against the official TEI P5 tei_all schema.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N", help=JOBS_HELP)
-def validate(project_dir: Path | None, paths: tuple[Path, ...], tei_all: bool, jobs: int) -> None:
+@executor_option
+def validate(project_dir: Path | None, paths: tuple[Path, ...], tei_all: bool, jobs: int,
+             executor: str | None) -> None:
     """Check TEI files (default: the tei folder) against the edition's schema, TEI P5 and the edition's rules.
 
     Errors are printed as file:line: message, with exit status 1; a clean run says how many
@@ -193,7 +217,7 @@ def validate(project_dir: Path | None, paths: tuple[Path, ...], tei_all: bool, j
     from edition.validate import print_validation, validate_paths
 
     targets = list(paths) or [_project(project_dir).tei]
-    report = validate_paths(targets, tei_all=tei_all, jobs=jobs, progress=True)
+    report = validate_paths(targets, tei_all=tei_all, jobs=jobs, progress=True, executor=executor)
     print_validation(report)
     sys.exit(0 if report.ok else 1)
 

@@ -16,7 +16,6 @@ import os
 import re
 import sys
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +25,7 @@ from lxml import etree
 from edition import __version__
 from edition.align import align_pair, load_corrections
 from edition.errors import EditionError, Problem, SourceError
+from edition.executor import ExecutorSpec, map_work
 from edition.files import remove_leftovers, write_atomic
 from edition.hashes import FileHashes, seal, written_by_converter
 from edition.ids import carry_forward_ids
@@ -152,9 +152,11 @@ def source_name(path: Path) -> str:
         return absolute.as_posix()
 
 
-def _read(path: Path, **registers) -> tuple[str, Document | None, list[Problem]]:
-    """registers: the edition's registers, as `RegisterFiles.reader_options` gives them."""
-    name = source_name(path)
+def _read(paths: tuple[str, str], **registers) -> tuple[str, Document | None, list[Problem]]:
+    """paths: the source's absolute path and its name as `source_name` gives it in this process
+    (a worker elsewhere, such as a Dask worker, has another current folder).
+    registers: the edition's registers, as `RegisterFiles.reader_options` gives them."""
+    path, name = Path(paths[0]), paths[1]
     try:
         document = read_source(path, name, **registers)
         return name, document, document.problems
@@ -166,6 +168,13 @@ def _read(path: Path, **registers) -> tuple[str, Document | None, list[Problem]]
         return name, None, [Problem(name, None, "the text is nested too deeply to convert")]
 
 
+def _for_workers(options: dict) -> dict:
+    """The readers' options with the folder of profiles as an absolute path, which a worker with
+    another current folder can open too."""
+    profiles = options.get("profiles")
+    return {**options, "profiles": Path(os.path.abspath(profiles))} if profiles else options
+
+
 def relation_key(document: Document) -> str:
     """What relates a document to its translations: its date, then the archival file it records
     (the date first: a changed document's translations are found by it)."""
@@ -175,9 +184,11 @@ def relation_key(document: Document) -> str:
 @locked("out", "conversion")
 def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 0, publisher: str = "",
                    progress: bool = True, registers: RegisterFiles | None = None,
-                   follow_links: bool = False) -> ConvertReport:
+                   follow_links: bool = False, executor: ExecutorSpec = None) -> ConvertReport:
     """registers: the edition's register files (None: the packaged registers alone).
-    follow_links: read links in the corpus to files outside it (the `follow_corpus_links` setting)."""
+    follow_links: read links in the corpus to files outside it (the `follow_corpus_links` setting).
+    executor: where the records are read (edition.executor: process, serial, thread, dask://HOST:PORT
+    or an Executor; None: `jobs` worker processes)."""
     report = ConvertReport()
     sources = find_sources(Path(source), follow_links, report.results)
     out = Path(out)
@@ -203,13 +214,14 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
                 source_name(path), None, "the file name gives no usable document id; rename it")]))
 
     fingerprint = converter_fingerprint(publisher or "edition", registers.fingerprint() if registers else "")
-    read_one = functools.partial(_read, **(registers.reader_options() if registers else {}))
+    read_one = functools.partial(_read, **_for_workers(registers.reader_options() if registers else {}))
     hashes = FileHashes(out)
     unchanged, changed, dates = _split_unchanged(readable, out, manifest, fingerprint, hashes)
     documents: list[Document] = []
 
     def read(paths: list[Path]) -> None:
-        for path, (name, document, problems) in zip(paths, _map(read_one, paths, jobs, progress, "reading")):
+        named = [(os.path.abspath(path), source_name(path)) for path in paths]
+        for path, (name, document, problems) in zip(paths, _map(read_one, named, jobs, executor, progress, "reading")):
             if document is None:
                 report.results.append(Result(name, "", "failed", problems))
             else:
@@ -529,20 +541,18 @@ def _keep_conversion_date(root: etree._Element, old_root: etree._Element, docume
             change.set("when", old_when)
 
 
-def _map(function, items: list, jobs: int, progress: bool, what: str):
-    """Apply a function to many items, across processes when it pays, in the items' order."""
-    workers = jobs or os.cpu_count() or 1
-    bar = _progress(len(items), what, progress)
-    if workers == 1 or len(items) < 8:
-        for item in items:
-            yield function(item)
+# Reading a record needs only the readers, not the schemas: worker processes repay themselves
+# from fewer records than for the other steps.
+READ_IN_PROCESS_BELOW = 8
+
+
+def _map(function, items: list, jobs: int, executor: ExecutorSpec, progress: bool, what: str):
+    """Apply a function to many items on the build's executor, in the items' order."""
+    with _progress(len(items), what, progress) as bar:
+        for result in map_work(function, items, jobs=jobs, executor=executor,
+                               in_process_below=READ_IN_PROCESS_BELOW):
+            yield result
             bar.update(1)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))):
-                yield result
-                bar.update(1)
-    bar.close()
 
 
 def _progress(total: int, what: str, enabled: bool):

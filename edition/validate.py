@@ -16,7 +16,7 @@ run shows everything to fix), except that a file which is not well-formed stops 
     footnotes sit at their markers, and the conversion change records the source's sha256.
 
 Each schema is loaded once per process, lazily (``functools.cache``), never per document;
-``validate_paths`` spreads many files over worker processes (``jobs``), each loading them once.
+``validate_paths`` spreads many files over the build's workers (``jobs``, ``executor``), each loading them once.
 tei_all is slow to load, so ``validate_paths`` can keep a JSON cache of results keyed by (file
 name, sha256 of the file, version of the schemas, libxml2 and this module): when no file
 changed, nothing is checked again and tei_all is not loaded at all.
@@ -57,6 +57,7 @@ from typing import Iterable, TextIO
 from lxml import etree
 
 from edition.errors import EditionError, Problem
+from edition.executor import ExecutorSpec, map_work
 from edition.files import write_atomic
 from edition.hashes import FileHashes, written_by_converter
 
@@ -574,14 +575,16 @@ def checks_version() -> str:
     return f"{__version__}-{digest[:12]}-{tei_all_version()}"
 
 
-def _validate_file(path: Path, tei_all: bool) -> FileResult:
-    result = FileResult(path)
+def _validate_file(path: Path, tei_all: bool, shown: Path | None = None) -> FileResult:
+    """shown: the file's name in the result and its messages (default: `path`)."""
+    shown = shown or path
+    result = FileResult(shown)
     try:
         data = path.read_bytes()
     except OSError as error:
-        result.problems.append(Problem(path, None, f"cannot read: {error.strerror or error}"))
+        result.problems.append(Problem(shown, None, f"cannot read: {error.strerror or error}"))
         return result
-    tree, problems = parse_bytes(data, path)
+    tree, problems = parse_bytes(data, shown)
     if tree is None:
         result.problems.extend(problems)
         return result
@@ -590,8 +593,11 @@ def _validate_file(path: Path, tei_all: bool) -> FileResult:
     return result
 
 
-def _validate_in_worker(path: str, tei_all: bool) -> FileResult:
-    return _validate_file(Path(path), tei_all)
+def _validate_in_worker(paths: tuple[str, str], tei_all: bool) -> FileResult:
+    """paths: the file's absolute path, which a worker with another current folder (a Dask
+    worker) can open, and its path as the caller gave it, for the messages."""
+    absolute, shown = paths
+    return _validate_file(Path(absolute), tei_all, shown=Path(shown))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -621,12 +627,14 @@ PARALLEL_FROM = 64
 
 
 def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None = None, jobs: int = 0,
-                   progress: bool = False) -> ValidationReport:
+                   progress: bool = False, executor: ExecutorSpec = None) -> ValidationReport:
     """Validate TEI files and folders of ``*.xml`` files.
 
     ``cache``: a JSON file remembering results by file content, so that an unchanged file is
     not checked again (and tei_all not even loaded when no file changed). Default: no cache.
     ``jobs``: worker processes for the files to check (0: one per core).
+    ``executor``: where the files are checked (edition.executor: process, serial, thread,
+    dask://HOST:PORT or an Executor; None: ``jobs`` worker processes).
     """
     results_cache = _ResultCache(Path(cache) if cache is not None else None)
     files = _collect(list(paths))
@@ -645,7 +653,7 @@ def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None =
         if cached is not None:
             results[path] = cached
     todo = [path for path in files if path not in results]
-    for path, result in zip(todo, _validate_many(todo, tei_all, jobs, progress)):
+    for path, result in zip(todo, _validate_many(todo, tei_all, jobs, executor, progress)):
         results[path] = result
         if path in digests:
             results_cache.put(digests[path], result)
@@ -658,26 +666,18 @@ def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None =
     return ValidationReport.from_files([results[path] for path in files], tei_all=tei_all)
 
 
-def _validate_many(paths: list[Path], tei_all: bool, jobs: int, progress: bool) -> Iterable[FileResult]:
+def _validate_many(paths: list[Path], tei_all: bool, jobs: int, executor: ExecutorSpec,
+                   progress: bool) -> Iterable[FileResult]:
     from tqdm import tqdm
 
-    workers = min(jobs or os.cpu_count() or 1, len(paths))
     bar = tqdm(total=len(paths), desc="validate", unit="doc", file=sys.stderr, leave=False,
                disable=not progress or len(paths) < 20 or not sys.stderr.isatty())
+    check = functools.partial(_validate_in_worker, tei_all=tei_all)
     with bar:
-        if workers <= 1 or len(paths) < PARALLEL_FROM:
-            for path in paths:
-                yield _validate_file(path, tei_all)
-                bar.update()
-            return
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, min(64, len(paths) // (workers * 4)))
-            for result in pool.map(_validate_in_worker, [str(p) for p in paths], [tei_all] * len(paths),
-                                   chunksize=chunk):
-                yield result
-                bar.update()
+        for result in map_work(check, [(os.path.abspath(path), str(path)) for path in paths], jobs=jobs,
+                               executor=executor, in_process_below=PARALLEL_FROM):
+            yield result
+            bar.update()
 
 
 def print_validation(report: ValidationReport, out: TextIO | None = None) -> None:

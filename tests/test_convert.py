@@ -380,9 +380,9 @@ def test_unchanged_sources_are_not_read_again(tmp_path: Path, monkeypatch) -> No
     read: list[str] = []
     real_read = convert_module._read
 
-    def spy(path):
-        read.append(Path(path).stem)
-        return real_read(path)
+    def spy(paths, **registers):
+        read.append(Path(paths[0]).stem)
+        return real_read(paths, **registers)
 
     monkeypatch.setattr(convert_module, "_read", spy)
     report = convert_corpus(corpus, tei, progress=False, jobs=1)

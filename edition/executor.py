@@ -1,0 +1,210 @@
+"""Where the build's work runs: one function, `map_work`, for every step that maps a function
+over documents (reading records, validating TEI files, rendering pages).
+
+The executor is named by a spec (`edition build --executor SPEC`):
+
+- ``process`` (the default): ``jobs`` worker processes on this machine (0: one per core);
+  a batch too small to repay starting them runs in this process.
+- ``serial``: everything in this process, one item after another (profiling, debugging).
+- ``thread``: ``jobs`` threads of this process.
+- ``dask://HOST:PORT`` (or ``dask://tls://HOST:PORT``): the workers of a running Dask
+  distributed scheduler, through ``Client.get_executor()``. Every worker must have this
+  version of edition installed and see the edition's folders at the same paths (one machine,
+  or a shared file system), since the workers read and write the files themselves.
+
+Python callers may also pass any ``concurrent.futures.Executor``. Items are sent in chunks,
+so that a worker (or the Dask scheduler) handles one task per few dozen documents rather than
+one per document; results come back in the items' order whatever the executor.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar, Union
+
+from edition.errors import EditionError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+ExecutorSpec = Union[str, Executor, None]
+
+DEFAULT = "process"
+SPECS = ("process", "serial", "thread", "dask://HOST:PORT")
+DASK_PREFIX = "dask://"
+DASK_INSTALL = 'pip install "dask[distributed]"'
+# Below this many items, the default worker processes cost more than they save (each one
+# imports the package and loads what the step needs again).
+IN_PROCESS_BELOW = 64
+# A chunk is one task: large enough that a task's overhead (pickling, a round trip to the Dask
+# scheduler, ~1 ms) is small beside its documents' ~20-50 ms each, small enough that every
+# worker gets several chunks to even out documents of different lengths.
+MAX_CHUNK = 256
+CHUNKS_PER_WORKER = 4
+# Chunks submitted ahead of the one being read: keeps every worker busy while results wait
+# in order, without holding the results of a whole archive in memory.
+AHEAD_PER_WORKER = 2
+# How long to wait for a Dask scheduler to answer, and for it to have a worker.
+DASK_CONNECT_TIMEOUT = 10.0
+
+
+def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int = 0,
+             executor: ExecutorSpec = None, in_process_below: int = IN_PROCESS_BELOW) -> Iterator[Result]:
+    """`map(function, items)` on the executor `executor` names (see the module's docstring),
+    the results in the items' order.
+
+    `function` must be a module-level function (or a functools.partial of one) and the items
+    and results picklable, for any executor but ``serial`` and ``thread``. `jobs`: processes
+    or threads (0: one per core); a Dask cluster has as many as it has worker threads.
+    `in_process_below`: the default process pool runs smaller batches here instead; an
+    executor asked for by name or given always gets the work.
+    """
+    items = list(items)
+    if isinstance(executor, Executor):
+        return _chunked(executor, function, items, _worker_count(executor, jobs))
+    spec = parse_spec(executor)
+    if spec == "serial":
+        return map(function, items)
+    if spec.startswith(DASK_PREFIX):
+        return _on_dask(spec, function, items)
+    workers = jobs or os.cpu_count() or 1
+    if spec == "thread":
+        return _on_new_pool(ThreadPoolExecutor(max_workers=workers), function, items, workers)
+    workers = min(workers, len(items))
+    if workers <= 1 or len(items) < in_process_below:
+        return map(function, items)
+    return _on_new_pool(ProcessPoolExecutor(max_workers=workers), function, items, workers)
+
+
+def parse_spec(spec: str | None) -> str:
+    """The spec, checked: one of SPECS (None: the default). An EditionError names the choices."""
+    spec = DEFAULT if spec is None else str(spec).strip()
+    if spec in ("process", "serial", "thread"):
+        return spec
+    if spec.startswith(DASK_PREFIX) and _dask_address(spec).rpartition(":")[2].isdigit():
+        return spec
+    raise EditionError(f"unknown executor {spec!r}: use one of {', '.join(SPECS)} "
+                       f"(for example dask://127.0.0.1:8786, the address of a running `dask scheduler`)")
+
+
+@contextmanager
+def opened(executor: ExecutorSpec = None, *, shared: Iterable[Path] = ()) -> Iterator[ExecutorSpec]:
+    """The executor for a whole build: a Dask scheduler is connected once, checked (it has
+    workers, they run this edition version and see the folders `shared`), and let go at the
+    end; any other spec or executor is passed through as it is (the default pool starts
+    afresh for each step, so that its memory is given back between steps)."""
+    if isinstance(executor, Executor) or not parse_spec(executor).startswith(DASK_PREFIX):
+        yield executor
+        return
+    client = _connect(executor)
+    try:
+        _check_workers(client, executor, [Path(folder) for folder in shared])
+        yield client.get_executor(pure=False)  # pure=False: no hashing of arguments, no merging of tasks
+    finally:
+        client.close()
+
+
+def _chunked(executor: Executor, function: Callable, items: list, workers: int) -> Iterator:
+    """The results of `function` over `items`, computed in chunks on `executor`, in order."""
+    size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * CHUNKS_PER_WORKER))))
+    chunks = iter([items[start:start + size] for start in range(0, len(items), size)])
+    pending: deque = deque()
+    try:
+        for chunk in chunks:
+            pending.append(executor.submit(run_chunk, function, chunk))
+            if len(pending) >= workers * AHEAD_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:  # a failed chunk, or a caller that stopped reading: the rest is not needed
+        for future in pending:
+            future.cancel()
+
+
+def run_chunk(function: Callable, chunk: list) -> list:
+    """One task: a function over a chunk of items, in the worker."""
+    return [function(item) for item in chunk]
+
+
+def _on_new_pool(pool: Executor, function: Callable, items: list, workers: int) -> Iterator:
+    with pool:
+        try:
+            yield from _chunked(pool, function, items, workers)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _on_dask(spec: str, function: Callable, items: list) -> Iterator:
+    with opened(spec) as executor:
+        yield from _chunked(executor, function, items, _worker_count(executor, 0))
+
+
+def _worker_count(executor: Executor, jobs: int) -> int:
+    """How many items the executor runs at once, for the chunk size."""
+    client = getattr(executor, "_client", None)  # distributed's ClientExecutor
+    if client is not None:
+        return max(1, sum(client.nthreads().values()))
+    return getattr(executor, "_max_workers", None) or jobs or os.cpu_count() or 1
+
+
+def _dask_address(spec: str) -> str:
+    """dask://HOST:PORT -> tcp://HOST:PORT; dask://tls://HOST:PORT is kept as tls://HOST:PORT."""
+    rest = spec[len(DASK_PREFIX):]
+    return rest if "://" in rest else f"tcp://{rest}"
+
+
+def _connect(spec: str):
+    address = _dask_address(spec)
+    try:
+        from distributed import Client
+    except ImportError:
+        raise EditionError(f"the executor {spec} needs Dask, which is not installed: {DASK_INSTALL} "
+                           f"(or pip install \"edition[dask]\")") from None
+    try:
+        return Client(address, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise EditionError(f"cannot connect to the Dask scheduler at {address} (executor {spec}) within "
+                           f"{DASK_CONNECT_TIMEOUT:g} s ({error}); is one running there? Start it with "
+                           f"`dask scheduler`, then `dask worker {address}` on each machine") from None
+
+
+def _check_workers(client, spec: str, shared: list[Path]) -> None:
+    """Refuses a cluster whose work would fail or hang: no workers, workers without this
+    version of edition, or workers that cannot see the folders `shared` that exist here."""
+    address = _dask_address(spec)
+    try:
+        client.wait_for_workers(1, timeout=DASK_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError):
+        raise EditionError(f"the Dask scheduler at {address} has no workers; start one with "
+                           f"`dask worker {address}`") from None
+    from edition import __version__
+
+    try:
+        versions = client.run(worker_version)
+    except Exception as error:  # the worker could not even unpickle the call
+        raise EditionError(f"the Dask workers of {address} cannot run edition ({type(error).__name__}: {error}); "
+                           f"install it on every worker (pip install edition=={__version__})") from None
+    wrong = sorted(worker for worker, version in versions.items() if version != __version__)
+    if wrong:
+        raise EditionError(f"the Dask workers {', '.join(wrong)} of {address} run edition "
+                           f"{versions[wrong[0]]}, not {__version__}; install the same version on every worker")
+    for folder in (folder for folder in shared if folder.is_dir()):  # one not made yet says nothing
+        blind = sorted(worker for worker, seen in client.run(os.path.isdir, str(folder.resolve())).items()
+                       if not seen)
+        if blind:
+            raise EditionError(f"the Dask workers {', '.join(blind)} of {address} do not see the folder "
+                               f"{folder.resolve()}; they read and write the edition's files, so it must be on a "
+                               f"file system they share, at the same path")
+
+
+def worker_version() -> str:
+    """The edition version a worker imports (run on each Dask worker)."""
+    from edition import __version__
+
+    return __version__
