@@ -228,7 +228,10 @@ def chunks_run(cluster) -> int:
 def test_a_dask_cluster_builds_the_same_tei_and_site_as_the_process_pool(pool_build, dask_cluster, tmp_path) -> None:
     folder = make_project(tmp_path)
     before = chunks_run(dask_cluster)
-    assert build_in(folder, jobs=2, executor="dask://" + dask_cluster.scheduler_address.removeprefix("tcp://"))
+    # the folders as `edition build --corpus corpus --tei tei --site site` gives them, relative to
+    # this process's current folder, which is not the workers' (they started elsewhere)
+    assert build_in(folder, jobs=2, executor="dask://" + dask_cluster.scheduler_address.removeprefix("tcp://"),
+                    corpus_dir=Path("corpus"), tei_dir=Path("tei"), site_dir=Path("site"))
     assert chunks_run(dask_cluster) - before >= 4  # the records read and the TEI files checked, on the workers
     assert len(tei_files(folder / "tei")) == len(VARIETY_RECORDS) + 3
     for part in ("tei", "site"):
