@@ -513,7 +513,7 @@ def run_size(count: int, args: argparse.Namespace) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"\n== N = {count:,} ==", flush=True)
     info = ensure_corpus(folder, count, args.seed)
-    styles = Counter(d["style"] for d in info["documents"])
+    styles = Counter(d.get("family", d["style"]) for d in info["documents"])
     quirks = Counter(q for d in info["documents"] for q in d["quirks"])
     print(f"  corpus: {count:,} sources, {info['bytes'] / 1e6:.1f} MB ({dict(styles)}; quirks {dict(quirks)})",
           flush=True)

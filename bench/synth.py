@@ -1,24 +1,31 @@
-"""A synthetic corpus for the benchmark, made from the three sample sources in corpus/.
+"""A synthetic corpus for the benchmark, drawn from the families of records the converter reads.
 
 Every document is built from a plan drawn from its own seeded random generator
 (`random.Random(f"{seed}:{index}")`), so document i is the same whatever N is: the corpus
 of 100 is the first 100 documents of the corpus of 10,000, and a corpus can be extended.
 
-What varies, document by document:
-- the route (the three readers): a web page saved as text (`Comrade Liri Belishova:`), the
-  Markdown export (`**Mao Zedong:**`, `<sup>[1]</sup>`), a PDF extraction (`MAO ZEDONG:`),
-  each with the header and trailer of its sample;
-- the speakers (2-4, drawn from ~200 invented persons, sometimes Mao Zedong, who is in the
-  edition's register), persons present, the place, the archive and its citation, the
-  translator;
-- the date (1945-1991), the length (a few turns up to the longest sample), the footnotes;
-- some documents are a second translation of the one before (same date, same speakers,
-  another route), so that translation groups and comparison pages occur;
-- quirks: bracketed insertions, [sic], [?], Windows-1252 files, CRLF files, a BOM, form
-  feeds, a duplicated footnote number, `<`, `&` and `]]>` in the text.
+Families (FAMILIES: name, share of the corpus, template):
+- the three routes of the samples in corpus/ (Wilson Center Digital Archive): a web page
+  saved as text (`Comrade Liri Belishova:`), the Markdown export (`**Mao Zedong:**`,
+  `<sup>[1]</sup>`), a PDF extraction (`MAO ZEDONG:`, `KHRUSHCHEV N.S.:`), each with the
+  header and trailer of its sample; built here;
+- the families templated on the real records of tests/fixtures/variety/ (bench/families.py):
+  FRUS web pages (`[Page N]`, source line, notes listed at the end), FRUS printed volumes as
+  PDF text (running heads, notes at the page's foot, capitals or one-letter labels), FRUS
+  Markdown (`[^87]` or `## Notes`), DFAT Markdown (front matter, `DR. EVATT:`, ` [1]`), DFAT web
+  pages, Wilson Center PDF text with its `Citation:` block, narrative memoranda without
+  labels, and question-and-answer records.
 
-The paragraphs spoken are the samples' own paragraphs, cleaned of their labels and note
-markers and shuffled.
+What varies, document by document: the family, the speakers (2-5, invented, sometimes Mao
+Zedong, who is in the edition's register), label, note, date and page styles within the
+family, the length (TURNS: most records 5-80 turns, a few 1-4, a few up to 220), the notes;
+some documents of the sample routes are a second translation of the one before (same date,
+same speakers, another route), so that translation groups and comparison pages occur;
+quirks: bracketed insertions, [sic], [?], Windows-1252 files, CRLF files, a BOM, form feeds,
+a duplicated footnote number, `<`, `&` and `]]>` in the text.
+
+Each document's description (`generate`'s result, written next to the corpus as JSON) gives
+its family, its styles and the turns and notes planned, which the converter must find.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 # --- pools taken from the samples ------------------------------------------------------------
 
@@ -116,7 +123,7 @@ def load_pools(corpus_dir: Path) -> Pools:
 GIVEN = ["Liri", "Vasil", "Boris", "Andrei", "Pavel", "Anna", "Nikolai", "Dmitri", "Elena", "Fedor", "Gjergj",
          "Hysni", "Ramiz", "Mehmet", "Nexhmije", "Petro", "Spiro", "Koço", "Zhang", "Wang", "Li", "Chen", "Liu",
          "Zhao", "Kang", "Huang", "Wu", "Otto", "Walter", "Erich", "Janos", "Imre", "Todor", "Gheorghe", "Nicolae",
-         "Kim", "Pham", "Le", "Tran", "Jiri", "Antonin", "Wladyslaw", "Edward", "Yumjaagiin", "Ernesto", "Raul",
+         "Kim", "Pham", "Tran", "Jiri", "Antonin", "Wladyslaw", "Edward", "Yumjaagiin", "Ernesto", "Raul",
          "Josip", "Milovan", "Dolores", "Palmiro"]
 SURNAME_A = ["Bel", "Nath", "Kap", "Shu", "Ali", "Bal", "Mar", "Kov", "Dim", "Pet", "Zhel", "Gor", "Lisi", "Tar",
              "Vor", "Mik", "Sok", "Hox", "Ples", "Deng", "Qiao", "Xue", "Dub", "Hav", "Ul", "Nov", "Gom", "Kad",
@@ -238,28 +245,48 @@ START, END = dt.date(1945, 1, 1), dt.date(1991, 12, 31)
 MONTHS = "January February March April May June July August September October November December".split()
 
 
+# family: share of the corpus in per cent. The first three are the routes of the samples in
+# corpus/ (built here); the others are templated on tests/fixtures/variety/ (bench/families.py).
+FAMILIES = {"wilson-web": 12, "wilson-markdown": 10, "wilson-pdf": 10, "wilson-pdf-citation": 9, "frus-web": 14,
+            "frus-pdf": 10, "frus-markdown": 10, "dfat-markdown": 8, "dfat-web": 4, "narrative": 8,
+            "question-answer": 5}
+ROUTE_OF = {"wilson-web": "web", "wilson-markdown": "markdown", "wilson-pdf": "pdf"}
+# the years each family's records come from
+YEARS = {"frus": (1941, 1976), "dfat": (1937, 1983), "question-answer": (1947, 1983)}
+
+
 @dataclass
 class Plan:
     index: int
-    style: str  # web, markdown, pdf
+    style: str  # the route of a sample family (web, markdown, pdf), or the family's name
     date: dt.date
     speakers: list[Person]
     present: list[Person]
     place: str
     translator: str
     translation_of: int | None = None
+    family: str = ""
+
+
+def random_date(rng: random.Random, family: str) -> dt.date:
+    first, last = YEARS.get(family, YEARS.get(family.split("-")[0], (START.year, END.year)))
+    start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
 def plan(index: int, seed: int, persons: list[Person]) -> Plan:
     rng = random.Random(f"{seed}:{index}:plan")
-    style = rng.choices(["web", "markdown", "pdf"], weights=[34, 33, 33])[0]
-    if index % 2 == 1 and rng.random() < 0.12:  # a second translation of the document before
+    family = rng.choices(list(FAMILIES), weights=list(FAMILIES.values()))[0]
+    style = ROUTE_OF.get(family, family)
+    if family in ROUTE_OF and index % 2 == 1 and rng.random() < 0.35:  # a second translation of the one before
         before = plan(index - 1, seed, persons)
-        others = [s for s in ("web", "markdown", "pdf") if s != before.style]
-        translators = [t for t in TRANSLATORS if t != before.translator]
-        return Plan(index, rng.choice(others), before.date, before.speakers, before.present, before.place,
-                    rng.choice(translators), translation_of=index - 1)
-    date = START + dt.timedelta(days=rng.randrange((END - START).days + 1))
+        if before.family in ROUTE_OF:
+            others = [s for s in ROUTE_OF if s != before.family]
+            translators = [t for t in TRANSLATORS if t != before.translator]
+            family = rng.choice(others)
+            return Plan(index, ROUTE_OF[family], before.date, before.speakers, before.present, before.place,
+                        rng.choice(translators), translation_of=index - 1, family=family)
+    date = random_date(rng, family)
     count = rng.choices([2, 3, 4], weights=[60, 30, 10])[0]
     chosen: list[Person] = []
     if rng.random() < 0.25:
@@ -274,7 +301,7 @@ def plan(index: int, seed: int, persons: list[Person]) -> Plan:
         person = rng.choice(persons)
         if all(person.given != p.given and person.surname != p.surname for p in chosen + present):
             present.append(person)
-    return Plan(index, style, date, chosen, present, rng.choice(PLACES), rng.choice(TRANSLATORS))
+    return Plan(index, style, date, chosen, present, rng.choice(PLACES), rng.choice(TRANSLATORS), family=family)
 
 
 def date_us(date: dt.date) -> str:
@@ -346,13 +373,6 @@ def quirks_for(index: int, style: str, rng: random.Random) -> Quirks:
     return q
 
 
-def _target_length(rng: random.Random) -> int:
-    """Characters of body text: a few turns (10%) up to the longest sample (~58 KB of text)."""
-    if rng.random() < 0.10:
-        return rng.randint(300, 2500)
-    return int(rng.triangular(2500, 58000, 24000))
-
-
 def _insert_quirks(text: str, rng: random.Random, q: Quirks) -> str:
     words = text.split(" ")
     if len(words) < 6:
@@ -403,7 +423,9 @@ def compose(p: Plan, seed: int, pools: Pools) -> tuple[str, Quirks, dict]:
     record_id = 110000 + p.index
 
     # --- the body: turns, narration, omissions ---
-    target = _target_length(rng)
+    import families
+
+    planned = families.turn_count(rng)
     blocks: list[tuple[str, object]] = []  # ("turn", (person, [paragraphs])) | ("narration", text) | ("omission", text)
     size, turns = 0, 0
     order = list(range(len(pools.speech)))
@@ -411,7 +433,7 @@ def compose(p: Plan, seed: int, pools: Pools) -> tuple[str, Quirks, dict]:
     cursor = 0
     labelled: set[Person] = set()
     last = None
-    while size < target or turns < 3:
+    while turns < planned:
         r = rng.random()
         if r < 0.05 and turns:
             who = rng.choice(p.speakers)
@@ -572,10 +594,47 @@ def encode(text: str, q: Quirks) -> bytes:
     return b"\xef\xbb\xbf" + data if q.bom else data
 
 
-def file_name(p: Plan, style: str) -> str:
-    a, b = p.speakers[0], p.speakers[1]
-    suffix = ".md" if style == "markdown" and p.index % 3 == 0 else ".txt"
-    return f"{p.date.isoformat()}_{slug(a.surname)}-{slug(b.surname)}_{p.index:05d}{suffix}"
+def file_name(index: int, date: str, surnames: list[str], markdown: bool) -> str:
+    names = "-".join(slug(name) for name in surnames[:2]) or "memorandum"
+    suffix = ".md" if markdown and index % 3 == 0 else ".txt"
+    return f"{date}_{names}_{index:05d}{suffix}"
+
+
+def encoding_quirks(index: int, seed: int) -> Quirks:
+    """The quirks of the file itself (not of its text), for the families of bench/families.py."""
+    rng = random.Random(f"{seed}:{index}:file")
+    q = Quirks(bom=rng.random() < 0.02, crlf=rng.random() < 0.04, cp1252=rng.random() < 0.02)
+    if FORCED.get(index) in ("bom", "crlf", "cp1252"):
+        setattr(q, FORCED[index], True)
+    if q.cp1252:
+        q.bom = False
+    return q
+
+
+def document(index: int, seed: int, pools: Pools, persons: list[Person]) -> tuple[str, bytes, dict]:
+    """Document `index`: its file name, its bytes and its description."""
+    import families
+
+    p = plan(index, seed, persons)
+    if p.family in ROUTE_OF:
+        text, q, meta = compose(p, seed, pools)
+        surnames = [person.surname for person in p.speakers]
+        meta["styles"] = {"labels": {"web": "honorific", "markdown": "bold", "pdf": "caps"}[p.style],
+                          "notes": {"web": "[n]", "markdown": "<sup>[n]</sup>", "pdf": "[n]"}[p.style],
+                          "dates": "US and EU", "pages": "form feeds" if q.form_feed else "none"}
+    else:
+        made = families.make(p.family, index, seed, p.date)
+        q = encoding_quirks(index, seed)
+        surnames = [name.split()[-1] for name in made.speakers]
+        meta = {"index": index, "style": p.family, "date": made.date, "speakers": made.speakers,
+                "translation_of": None, "notes": made.notes, "turns": made.turns, "styles": made.styles,
+                "quirks": [name for name, value in vars(q).items() if value]}
+        text = made.text
+    meta["family"] = p.family
+    name = file_name(index, meta["date"], surnames, "markdown" in p.family)
+    data = encode(text, q)
+    meta.update(file=name, bytes=len(data))
+    return name, data, meta
 
 
 def generate(corpus_dir: Path, count: int, seed: int = 1958, samples: Path | None = None) -> dict:
@@ -590,12 +649,8 @@ def generate(corpus_dir: Path, count: int, seed: int = 1958, samples: Path | Non
     documents = []
     total = 0
     for index in range(count):
-        p = plan(index, seed, persons)
-        text, q, meta = compose(p, seed, pools)
-        data = encode(text, q)
-        name = file_name(p, p.style)
+        name, data, meta = document(index, seed, pools, persons)
         (corpus_dir / name).write_bytes(data)
-        meta.update(file=name, bytes=len(data))
         documents.append(meta)
         total += len(data)
     return {"generator": GENERATOR_VERSION, "seed": seed, "count": count, "bytes": total, "documents": documents}

@@ -1,0 +1,82 @@
+"""The benchmark's synthetic corpus (bench/synth.py, bench/families.py): every family converts
+with the turns, notes and date its plan gives, and document i does not depend on N."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from edition.model import Turn
+from edition.project import open_project
+from edition.readers import read_source
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import synth  # noqa: E402
+
+SEED = 1958
+FIRST = 30  # the first documents of every corpus, and at least one of each family
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> list[tuple[Path, dict]]:
+    pools = synth.load_pools(ROOT / "corpus")
+    persons = synth.person_pool(SEED)
+    indices = list(range(FIRST))
+    missing = set(synth.FAMILIES) - {synth.plan(i, SEED, persons).family for i in indices}
+    index = FIRST
+    while missing:
+        family = synth.plan(index, SEED, persons).family
+        if family in missing:
+            indices.append(index)
+            missing.discard(family)
+        index += 1
+    folder = tmp_path_factory.mktemp("synth")
+    made = []
+    for i in indices:
+        name, data, meta = synth.document(i, SEED, pools, persons)
+        (folder / name).write_bytes(data)
+        made.append((folder / name, meta))
+    return made
+
+
+def test_every_family_converts_with_the_planned_turns_notes_and_date(sample):
+    options = open_project(ROOT).registers.reader_options()
+    wrong = []
+    for path, meta in sample:
+        doc = read_source(path, path.name, **options)
+        found = (sum(isinstance(block, Turn) for block in doc.body), len(doc.notes), doc.metadata.date_when)
+        planned = (meta["turns"], meta["notes"], meta["date"])
+        if found != planned:
+            wrong.append(f"{path.name} ({meta['family']}, {meta['styles']}): found {found}, planned {planned}")
+    assert not wrong, "\n".join(wrong)
+    assert {meta["family"] for _, meta in sample} == set(synth.FAMILIES)
+
+
+def test_families_differ_in_label_and_note_styles(sample):
+    labels = {meta["styles"]["labels"] for _, meta in sample}
+    assert {"honorific", "caps", "bold", "none"} <= labels
+    assert len(labels) >= 6
+    assert len({meta["styles"]["notes"] for _, meta in sample}) >= 5
+
+
+def test_document_i_is_the_same_whatever_n(tmp_path):
+    small = synth.generate(tmp_path / "small", 12, SEED)
+    large = synth.generate(tmp_path / "large", 20, SEED)
+    assert small["documents"] == large["documents"][:12]
+    for meta in small["documents"]:
+        assert (tmp_path / "small" / meta["file"]).read_bytes() == (tmp_path / "large" / meta["file"]).read_bytes()
+    assert small["generator"] == synth.GENERATOR_VERSION
+
+
+def test_lengths_are_those_of_real_records():
+    """Most records have 5-80 turns; the corpus is not made of 200-turn giants or one-liners."""
+    import families
+
+    counts = [families.turn_count(synth.random.Random(f"lengths:{i}")) for i in range(2000)]
+    within = sum(5 <= n <= 80 for n in counts) / len(counts)
+    assert 0.8 <= within <= 0.9
+    assert max(counts) <= 220 and min(counts) >= 1
