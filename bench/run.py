@@ -52,7 +52,10 @@ sys.path.insert(0, str(BENCH))
 import synth  # noqa: E402
 
 STAGES = ("convert", "validate", "render", "index")
-TARGETS = {"full": 120.0, "noop": 3.0, "onedoc": 5.0, "peak_mb": 1024.0}
+# issue 14's targets at 10,000 documents on 2 cores
+TARGETS = {"full": 90.0, "noop": 0.5, "onedoc": 1.5, "peak_mb": 500.0, "render_ratio": 3.0}
+TABLE_SIZES = (100, 1000, 10000)  # the columns of the target table, with any other size measured
+STYLESHEETS_RELEASE = "https://api.github.com/repos/TEIC/Stylesheets/releases/latest"
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -171,26 +174,28 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def tree_memory_kb(root: int) -> tuple[int, int, int]:
-    """(summed PSS, summed RSS, processes) of a process and all its descendants."""
+def tree_memory_kb(root: int) -> tuple[int, int, int, int]:
+    """(summed PSS, summed RSS, processes, PSS of the largest process) of a process and all its descendants."""
     children = _children_map()
     todo, pids = [root], []
     while todo:
         pid = todo.pop()
         pids.append(pid)
         todo.extend(children.get(pid, []))
-    pss = rss = 0
+    pss = rss = largest = 0
     for pid in pids:
         try:
             with open(f"/proc/{pid}/smaps_rollup") as stream:
                 for line in stream:
                     if line.startswith("Pss:"):
-                        pss += int(line.split()[1])
+                        own = int(line.split()[1])
+                        pss += own
+                        largest = max(largest, own)
                     elif line.startswith("Rss:"):
                         rss += int(line.split()[1])
         except OSError:
             continue
-    return pss, rss, len(pids)
+    return pss, rss, len(pids), largest
 
 
 def run_measured(command: list[str], log: Path, cwd: Path, interval: float = 0.1,
@@ -204,19 +209,20 @@ def run_measured(command: list[str], log: Path, cwd: Path, interval: float = 0.1
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, text=True, bufsize=1,
                                env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(cwd)},
                                start_new_session=True)
-    peak = {"pss": 0, "rss": 0, "processes": 0}
+    peak = {"pss": 0, "rss": 0, "processes": 0, "largest": 0}
     done = threading.Event()
     timed_out = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
             began = now()
-            pss, rss, count = tree_memory_kb(process.pid)
+            pss, rss, count, largest = tree_memory_kb(process.pid)
             # reading smaps of a large process costs milliseconds: the sampler keeps to ~10% of
             # one core, or it would slow down the build it measures (it took half a core at 10,000)
             cost = now() - began
             peak["pss"], peak["rss"] = max(peak["pss"], pss), max(peak["rss"], rss)
             peak["processes"] = max(peak["processes"], count)
+            peak["largest"] = max(peak["largest"], largest)
             if timeout is not None and now() - started > timeout and not timed_out.is_set():
                 timed_out.set()
                 try:
@@ -240,7 +246,10 @@ def run_measured(command: list[str], log: Path, cwd: Path, interval: float = 0.1
     return {"seconds": round(elapsed, 3), "exit": process.returncode, "lines": lines,
             "timed_out": timed_out.is_set(),
             "peak_pss_mb": round(peak["pss"] / 1024, 1), "peak_rss_sum_mb": round(peak["rss"] / 1024, 1),
+            # wait4's ru_maxrss: the high-water mark of the largest single process among the
+            # command and the children it waited for (exact, not sampled)
             "max_rss_mb": round(usage.ru_maxrss / 1024, 1), "max_processes": peak["processes"],
+            "largest_pss_mb": round(peak["largest"] / 1024, 1),
             "user_s": round(usage.ru_utime, 2), "system_s": round(usage.ru_stime, 2)}
 
 
@@ -490,6 +499,151 @@ def run_builds(code: Path, corpus: Path, folder: Path, jobs: int, settings: Path
     return results
 
 
+# --- the page renderer against the TEI Stylesheets -------------------------------------------
+
+
+def find_html_xsl(folder: Path) -> Path | None:
+    """html/html.xsl in a copy of the TEI Stylesheets: a source tree (html/html.xsl), the release
+    zip unpacked (xml/tei/stylesheet/html/html.xsl) or Debian's tei-xsl (/usr/share/xml/tei/stylesheet)."""
+    for candidate in (folder / "html" / "html.xsl", folder / "xml" / "tei" / "stylesheet" / "html" / "html.xsl"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def stylesheets(given: str | None, out: Path) -> Path:
+    """The Stylesheets' html.xsl: --stylesheets DIR (or $TEI_STYLESHEETS), else bench/out/stylesheets/,
+    fetched there from the TEI Consortium's latest release the first time."""
+    if given:
+        found = find_html_xsl(Path(given).expanduser())
+        if found is None:
+            raise SystemExit(f"{given}: no html/html.xsl (nor xml/tei/stylesheet/html/html.xsl) in it")
+        return found
+    folder = out / "stylesheets"
+    return find_html_xsl(folder) or fetch_stylesheets(folder)
+
+
+def fetch_stylesheets(folder: Path) -> Path:
+    """Download the latest release's tei-xsl-VERSION.zip from GitHub and unpack it into `folder`."""
+    import urllib.request
+    import zipfile
+
+    print(f"  fetching the TEI Stylesheets ({STYLESHEETS_RELEASE}) ...", flush=True)
+    try:
+        request = urllib.request.Request(STYLESHEETS_RELEASE, headers={"Accept": "application/vnd.github+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            release = json.load(response)
+        asset = next(a for a in release["assets"] if re.fullmatch(r"tei-xsl-[\d.]+\.zip", a["name"]))
+        archive = folder.parent / asset["name"]
+        urllib.request.urlretrieve(asset["browser_download_url"], archive)
+    except (OSError, ValueError, KeyError, StopIteration) as error:
+        raise SystemExit(f"could not fetch the TEI Stylesheets ({error}); give a local copy with --stylesheets DIR "
+                         "(e.g. `git clone --depth 1 --branch v7.57.0 https://github.com/TEIC/Stylesheets DIR`, "
+                         "or Debian's tei-xsl: /usr/share/xml/tei/stylesheet), or --skip-render") from None
+    partial = folder.with_name(folder.name + ".part")
+    shutil.rmtree(partial, ignore_errors=True)
+    with zipfile.ZipFile(archive) as bundle:
+        bundle.extractall(partial)
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    found = find_html_xsl(folder)
+    if found is None:
+        raise SystemExit(f"{archive}: no html/html.xsl in the release")
+    return found
+
+
+def stylesheets_version(html_xsl: Path) -> str:
+    version = html_xsl.parent.parent / "VERSION"
+    return version.read_text().strip() if version.is_file() else "?"
+
+
+def render_sample(tei: Path, count: int) -> list[Path]:
+    """`count` TEI files spread evenly over the folder's sorted files (all when fewer)."""
+    files = sorted(tei.glob("*.xml"))
+    if len(files) <= count:
+        return files
+    step = len(files) / count
+    return [files[int(i * step)] for i in range(count)]
+
+
+def render_worker(args: argparse.Namespace) -> None:
+    """One process, one core: each TEI file rendered by Saxon with the Stylesheets' html.xsl, then
+    by the edition's page renderer (parse, header, body, notes, turns), one after the other."""
+    sys.path.insert(0, args.code)
+    from saxonche import PySaxonProcessor
+
+    from edition.site.document import load_document, render_document
+
+    files = [Path(name) for name in json.loads(Path(args.files).read_text())]
+    href = lambda pid: f"../persons/{pid}.html"  # noqa: E731 - as the site links a speaker's page
+    times: dict[str, list[float]] = {"stylesheets": [], "edition": []}
+    sizes = {"stylesheets": 0, "edition": 0}
+    cpu = {"stylesheets": 0.0, "edition": 0.0}
+    failed = []
+    with PySaxonProcessor(license=False) as saxon:
+        started = now()
+        executable = saxon.new_xslt30_processor().compile_stylesheet(stylesheet_file=args.stylesheets)
+        compile_s = now() - started
+        for path in files[:3]:  # warm both up: first calls load code and fill caches
+            executable.transform_to_string(source_file=str(path.resolve()))
+            render_document(load_document(path), href)
+        for path in files:
+            try:
+                started, started_cpu = now(), time.process_time()
+                html = executable.transform_to_string(source_file=str(path.resolve()))
+                middle, middle_cpu = now(), time.process_time()
+                doc = load_document(path)
+                render_document(doc, href)
+                ended, ended_cpu = now(), time.process_time()
+            except Exception as error:  # noqa: BLE001 - a file one renderer refuses is a finding
+                failed.append(f"{path.name}: {error}"[:300])
+                continue
+            times["stylesheets"].append(middle - started)
+            times["edition"].append(ended - middle)
+            # CPU time of the process (all its threads: Saxon's collector too), less moved by the
+            # other work of a shared machine than wall time
+            cpu["stylesheets"] += middle_cpu - started_cpu
+            cpu["edition"] += ended_cpu - middle_cpu
+            sizes["stylesheets"] += len(html or "")
+            sizes["edition"] += len(doc.body_html)
+        saxon_version = saxon.version
+    done = len(times["edition"])
+    result = {"documents": done, "failed": failed, "compile_s": round(compile_s, 3), "saxon": saxon_version,
+              "stylesheets_version": stylesheets_version(Path(args.stylesheets))}
+    for name, values in times.items():
+        if values:
+            ordered = sorted(values)
+            result[f"{name}_ms"] = round(1000 * sum(values) / done, 2)
+            result[f"{name}_median_ms"] = round(1000 * ordered[done // 2], 2)
+            result[f"{name}_html_kb"] = round(sizes[name] / done / 1024, 1)
+            result[f"{name}_cpu_ms"] = round(1000 * cpu[name] / done, 2)
+    if done:
+        result["ratio"] = round(result["stylesheets_ms"] / result["edition_ms"], 2)
+    Path(args.result).write_text(json.dumps(result, indent=1))
+
+
+def compare_renderers(args: argparse.Namespace, folder: Path) -> dict:
+    """The page renderer against the TEI Stylesheets on the same TEI files of this size."""
+    tei = next((f for f in (folder / "build" / "tei", folder / "stages" / "tei") if any(f.glob("*.xml"))), None)
+    if tei is None:
+        return {"error": "no TEI files: run the builds or the stages first"}
+    files = render_sample(tei, args.render_sample)
+    listing, result_file = folder / "render-files.json", folder / "render.json"
+    listing.write_text(json.dumps([str(f) for f in files]))
+    result_file.unlink(missing_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "--render-worker", "--files", str(listing),
+               "--stylesheets", str(args.html_xsl), "--result", str(result_file), "--code", str(args.code)]
+    print(f"  page render against the TEI Stylesheets ({len(files)} documents) ...", flush=True)
+    measured = run_measured(command, folder / "render.log", cwd=args.code)
+    if not result_file.exists():
+        return {"error": (folder / "render.stderr").read_text()[-2000:]}
+    result = json.loads(result_file.read_text())
+    result["seconds"] = measured["seconds"]
+    print(f"    edition {result.get('edition_ms')} ms, Stylesheets {result.get('stylesheets_ms')} ms a document "
+          f"(ratio {result.get('ratio')}; {len(result['failed'])} failed)", flush=True)
+    return result
+
+
 # --- one size --------------------------------------------------------------------------------
 
 
@@ -513,16 +667,19 @@ def run_size(count: int, args: argparse.Namespace) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"\n== N = {count:,} ==", flush=True)
     info = ensure_corpus(folder, count, args.seed)
-    styles = Counter(d.get("family", d["style"]) for d in info["documents"])
+    families = Counter(d.get("family", d["style"]) for d in info["documents"])
     quirks = Counter(q for d in info["documents"] for q in d["quirks"])
-    print(f"  corpus: {count:,} sources, {info['bytes'] / 1e6:.1f} MB ({dict(styles)}; quirks {dict(quirks)})",
+    print(f"  corpus: {count:,} sources, {info['bytes'] / 1e6:.1f} MB ({dict(families)}; quirks {dict(quirks)})",
           flush=True)
     previous = {}
-    if (folder / "results.json").exists() and (args.skip_stages or args.skip_builds):
+    if (folder / "results.json").exists() and (args.skip_stages or args.skip_builds or args.skip_render):
         previous = json.loads((folder / "results.json").read_text())  # keep what this run does not measure
+        if previous.get("generator") != synth.GENERATOR_VERSION:
+            previous = {}  # measured on another corpus
     result = {**previous, "n": count, "jobs": args.jobs, "seed": args.seed, "commit": args.commit,
+              "generator": synth.GENERATOR_VERSION,
               "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine_info(),
-              "corpus": {"bytes": info["bytes"], "styles": dict(styles), "quirks": dict(quirks)}}
+              "corpus": {"bytes": info["bytes"], "families": dict(families), "quirks": dict(quirks)}}
     settings = Path(args.settings).resolve()
     if not args.skip_stages:
         print("  stages (convert, validate, site) ...", flush=True)
@@ -535,6 +692,8 @@ def run_size(count: int, args: argparse.Namespace) -> dict:
     if not args.skip_builds:
         result["builds"] = run_builds(args.code, folder / "corpus", folder, args.jobs, settings, info["documents"],
                                       args.build_timeout)
+    if not args.skip_render:
+        result["render_compare"] = compare_renderers(args, folder)
     result["machine"]["loadavg_end"] = os.getloadavg()
     (folder / "results.json").write_text(json.dumps(result, indent=1, default=str))
     return result
@@ -661,6 +820,52 @@ def fmt(value, digits: int = 1, suffix: str = "") -> str:
     return f"{value:,.{digits}f}{suffix}"
 
 
+def largest_process_mb(builds: dict) -> float | None:
+    """The peak memory of the largest single process over the three builds (wait4's max RSS)."""
+    return max((builds.get(k, {}).get("max_rss_mb") or 0) for k in ("full", "noop", "onedoc")) or None
+
+
+def render_cell(compare: dict | None) -> str:
+    if not compare or not compare.get("documents"):
+        return "–" if not compare or not compare.get("error") else "failed"
+    return (f"{compare['edition_ms']:.1f} vs {compare['stylesheets_ms']:.1f} ms "
+            f"({compare['ratio']:.1f}x as fast)")
+
+
+def target_table(results: list[dict]) -> str:
+    """Issue 14's table: one column per size (100, 1,000, 10,000 and any other measured), the target."""
+    by_size = {r["n"]: r for r in results}
+    sizes = sorted(set(TABLE_SIZES) | set(by_size))
+    rows = [
+        ("full build (convert, validate, render, search)", lambda r: build_cell(r.get("builds", {}), "full", 1, " s"),
+         f"< {TARGETS['full']:.0f} s"),
+        ("no-op rebuild", lambda r: build_cell(r.get("builds", {}), "noop", 2, " s"), f"< {TARGETS['noop']} s"),
+        ("one-document rebuild", lambda r: build_cell(r.get("builds", {}), "onedoc", 2, " s"),
+         f"< {TARGETS['onedoc']} s"),
+        ("peak memory (largest process)", lambda r: fmt(largest_process_mb(r.get("builds", {})), 0, " MB"),
+         f"< {TARGETS['peak_mb']:.0f} MB"),
+        ("page render per document, against the TEI Stylesheets on the same files in one run",
+         lambda r: render_cell(r.get("render_compare")), f">= {TARGETS['render_ratio']:.0f}x as fast"),
+    ]
+    lines = ["| | " + " | ".join(f"N = {n:,}" for n in sizes) + " | target (10,000 documents, 2 cores) |",
+             "|---|" + "---:|" * (len(sizes) + 1)]
+    for name, cell, target in rows:
+        lines.append(f"| {name} | " + " | ".join(cell(by_size[n]) if n in by_size else "–" for n in sizes)
+                     + f" | {target} |")
+    compares = [r["render_compare"] for r in results if (r.get("render_compare") or {}).get("documents")]
+    notes = ["", "Builds: `python -m edition build` as a subprocess, wall time; full = from empty tei/ and site/; "
+             "no-op = again, nothing changed; one-document = after one paragraph of one source changed. Peak memory: "
+             "the high-water mark (max RSS, wait4) of the largest single process over the three builds. Page render: "
+             "ms a document in one process, the edition's page renderer (`load_document` + `render_document`: "
+             "parse, header, body, notes, turns) against Saxon with the TEI Stylesheets' html/html.xsl "
+             "(`transform_to_string` from the file: parse and the whole HTML page), the same files one after the "
+             "other; the ratio is Stylesheets / edition."]
+    if compares:
+        c = compares[-1]
+        notes[-1] += f" TEI Stylesheets {c.get('stylesheets_version')}, {c.get('saxon')}."
+    return "\n".join(lines + notes) + "\n"
+
+
 def table(results: list[dict]) -> str:
     results = sorted(results, key=lambda r: r["n"])
     machine = results[-1]["machine"] if results else machine_info()
@@ -669,8 +874,10 @@ def table(results: list[dict]) -> str:
         f"Machine: {machine['cores']} cores, {machine['cpu']}, {machine.get('memory', '')} RAM; Python "
         f"{machine['python']}; lxml {machine['versions'].get('lxml')} (libxml2 {machine['versions'].get('libxml2')}), "
         f"pagefind {machine['versions'].get('pagefind')}; {machine['platform']}.", "",
+        "## Targets (issue 14)", "", target_table(results),
+        "## Stages and builds", "",
         "| N | convert docs/s | validate docs/s | render docs/s | index docs/s | full build s | no-op rebuild s "
-        "| one-doc rebuild s | peak MB |",
+        "| one-doc rebuild s | peak MB (tree, summed PSS) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -683,19 +890,17 @@ def table(results: list[dict]) -> str:
     extrapolated = extrapolate(results)
     if extrapolated:
         lines.append(extrapolated)
-    lines.append(f"| **target** (10,000 docs, 2 cores) | | | | | **< {TARGETS['full']:.0f}** | **< {TARGETS['noop']:.0f}** "
-                 f"| **< {TARGETS['onedoc']:.0f}** | **< {TARGETS['peak_mb']:.0f}** |")
     lines += ["", "docs/s: documents per second of wall time, each stage called on its own through the public "
               "functions (convert_corpus, validate_paths without cache and with tei_all already loaded, build_site "
-              "less build_index; index = build_index). Builds: `python -m edition build` as a subprocess; full = "
-              "from empty tei/ and site/; no-op = again, nothing changed; one-doc = after one paragraph of one source "
-              "changed. Peak MB: the largest summed PSS of the build process and its children (sampled every "
-              "0.1 s or more, the sampler keeping to ~10% of a core) over the three builds.", ""]
+              "less build_index; index = build_index). Peak MB (tree): the largest summed PSS of the build process "
+              "and its children (sampled every 0.1 s or more, the sampler keeping to ~10% of a core) over the "
+              "three builds.", ""]
     lines += ["## Details", "",
               "| N | jobs | corpus MB | TEI KB/doc | tei_all load s | full: startup / convert / validate / site s "
               "| one-doc: convert / validate / site s | no-op: convert / validate / site s | invalid docs "
-              "| max RSS of one process MB | build exit codes | commit | date |",
-              "|---:|---:|---:|---:|---:|---|---|---|---:|---:|---|---|---|"]
+              "| largest process MB: max RSS / PSS sampled | render: documents, median ms edition / Stylesheets, "
+              "HTML KB | build exit codes | commit | date |",
+              "|---:|---:|---:|---:|---:|---|---|---|---:|---:|---|---|---|---|"]
     for r in results:
         s, b = r.get("stages", {}), r.get("builds", {})
 
@@ -704,24 +909,28 @@ def table(results: list[dict]) -> str:
             return " / ".join(fmt(parts.get(k), 1) for k in keys)
 
         tei_kb = (s.get("tei_bytes") or 0) / max(1, s.get("tei_files") or 1) / 1024
-        maxrss = max((b.get(k, {}).get("max_rss_mb") or 0) for k in ("full", "noop", "onedoc")) or None
+        largest_pss = max((b.get(k, {}).get("largest_pss_mb") or 0) for k in ("full", "noop", "onedoc")) or None
         exits = "/".join(str(b.get(k, {}).get("exit", "–")) for k in ("full", "noop", "onedoc"))
+        c = r.get("render_compare") or {}
+        render = (f"{c['documents']}, {c['edition_median_ms']:.1f} / {c['stylesheets_median_ms']:.1f}, "
+                  f"{c['edition_html_kb']:.0f} / {c['stylesheets_html_kb']:.0f}" if c.get("documents") else "–")
         lines.append(f"| {r['n']:,} | {r['jobs']} | {r['corpus']['bytes'] / 1e6:.1f} | {tei_kb:.0f} | "
                      f"{fmt(s.get('load', {}).get('tei_all_s'))} | "
                      f"{split('full', ('startup', 'convert', 'validate', 'site'))} | {split('onedoc')} | "
                      f"{split('noop')} | {s.get('validate', {}).get('invalid_edition_schema', '–')} | "
-                     f"{fmt(maxrss, 0)} | {exits} | {r['commit']} | {r['date']} |")
+                     f"{fmt(largest_process_mb(b), 0)} / {fmt(largest_pss, 0)} | {render} | {exits} | "
+                     f"{r['commit']} | {r['date']} |")
     lines += ["", "Build exit code 1 means that some documents were not published (invalid or not converted); "
               "the stage split is read from the times at which `edition build` printed its stage lines.", ""]
     return "\n".join(lines)
 
 
-def build_cell(builds: dict, name: str, digits: int) -> str:
+def build_cell(builds: dict, name: str, digits: int, suffix: str = "") -> str:
     build = builds.get(name, {})
     if build.get("timed_out"):
         reached = [key for key in ("convert", "validate", "site") if key in build.get("split", {})]
-        return f"> {build['seconds']:.0f} (stopped; done: {', '.join(reached) or 'nothing'})"
-    return fmt(build.get("seconds"), digits)
+        return f"> {build['seconds']:.0f}{suffix} (stopped; done: {', '.join(reached) or 'nothing'})"
+    return fmt(build.get("seconds"), digits, suffix)
 
 
 def extrapolate(results: list[dict]) -> str | None:
@@ -733,8 +942,8 @@ def extrapolate(results: list[dict]) -> str | None:
     if any(r["n"] >= 10000 and finished(r) for r in results):
         return None
     measured = [r for r in results if finished(r) and r["n"] < 10000]
-    if len(measured) < 2:
-        return None
+    if len(measured) < 2 or measured[-1]["n"] < 1000:
+        return None  # from small sizes, start-up dominates: a line through them says nothing of 10,000
     a, b = measured[-2], measured[-1]
     n = 10000
 
@@ -752,12 +961,15 @@ def extrapolate(results: list[dict]) -> str | None:
 
 
 def collect(out: Path) -> list[dict]:
+    """The results of every size measured on the present generator's corpus."""
     results = []
     for path in sorted(out.glob("n*/results.json")):
         try:
-            results.append(json.loads(path.read_text()))
+            result = json.loads(path.read_text())
         except (OSError, ValueError):
-            pass
+            continue
+        if result.get("generator") == synth.GENERATOR_VERSION:
+            results.append(result)
     return results
 
 
@@ -775,6 +987,14 @@ def main() -> None:
     parser.add_argument("--skip-builds", action="store_true", help="only the stage functions")
     parser.add_argument("--stages", default="convert,validate,site",
                         help="stage functions to time, in order (default: convert,validate,site)")
+    parser.add_argument("--skip-render", action="store_true",
+                        help="no side-by-side of the page renderer and the TEI Stylesheets")
+    parser.add_argument("--stylesheets", default=os.environ.get("TEI_STYLESHEETS"), metavar="DIR",
+                        help="a local copy of the TEI Stylesheets (default: $TEI_STYLESHEETS, else "
+                             "bench/out/stylesheets/, fetched from the latest release the first time)")
+    parser.add_argument("--render-sample", type=int, default=300,
+                        help="TEI files of each size rendered both ways (default 300; all when fewer)")
+    parser.add_argument("--setup", action="store_true", help="fetch the TEI Stylesheets if needed, and stop")
     parser.add_argument("--build-timeout", type=float, default=None,
                         help="stop a build after this many seconds (and report how far it got)")
     parser.add_argument("--profile", default=None,
@@ -794,6 +1014,8 @@ def main() -> None:
     parser.add_argument("--reuse-tei", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--only", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--code", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--render-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--files", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--live", action="store_true",
                         help="run the working tree's code itself, not a snapshot taken at the start of the run "
                              "(edits made during the run then change what is measured)")
@@ -801,9 +1023,17 @@ def main() -> None:
     if args.stage_worker:
         stage_worker(args)
         return
+    if args.render_worker:
+        render_worker(args)
+        return
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if not args.skip_render or args.setup:
+        args.html_xsl = stylesheets(args.stylesheets, out)
+        print(f"TEI Stylesheets {stylesheets_version(args.html_xsl)}: {args.html_xsl}", flush=True)
+        if args.setup:
+            return
     args.commit = git_state()
     if args.live:
         args.code = ROOT
