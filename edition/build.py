@@ -116,7 +116,7 @@ def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path |
     say(validated)
 
     site = build_site(tei_dir, site_dir, settings, validation=validation, progress=progress, exclude=invalid,
-                      jobs=jobs)
+                      jobs=jobs, executor=executor)
     say(f"site      {site_summary(site)}")
 
     findings = unique([*report.problems, *validation.problems, *site.warnings])

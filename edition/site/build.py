@@ -44,7 +44,7 @@ from edition.site.collection import (
     persons_index,
     translation_groups,
 )
-from edition.site import update
+from edition.site import lists, update
 from edition.site.cache import STATE_FORMAT, BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
 from edition.site.dts import write_dts
 from edition.site.compare import compare
@@ -106,13 +106,16 @@ def _new_file(path: Path) -> Path:
 
 @locked("tei_dir", "site build")
 def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=None, progress: bool = True,
-               exclude: Iterable[str | Path] = (), jobs: int = 0, cache_dir: Path | None = None) -> SiteReport:
+               exclude: Iterable[str | Path] = (), jobs: int = 0, cache_dir: Path | None = None,
+               executor=None) -> SiteReport:
     """Render the TEI files in `tei_dir` into a static site at `site_dir`.
 
     validation: an `edition.validate.ValidationReport` (or None), shown on the quality page.
     exclude: TEI files (names, stems or paths) to leave out, e.g. those that failed validation;
     they are listed on the quality page.
     jobs: worker processes for rendering documents (0: one per core).
+    executor: where documents are rendered instead (edition/executor.py: a name such as
+    "serial" or "dask://HOST:PORT", or a concurrent.futures.Executor).
     cache_dir: where the last build's state and the rendered documents are kept
     (default: in the edition's state folder, `.edition/` beside the TEI folder, one per site
     folder). Only what changed since then is rendered.
@@ -143,14 +146,14 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
         return _unchanged(report, cache.state)
 
     _refuse_read_only(site_dir)  # here, not before: a build with nothing to do walks no folders
-    docs = _prepare_documents(sources, cache, jobs, progress, report, settings.language)
+    docs = _prepare_documents(sources, cache, jobs, progress, report, settings.language, executor)
     staging = update.staging_folder(site_dir)
     remove_tree(staging, what="a staging folder left by an earlier build")
     staging.mkdir(parents=True)
     reuse = Reuse(site_dir, staging, cache.state.get("keys", {}))
     try:
         _build_into(staging, docs, settings, validation, report, progress, excluded, reuse, cache, jobs,
-                    fingerprint)
+                    fingerprint, executor)
         report.pages.sort()
         report.files.sort()
         report.rendered, report.reused = reuse.rendered, reuse.reused
@@ -260,7 +263,7 @@ PARALLEL_FROM = 16
 
 
 def _prepare_documents(sources: list[tuple[Path, str]], cache: BuildCache, jobs: int, progress: bool,
-                       report: SiteReport, language: str) -> list[Document]:
+                       report: SiteReport, language: str, executor=None) -> list[Document]:
     """Each TEI file parsed and rendered once (or taken from the cache): the light form for lists."""
     from tqdm import tqdm
 
@@ -277,8 +280,9 @@ def _prepare_documents(sources: list[tuple[Path, str]], cache: BuildCache, jobs:
     bar = tqdm(total=len(todo), desc="render TEI", unit="doc", file=sys.stderr, leave=False,
                disable=not progress or len(todo) < 20 or not sys.stderr.isatty())
     with bar:
-        for (path, key), outcome in zip(todo, _map(_prepare_one, [(str(p), k, str(cache.folder), language) for p, k in todo],
-                                                   jobs)):
+        # absolute paths: a worker elsewhere (a Dask cluster) has another current folder
+        work = [(str(p), os.path.abspath(p), k, os.path.abspath(cache.folder), language) for p, k in todo]
+        for (path, key), outcome in zip(todo, _map(_prepare_one, work, jobs, executor)):
             bar.update()
             if isinstance(outcome, str):
                 report.warnings.append(Problem(path, None, f"left out of the site: {outcome}", "warning"))
@@ -294,9 +298,9 @@ def _prepare_one(job: tuple[str, str, str]) -> Document | str:
     """Parse and render one TEI file, keep both forms in the cache; the light form, or an error."""
     from edition.site.search import search_view
 
-    path, key, cache_folder, language = job
+    path, absolute, key, cache_folder, language = job
     try:
-        doc = load_document(Path(path))
+        doc = dataclasses.replace(load_document(Path(absolute)), path=Path(path))
     except EditionError as error:
         return str(error).removeprefix(f"{path}: ")
     known = {p.id for p in doc.persons} | {who.lstrip("#") for sp in doc.root.iter(f"{TEI}sp")
@@ -315,16 +319,12 @@ def _prepare_one(job: tuple[str, str, str]) -> Document | str:
     return light
 
 
-def _map(function, items: list, jobs: int) -> Iterable:
-    """`map`, over worker processes when there is enough work to share."""
-    workers = min(jobs or os.cpu_count() or 1, len(items))
-    if workers <= 1 or len(items) < PARALLEL_FROM:
-        yield from map(function, items)
-        return
-    from concurrent.futures import ProcessPoolExecutor
+def _map(function, items: list, jobs: int, executor=None) -> Iterable:
+    """`map`, on the build's executor (edition/executor.py): worker processes when there is
+    enough work to share, or the executor the build was given."""
+    from edition.executor import map_work
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(function, items, chunksize=max(1, min(32, len(items) // (workers * 4))))
+    return map_work(function, items, jobs=jobs, executor=executor, in_process_below=PARALLEL_FROM)
 
 
 def _refuse_read_only(site_dir: Path) -> None:
@@ -433,7 +433,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _build_into(out: Path, docs: list[Document], settings: Settings, validation, report: SiteReport,
                 progress: bool, excluded: list[str], reuse: Reuse, cache: BuildCache, jobs: int,
-                fingerprint: str) -> None:
+                fingerprint: str, executor=None) -> None:
     from tqdm import tqdm
 
     write = _Writer(out, report)
@@ -458,9 +458,10 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     zip_name = f"downloads/tei-{_slug(settings.version) or 'edition'}.zip"
 
     site = _Site(env, settings, write, zip_name=zip_name, documents=docs)
-    site.page("index.html", "home.html", "home", title=settings.title, conversations=conversations(docs, groups),
-              compare_pages={g[0].id: comparison_page(g) for g in groups} | {d.id: comparison_page(g) for g in groups
-                                                                            for d in g},
+    compare_pages = {d.id: comparison_page(g) for g in groups for d in g}
+    years = chronology(docs, groups)
+    site.page("index.html", "home.html", "home", title=settings.title,
+              **lists.home_rows(conversations(docs, groups), years), compare_pages=compare_pages,
               translation_name=translation_name)
 
     # Document pages: a page changes with its document, its neighbours and its translations.
@@ -478,12 +479,12 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         for rel in rels:
             (report.pages if rel.endswith(".html") else report.files).append(rel)
         if stale:
-            jobs_to_render.append((str(out), settings, zip_name, str(cache.folder), doc, others, prev, next_,
-                                   frozenset(stale)))
+            jobs_to_render.append((os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
+                                   os.path.abspath(doc.path), others, prev, next_, frozenset(stale)))
     bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
                disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
     with bar:
-        for _ in _map(_write_document_files, jobs_to_render, jobs):
+        for _ in _map(_write_document_files, jobs_to_render, jobs, executor):
             bar.update()
 
     # One comparison page per conversation, all its translations side by side: pages grow with
@@ -495,9 +496,11 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         else:  # the comparison renders the texts again, from the TEI files
             site.comparison([_with_tree(d) for d in group], person_href)
 
-    site.page("chronology.html", "chronology.html", "chronology", title="Chronology", years=chronology(docs, groups),
-              compare_pages={d.id: comparison_page(g) for g in groups for d in g}, translation_name=translation_name)
-    site.page("persons/index.html", "persons.html", "persons", title="Persons", persons=list(persons.values()))
+    common = {"compare_pages": compare_pages, "translation_name": translation_name}
+    for page in lists.chronology_pages(years, sum(len(entries) for _, entries in years), fingerprint, common):
+        site.list_page(page, reuse)
+    for page in lists.person_pages(list(persons.values()), fingerprint):
+        site.list_page(page, reuse)
     words_of = _turn_words(cache)
     for entry in persons.values():
         rel = f"persons/{entry.id}.html"
@@ -508,7 +511,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         else:
             site.page(rel, "person.html", "persons", title=entry.name, person=entry, turn_text=words_of,
                       translation_name=translation_name)
-    site.page("archives.html", "archives.html", "archives", title="Archives", archives=archives_index(docs))
+    for page in lists.archive_pages(archives_index(docs), len(docs), fingerprint, anchor_slug):
+        site.list_page(page, reuse)
     site.page("about.html", "about.html", "about", title="About this edition", groups=groups)
     site.page("conventions.html", "conventions.html", "about", title="Editorial conventions")
     site.page("search.html", "search.html", "search", title="Search", search_bundles=_search_bundles(len(docs)))
@@ -591,13 +595,13 @@ def _with_tree(doc: Document) -> Document:
 
 def _write_document_files(job) -> None:
     """A document's page and downloads (in a worker process when there are many)."""
-    out, settings, zip_name, cache_folder, doc, others, prev, next_, stale = job
+    out, settings, zip_name, cache_folder, doc, tei_path, others, prev, next_, stale = job
     set_date_style(settings.date_style)  # a worker process has its own module state
     cache = BuildCache.__new__(BuildCache)
     cache.folder = Path(cache_folder)
     full = cache.load(doc.cache_key, "full")
     doc = dataclasses.replace(doc, body_html=full["body_html"], notes=full["notes"], plaintext=full["plaintext"],
-                              tei_bytes=Path(doc.path).read_bytes())
+                              tei_bytes=Path(tei_path).read_bytes())
     doc.cache_key = job[4].cache_key
     report = SiteReport(site_dir=Path(out))
     site = _Site(environment_for(settings), settings, _Writer(Path(out), report), zip_name=zip_name, documents=[])
@@ -666,6 +670,13 @@ class _Site:
             canonical=self.settings.absolute_url(path), zip_name=self.zip_name, documents=self.documents,
             software_version=__version__, **context)
         self.write.text(path, html)
+
+    def list_page(self, page: "lists.ListPage", reuse: Reuse) -> None:
+        """A page of a list; kept from the last build when what it shows did not change."""
+        if page.key is not None and reuse.try_reuse(page.rel, page.key):
+            self.write.report.pages.append(page.rel)
+            return
+        self.page(page.rel, page.template, page.section, title=page.title, **page.context)
 
     def document(self, doc: Document, others: list[Document], prev: Document | None, next: Document | None,
                  only: frozenset[str] | None = None) -> None:
@@ -815,11 +826,16 @@ def _quality(docs: list[Document], validation) -> dict:
         rows.append(QualityRow(doc, getattr(f, "passed_edition_schema", None) if f is not None else None,
                                getattr(f, "passed_tei_all", None) if f is not None else None,
                                getattr(f, "passed_rules", None) if f is not None else None, problems))
+    quiet = 0
+    if lists.is_large(len(rows)):  # a large edition lists the documents that need attention
+        kept = [row for row in rows if row.problems or row.doc.warnings
+                or False in (row.edition_schema, row.tei_all, row.rules)]
+        quiet, rows = len(rows) - len(kept), kept
     doc_stems = {d.id for d in docs}
     general = [p for p in (getattr(validation, "problems", None) or []) if Path(str(getattr(p, "path", ""))).stem
                not in doc_stems] if validation is not None else []
     return {"validated": validation is not None, "ok": getattr(validation, "ok", None), "rows": rows,
-            "general": general}
+            "general": general, "quiet": quiet}
 
 
 def to_json(value) -> Markup:

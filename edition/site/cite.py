@@ -6,6 +6,7 @@ import functools
 import io
 import json
 import re
+import threading
 import warnings
 
 from markupsafe import Markup, escape
@@ -168,12 +169,18 @@ def _formatted(item: dict, html: bool) -> str:
         if role in shown:
             shown[role] = [{"literal": " ".join(filter(None, (n.get("given"), n.get("family"))))
                             or n.get("literal", "")} for n in shown[role]]
-    with warnings.catch_warnings():
+    # One citation at a time: citeproc-py keeps the formatter of the bibliography being made on
+    # the shared style (threads rendering pages mixed plain and HTML text), and
+    # catch_warnings is process-wide.
+    with _CITEPROC, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = CitationStylesBibliography(_chicago_style(), CiteProcJSON([shown]),
                                                   formatter.html if html else formatter.plain)
         bibliography.register(Citation([_citation_item(item["id"])]))
         return "".join(str(part) for part in bibliography.bibliography()[0])
+
+
+_CITEPROC = threading.Lock()
 
 
 def access_date_text(date: tuple[int, int, int]) -> str:
