@@ -434,11 +434,13 @@ def stage_marks(lines: list[tuple[float, str]]) -> dict:
 
 
 def one_doc_change(corpus: Path, documents: list[dict] | None = None,
-                   sentence: str = "The benchmark added this sentence to one paragraph.") -> tuple[Path, bytes]:
+                   sentence: str = "The benchmark added this sentence to one paragraph.",
+                   published: set[str] | None = None) -> tuple[Path, bytes]:
     """Change one paragraph of one source in the middle of the corpus; its path and old bytes.
 
-    The source is a plain one (UTF-8, no quirk, not one of a pair of translations), so that its
-    TEI file stays valid and the change reaches the site.
+    The source is a plain one (UTF-8, no quirk, not one of a pair of translations) whose page the
+    full build published (`published`: names without suffix), so that its TEI file stays valid
+    and the change reaches the site.
     """
     files = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".md"))
     if documents:
@@ -446,6 +448,8 @@ def one_doc_change(corpus: Path, documents: list[dict] | None = None,
         plain = {d["file"] for d in documents
                  if not d["quirks"] and d.get("translation_of") is None and d["index"] not in paired}
         files = [p for p in files if p.name in plain] or files
+    if published:
+        files = [p for p in files if p.stem in published] or files
     label = re.compile(r"^(?:\*\*[^*\n]+:\*\*|Comrade [A-Z][^:\n]{1,40}:|[A-Z][A-Z’'-]+(?: [A-Z][A-Z’'.-]+){0,3}:) \S")
     for path in files[len(files) // 2:] + files[:len(files) // 2]:
         data = path.read_bytes()
@@ -476,7 +480,8 @@ def run_builds(code: Path, corpus: Path, folder: Path, jobs: int, settings: Path
     for name in ("full", "noop", "onedoc"):
         changed = None
         if name == "onedoc":
-            changed = one_doc_change(corpus, documents)
+            published = {page.stem for page in (build / "site" / "documents").glob("*.html")}
+            changed = one_doc_change(corpus, documents, published=published)
             results["changed_file"] = changed[0].name
         try:
             print(f"  build ({name}) ...", flush=True)
