@@ -1,0 +1,117 @@
+"""The quick ways to the DTS files give the bytes of the plain ones: the citation tree from one
+Saxon call per file, navigation texts spliced from parts serialised once, passages of a file that
+declares only the TEI namespace from the unit's own serialisation."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from edition.site.dts import (Endpoints, _json, _only_tei_namespace, _plain_passage, citable_units, document_files,
+                              navigation_files, navigation_texts, passage, resource_for)
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITION_FILES = sorted((ROOT / "tei").glob("*.xml"))
+
+# Two kinds of unit on one level, in document order across the kinds; one node matched by two
+# structures (the turn and the speech), which keep the order of their structures; a @use that is
+# an expression; three levels; a namespace besides TEI's (the passages take the general way).
+CRAFTED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"%s>
+  <teiHeader>
+    <fileDesc><titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt>
+      <sourceDesc><p>s</p></sourceDesc></fileDesc>
+    <encodingDesc>
+      <refsDecl>
+        <citeStructure unit="part" match="/TEI/text/body/div" use="@n">
+          <citeStructure unit="turn" match="sp" use="string(@xml:id)" delim=".">
+            <citeStructure unit="note" match=".//note" use="string(@xml:id)" delim="."/>
+          </citeStructure>
+          <citeStructure unit="omission" match="gap" use="string(@xml:id)" delim="~"/>
+          <citeStructure unit="speech" match="sp[@who]" use="concat('who-', substring-after(@who, '#'))" delim=":"/>
+        </citeStructure>
+      </refsDecl>
+    </encodingDesc>
+  </teiHeader>
+  <text>
+    <body>
+      <div n="one"%s>
+        <sp xml:id="sp-1" who="#a"><p>Caf\xc3\xa9 &amp; &lt;tea&gt;<note xml:id="n-1" place="foot">A "note"</note></p></sp>
+        <gap xml:id="g-1" reason="illegible"/>
+        <sp xml:id="sp-2"><p%s>Two</p></sp>
+      </div>
+      <div n="two"><gap xml:id="g-2"/></div>
+    </body>
+  </text>
+</TEI>
+"""
+TEI_ONLY = CRAFTED % (b"", b"", b"")
+TWO_NAMESPACES = CRAFTED % (b' xmlns:xi="http://www.w3.org/2001/XInclude"', b"", b' xmlns:x="urn:x" x:kind="y"')
+# declared below the root and used nowhere: lxml repeats it on a unit inside, the passage drops it
+DEEP_NAMESPACE = CRAFTED % (b"", b' xmlns:u="urn:unused"', b"")
+
+
+def document(path: Path | None = None, data: bytes | None = None, title: str = "") -> SimpleNamespace:
+    """What resource_for reads of a site Document."""
+    data = data if data is not None else path.read_bytes()
+    return SimpleNamespace(id=path.stem if path else "crafted", title=title or "A title", summary_text="",
+                           when="1958-07-31", tei_bytes=data, path=path)
+
+
+def test_the_citation_tree_in_one_call_follows_each_structure_in_its_parent_unit():
+    walked = [(unit.ref, unit.cite_type, unit.level, unit.parent, unit.element.get("{http://www.w3.org/XML/1998/namespace}id"))
+              for top in citable_units(TEI_ONLY) for unit in top.walk()]
+    assert walked == [
+        ("one", "part", 1, None, None),
+        ("one.sp-1", "turn", 2, "one", "sp-1"),
+        ("one.sp-1.n-1", "note", 3, "one.sp-1", "n-1"),
+        ("one:who-a", "speech", 2, "one", "sp-1"),
+        ("one~g-1", "omission", 2, "one", "g-1"),
+        ("one.sp-2", "turn", 2, "one", "sp-2"),
+        ("two", "part", 1, None, None),
+        ("two~g-2", "omission", 2, "two", "g-2"),
+    ]
+
+
+@pytest.mark.parametrize("base_url", ["", "https://example.org/edition/"])
+@pytest.mark.parametrize("path", EDITION_FILES, ids=lambda path: path.stem)
+def test_navigation_texts_are_the_json_of_the_navigation_objects(path, base_url):
+    resource = resource_for(document(path, title='A "quoted" title \u2014 caf\u00e9\n<b>\\'))
+    endpoints = Endpoints(base_url)
+    expected = {rel: _json(value) for rel, value in navigation_files(resource, endpoints).items()}
+    assert len(expected) > 100
+    assert navigation_texts(resource, endpoints) == expected
+
+
+def test_navigation_texts_of_a_file_without_units_list_no_members():
+    resource = resource_for(document(data=TEI_ONLY.replace(b"<refsDecl>", b"<refsDecl><!--").replace(
+        b"</refsDecl>", b"--></refsDecl>")))
+    assert resource.units == []
+    texts = navigation_texts(resource, Endpoints(""))
+    assert texts == {rel: _json(value) for rel, value in navigation_files(resource, Endpoints("")).items()}
+    assert '"member": []' in texts["navigation/crafted;down=1.json"]
+
+
+@pytest.mark.parametrize("path", EDITION_FILES, ids=lambda path: path.stem)
+def test_passages_of_an_edition_file_are_those_of_the_general_way(path):
+    resource = resource_for(document(path))
+    assert _only_tei_namespace(resource)
+    units = resource.all_units()
+    assert len(units) > 100
+    for unit in units:
+        assert _plain_passage(unit) == passage(unit), unit.ref
+
+
+def test_passages_of_a_file_with_other_namespaces_take_the_general_way():
+    plain, mixed = resource_for(document(data=TEI_ONLY)), resource_for(document(data=TWO_NAMESPACES))
+    assert _only_tei_namespace(plain) and not _only_tei_namespace(mixed)
+    files = document_files(mixed)
+    for unit in mixed.all_units():
+        assert files[f"document/crafted/{unit.ref}.xml"] == passage(unit)
+    assert b'xmlns:x="urn:x"' in files["document/crafted/one.sp-2.xml"]
+    assert b"xmlns:xi" not in files["document/crafted/one.sp-2.xml"]  # declared, unused: cleaned up
+    for unit in plain.all_units():
+        assert document_files(plain)[f"document/crafted/{unit.ref}.xml"] == passage(unit)
+    deep = resource_for(document(data=DEEP_NAMESPACE))
+    assert not _only_tei_namespace(deep)
+    assert b"urn:unused" not in document_files(deep)["document/crafted/one.sp-1.xml"]
