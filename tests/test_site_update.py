@@ -145,3 +145,33 @@ def test_an_update_killed_before_its_journal_leaves_the_old_site(tmp_path: Path)
     site, staging, old, new, plan = _old_and_new(tmp_path)
     assert not update.replay(site, tmp_path, lambda state: pytest.fail("nothing was committed"))
     assert _tree(site) == old and not staging.exists()
+
+
+def test_the_tei_zip_of_a_rebuild_copies_unchanged_members_and_equals_a_fresh_one(tmp_path: Path, monkeypatch) -> None:
+    import zipfile
+
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    shutil.copytree(FIXTURES, tei)
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    path = tei / ALBANIAN
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    read = []
+    real_load = site_build.BuildCache.load
+
+    def load(self, key, part):
+        if part == "zip":
+            read.append(key)
+        return real_load(self, key, part)
+
+    monkeypatch.setattr(site_build.BuildCache, "load", load)
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert len(read) == 1, "the unchanged members were not copied from the live zip"
+    zip_path = next((site / "downloads").glob("*.zip"))
+    with zipfile.ZipFile(zip_path) as archive:
+        assert archive.testzip() is None
+        members = {Path(name).name: archive.read(name) for name in archive.namelist()}
+    assert members == {p.name: p.read_bytes() for p in tei.glob("*.xml")}
+    fresh = tmp_path / "fresh"
+    site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
+    assert zip_path.read_bytes() == (fresh / "downloads" / zip_path.name).read_bytes()

@@ -521,7 +521,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     if reuse.try_reuse(zip_name, digest(fingerprint, [d.cache_key for d in sorted(docs, key=lambda d: d.id)])):
         report.files.append(zip_name)
     else:
-        _zip_tei(out / zip_name, docs, settings, write, zip_name, cache)
+        _zip_tei(out / zip_name, docs, settings, write, zip_name, cache, reuse)
     write_dts(docs, settings, write, reuse)  # static DTS 1.0 endpoints (edition/site/dts.py)
 
     _search_index(out, docs, settings, report, reuse, cache, fingerprint, progress)
@@ -751,12 +751,13 @@ def _copy_static(out: Path, write: _Writer, folders: list[Path]) -> None:
 
 
 def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Writer, rel: str,
-             cache: BuildCache) -> None:
+             cache: BuildCache, reuse: Reuse) -> None:
     """All TEI files in one zip, deterministic: sorted entries, fixed timestamps and permissions.
 
     Each member is deflated once, when its document is rendered (in parallel), and kept in the
-    cache; the archive is assembled from those pieces, so a one-document change recompresses
-    one file, not the edition.
+    cache. A member whose document did not change since the last build is copied, header and
+    data, from the live site's zip by the kernel (copy_file_range), without reading the cache:
+    a one-document change writes one member anew, not the edition.
     """
     year, month, day = 1980, 1, 1
     if settings.date:
@@ -764,25 +765,88 @@ def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Write
         year = max(year, 1980)
     dos_time, dos_date = 0, (year - 1980) << 9 | month << 5 | day
     folder = f"tei-{_slug(settings.version) or 'edition'}"
+    old_zip = reuse.old_site / rel
+    old_members = _zip_members(old_zip, dos_time, dos_date)
     central = bytearray()
     count = 0
-    with open(_new_file(path), "wb") as out:
+    with open(_new_file(path), "wb") as out, (open(old_zip, "rb") if old_members else _no_file()) as old:
         for doc in sorted(docs, key=lambda d: d.id):
-            crc, size, data = cache.load(doc.cache_key, "zip")
             name = f"{folder}/{doc.id}.xml".encode("utf-8")
+            kept = old_members.get(name) if reuse.old_keys.get(f"tei/{doc.id}.xml") == doc.cache_key else None
             offset = out.tell()
-            if offset + len(data) > 0xFFFFFFFF or count >= 0xFFFF:
+            if kept is not None:
+                crc, size, compressed, old_offset = kept
+                _copy_range(old, out, old_offset, 30 + len(name) + compressed)
+            else:
+                crc, size, data = cache.load(doc.cache_key, "zip")
+                compressed = len(data)
+                # local header: version 2.0, UTF-8 names (bit 11), deflate, DOS time, crc, sizes
+                out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x0800, 8, dos_time, dos_date, crc, compressed,
+                                      size, len(name), 0) + name + data)
+            if offset + compressed > 0xFFFFFFFF or count >= 0xFFFF:
                 raise EditionError(f"{path}: the edition's TEI is too large for a zip without ZIP64")
-            # local header: version 2.0, UTF-8 names (bit 11), deflate, DOS time, crc, sizes
-            out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x0800, 8, dos_time, dos_date, crc, len(data),
-                                  size, len(name), 0) + name + data)
             central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 3 << 8 | 20, 20, 0x0800, 8, dos_time, dos_date,
-                                   crc, len(data), size, len(name), 0, 0, 0, 0, 0o100644 << 16, offset) + name
+                                   crc, compressed, size, len(name), 0, 0, 0, 0, 0o100644 << 16, offset) + name
             count += 1
         start = out.tell()
         out.write(bytes(central))
         out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(central), start, 0))
     write.report.files.append(rel)
+
+
+def _zip_members(path: Path, dos_time: int, dos_date: int) -> dict[bytes, tuple[int, int, int, int]]:
+    """The members of a zip this module wrote: name -> (crc, size, compressed size, offset of
+    the local header); {} when there is none, it is damaged, or its dates differ."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(-22, os.SEEK_END)
+            end = stream.read(22)
+            signature, _, _, _, count, length, start, _ = struct.unpack("<IHHHHIIH", end)
+            if signature != 0x06054B50:
+                return {}
+            stream.seek(start)
+            directory = stream.read(length)
+    except (OSError, struct.error):
+        return {}
+    members, position = {}, 0
+    try:
+        for _ in range(count):
+            (signature, _, _, _, _, time_, date, crc, compressed, size, name_length, extra, comment, _, _, _,
+             offset) = struct.unpack_from("<IHHHHHHIIIHHHHHII", directory, position)
+            if signature != 0x02014B50 or (time_, date) != (dos_time, dos_date) or extra or comment:
+                return {}
+            position += 46
+            members[directory[position:position + name_length]] = (crc, size, compressed, offset)
+            position += name_length
+    except struct.error:
+        return {}
+    return members
+
+
+def _copy_range(source, target, offset: int, length: int) -> None:
+    """`length` bytes of `source` from `offset` appended to `target`, in the kernel where it can."""
+    target.flush()
+    copied = 0
+    try:
+        while copied < length:
+            done = os.copy_file_range(source.fileno(), target.fileno(), length - copied, offset + copied)
+            if done == 0:
+                break
+            copied += done
+    except (AttributeError, OSError):
+        pass  # not on this system or file system: copy through Python
+    target.seek(0, os.SEEK_END)
+    if copied < length:
+        source.seek(offset + copied)
+        target.write(source.read(length - copied))
+
+
+class _no_file:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc) -> None:
+        return None
 
 
 def _deflate(data: bytes) -> tuple[int, int, bytes]:
