@@ -112,10 +112,9 @@ def opened(executor: ExecutorSpec = None, *, shared: Iterable[Path] = ()) -> Ite
 def _chunked(executor: Executor, function: Callable, items: list, workers: int) -> Iterator:
     """The results of `function` over `items`, computed in chunks on `executor`, in order."""
     size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * CHUNKS_PER_WORKER))))
-    chunks = iter([items[start:start + size] for start in range(0, len(items), size)])
     pending: deque = deque()
     try:
-        for chunk in chunks:
+        for chunk in (items[start:start + size] for start in range(0, len(items), size)):
             pending.append(executor.submit(run_chunk, function, chunk))
             if len(pending) >= workers * AHEAD_PER_WORKER:
                 yield from pending.popleft().result()
