@@ -269,14 +269,16 @@ def _prepare_documents(sources: list[tuple[Path, str]], cache: BuildCache, jobs:
 
     docs: list[Document] = []
     todo = []
+    try:
+        known = cache.records([key for _, key in sources])
+    except (ValueError, KeyError, TypeError):
+        known = {}  # a record that cannot be read back: every document is rendered again
     for path, key in sources:
-        if cache.has_document(key):
-            try:
-                docs.append(cache.load(key, "meta"))
-                continue
-            except CacheDamaged:
-                pass  # a damaged entry is rendered again
-        todo.append((path, key))
+        if key in known and cache.has_document(key):
+            docs.append(known[key])
+        else:
+            todo.append((path, key))
+    rendered = []
     bar = tqdm(total=len(todo), desc="render TEI", unit="doc", file=sys.stderr, leave=False,
                disable=not progress or len(todo) < 20 or not sys.stderr.isatty())
     with bar:
@@ -287,7 +289,9 @@ def _prepare_documents(sources: list[tuple[Path, str]], cache: BuildCache, jobs:
             if isinstance(outcome, str):
                 report.warnings.append(Problem(path, None, f"left out of the site: {outcome}", "warning"))
             else:
-                docs.append(outcome)
+                rendered.append(outcome)
+    cache.keep_records(rendered)
+    docs += rendered
     if not docs:
         report.warnings.append(Problem(sources[0][0].parent if sources else "tei", None,
                                        "no TEI files: the site has no documents", "warning"))
@@ -315,8 +319,7 @@ def _prepare_one(job: tuple[str, str, str]) -> Document | str:
     cache.store(key, "full", full)
     cache.store(key, "search", search_view(doc, language))
     cache.store(key, "zip", _deflate(doc.tei_bytes))
-    cache.store(key, "meta", light)  # last: has_document asks for all four
-    return light
+    return light  # the build keeps it in the catalogue
 
 
 def _map(function, items: list, jobs: int, executor=None) -> Iterable:

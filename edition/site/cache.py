@@ -74,10 +74,16 @@ class BuildCache:
 
     # --- rendered documents -----------------------------------------------------------------
 
-    # meta: the light document for lists; full: the page's text; search: the search view;
-    # zip: the deflated TEI. Kept apart so that the zip or a search bundle reads only its part
-    # of 10,000 documents.
-    PARTS = {"meta": "json", "full": "json", "search": "html", "zip": "bin"}
+    # full: the page's text; search: the search view; zip: the deflated TEI. Kept apart so that
+    # the zip or a search bundle reads only its part of 10,000 documents. The light document
+    # that lists need is a row of the catalogue (catalogue.py).
+    PARTS = {"full": "json", "search": "html", "zip": "bin"}
+
+    @functools.cached_property
+    def catalogue(self):
+        from edition.site.catalogue import Catalogue
+
+        return Catalogue(self.folder)
 
     def document_path(self, key: str, part: str) -> Path:
         return self.folder / "documents" / key[:2] / f"{key}.{part}.{self.PARTS[part]}"
@@ -117,15 +123,31 @@ class BuildCache:
         self.state = state
 
     def prune(self, keep: set[str]) -> None:
-        """Forget rendered documents no longer in the edition (keeps the cache the corpus's size)."""
+        """Forget rendered documents no longer in the edition (keeps the cache the corpus's size):
+        those the catalogue names, without walking the cache; the whole cache when the catalogue
+        is new (a cache left by an older version, or a damaged catalogue)."""
         root = self.folder / "documents"
         if not root.is_dir():
             return
-        for path in root.glob("*/*.*"):
-            if path.name.split(".", 1)[0] not in keep:
-                path.unlink(missing_ok=True)
-        for folder in [self.folder, *root.iterdir()]:
-            remove_leftovers(folder)  # half-written entries of a build that was killed
+        if self.catalogue.created:
+            for path in root.glob("*/*.*"):
+                if path.name.split(".", 1)[0] not in keep:
+                    path.unlink(missing_ok=True)
+            for folder in root.iterdir():
+                remove_leftovers(folder)  # half-written entries of a build that was killed
+        for key in self.catalogue.prune(keep):
+            for part in self.PARTS:
+                self.document_path(key, part).unlink(missing_ok=True)
+        remove_leftovers(self.folder)
+
+    def records(self, keys: list[str]) -> dict:
+        """The light documents of `keys` the catalogue holds (those rendered before)."""
+        return self.catalogue.records(keys, lambda text: json.loads(text, object_hook=_decode))
+
+    def keep_records(self, docs: list) -> None:
+        """Light documents rendered by this build, into the catalogue in one transaction."""
+        self.catalogue.put((doc.cache_key, doc, json.dumps(_encode(doc), ensure_ascii=False, separators=(",", ":")))
+                           for doc in docs)
 
 
 class Reuse:

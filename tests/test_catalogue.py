@@ -1,0 +1,68 @@
+"""The catalogue (edition/site/catalogue.py): the light record of every rendered document in
+one SQLite file, read with one query by a rebuild; a damaged one is set aside."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import edition.site.build as site_build
+from edition.settings import load_settings
+from edition.site.catalogue import FILE, Catalogue
+
+from conftest import ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures" / "site"
+
+
+def _build(tmp_path: Path):
+    tei, site, cache = tmp_path / "tei", tmp_path / "site", tmp_path / "cache"
+    if not tei.exists():
+        shutil.copytree(FIXTURES, tei)
+    return site_build.build_site(tei, site, load_settings(ROOT / "edition.toml"), progress=False, jobs=1,
+                                 cache_dir=cache)
+
+
+def _pages(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+def test_the_catalogue_holds_each_document_with_its_year_archive_and_persons(tmp_path: Path) -> None:
+    _build(tmp_path)
+    db = sqlite3.connect(tmp_path / "cache" / FILE)
+    rows = sorted(db.execute("SELECT id, year, archive FROM documents"))
+    assert [row[:2] for row in rows] == [("1958-07-31_khrushchev-mao_first-conversation_wolff", "1958"),
+                                         ("1958-07-31_khrushchev-mao_first-conversation_zubok", "1958"),
+                                         ("1960-06-07_mao-zedong_albanian-delegation", "1960")]
+    assert [archive for _, _, archive in rows] == ["Archive of the President of the Russian Federation (APRF)"] * 2 \
+        + ["Arkivi Qendror Shtetëror"]
+    catalogue = Catalogue(tmp_path / "cache")
+    assert "1960-06-07_mao-zedong_albanian-delegation" in catalogue.documents_of_person("mao-zedong")
+    assert len(catalogue.documents_of_person("mao-zedong")) == 3
+    assert not list((tmp_path / "cache").rglob("*.meta.json")), "a light record is still a file of its own"
+
+
+def test_a_rebuild_takes_the_unchanged_documents_from_the_catalogue(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path)
+    path = tmp_path / "tei" / "1960-06-07_mao-zedong_albanian-delegation.xml"
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    rendered = []
+    real = site_build._prepare_one
+    monkeypatch.setattr(site_build, "_prepare_one", lambda job: rendered.append(Path(job[0]).name) or real(job))
+    _build(tmp_path)
+    assert rendered == [path.name]
+    rows = sqlite3.connect(tmp_path / "cache" / FILE).execute("SELECT count(*) FROM documents").fetchone()
+    assert rows == (3,), "the old record of the changed document was not pruned"
+
+
+def test_a_damaged_catalogue_is_replaced_and_the_site_is_the_same(tmp_path: Path) -> None:
+    _build(tmp_path)
+    before = _pages(tmp_path / "site")
+    (tmp_path / "cache" / FILE).write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp_path / 'cache' / FILE}{suffix}").unlink(missing_ok=True)
+    (tmp_path / "cache" / "state.json").unlink()  # so that the site is built again
+    _build(tmp_path)
+    assert _pages(tmp_path / "site") == before
+    assert Catalogue(tmp_path / "cache").keys(), "the catalogue was not rebuilt"
