@@ -7,8 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from edition.site.dts import (Endpoints, _json, _only_tei_namespace, _plain_passage, citable_units, document_files,
-                              navigation_files, navigation_texts, passage, resource_for)
+from lxml import etree
+
+from edition.site.dts import (Endpoints, _json, _MemberTexts, _only_tei_namespace, _plain_passage, cite_structures,
+                              cite_structures_of, citable_units, collection_text, document_files, navigation_files,
+                              navigation_texts, passage, resource_for)
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITION_FILES = sorted((ROOT / "tei").glob("*.xml"))
@@ -115,3 +118,25 @@ def test_passages_of_a_file_with_other_namespaces_take_the_general_way():
     deep = resource_for(document(data=DEEP_NAMESPACE))
     assert not _only_tei_namespace(deep)
     assert b"urn:unused" not in document_files(deep)["document/crafted/one.sp-1.xml"]
+
+
+@pytest.mark.parametrize("data", [path.read_bytes() for path in EDITION_FILES] + [TEI_ONLY, TWO_NAMESPACES],
+                         ids=[path.stem for path in EDITION_FILES] + ["tei-only", "two-namespaces"])
+def test_the_citation_tree_read_from_the_header_is_the_one_of_the_whole_file(data):
+    assert cite_structures_of(data) == cite_structures(etree.fromstring(data)) != []
+
+
+def test_a_file_without_a_citation_tree_has_none_read_from_its_header():
+    bare = TEI_ONLY.replace(b"<refsDecl>", b"<refsDecl><!--").replace(b"</refsDecl>", b"--></refsDecl>")
+    assert cite_structures_of(bare) == [] == cite_structures(etree.fromstring(bare))
+
+
+@pytest.mark.parametrize("members", [0, 1, 3])
+def test_the_collection_text_is_the_json_of_the_collection_object(members):
+    endpoints = Endpoints("https://example.org/edition/")
+    resources = [resource_for(document(path, title=f'Title "{index}" \u00e9')) for index, path in
+                 enumerate(EDITION_FILES[:members])] + [resource_for(document(data=TEI_ONLY))][:members]
+    texts = [_MemberTexts(endpoints)(resource) for resource in resources]
+    assert texts == [_json(endpoints.resource(resource, full=False))[:-1] for resource in resources]
+    expected = _json(endpoints.collection("An edition", [endpoints.resource(r, full=False) for r in resources]))
+    assert collection_text(endpoints, "An edition", texts) == expected

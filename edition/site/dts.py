@@ -24,6 +24,7 @@ right for a site served at the root of its host (``edition serve``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -87,6 +88,29 @@ def cite_structures(root: etree._Element) -> list[CiteStructure]:
         if first is not None:
             return [_structure(first)]
     return []
+
+
+def cite_structures_of(tei_bytes: bytes) -> list[CiteStructure]:
+    """`cite_structures` of a TEI file read only as far as it takes to find them, a few kB of
+    its header (the edition's collection lists every document by its citation tree, including
+    the many whose files are reused and need no more of their TEI)."""
+    for refs_decl in _ends_of(tei_bytes, f"{{{TEI_NS}}}refsDecl"):
+        first = refs_decl.find(f"{{{TEI_NS}}}citeStructure")
+        if first is not None:
+            return [_structure(first)]
+    return []
+
+
+def _ends_of(data: bytes, tag: str, step: int = 4096):
+    """Each `tag` element of `data` as soon as it is parsed, the data fed a few kB at a time."""
+    parser = etree.XMLPullParser(events=("end",), tag=tag, resolve_entities=False, no_network=True, huge_tree=True)
+    for start in range(0, len(data), step):
+        parser.feed(data[start:start + step])
+        for _, element in parser.read_events():
+            yield element
+    parser.close()
+    for _, element in parser.read_events():
+        yield element
 
 
 def _structure(element: etree._Element) -> CiteStructure:
@@ -191,16 +215,31 @@ class _ElementFinder:
 
 @dataclass
 class Resource:
-    """What the DTS files of one document are made from."""
+    """What the DTS files of one document are made from. Each part is read from the TEI when a
+    file needs it: the collection lists a document by its title and citation tree alone, so a
+    document whose files are reused is neither parsed whole nor evaluated."""
 
     id: str
     title: str
     description: str
     when: str
-    languages: list[str]
     tei_bytes: bytes
-    units: list[CitableUnit]
-    structures: list[CiteStructure]
+
+    @functools.cached_property
+    def root(self) -> etree._Element:
+        return etree.fromstring(self.tei_bytes, _own_parser())
+
+    @functools.cached_property
+    def languages(self) -> list[str]:
+        return [lang for lang in self.root.xpath("//t:langUsage/t:language/@ident", namespaces={"t": TEI_NS})]
+
+    @functools.cached_property
+    def structures(self) -> list[CiteStructure]:
+        return cite_structures_of(self.tei_bytes)
+
+    @functools.cached_property
+    def units(self) -> list[CitableUnit]:
+        return citable_units(self.tei_bytes, self.root)
 
     def all_units(self) -> list[CitableUnit]:
         return [unit for top in self.units for unit in top.walk()]
@@ -239,11 +278,11 @@ class Endpoints:
                 ("date", resource.when), ("language", resource.languages)) if value}
         return out
 
-    def collection(self, title: str, resources: list[Resource]) -> dict:
+    def collection(self, title: str, members: list[dict]) -> dict:
+        """The edition's collection; `members`: each resource as `resource(…, full=False)` gives it."""
         return {"@context": CONTEXT, "@id": ROOT_COLLECTION, "@type": "Collection", "dtsVersion": DTS_VERSION,
-                "title": title, "totalParents": 0, "totalChildren": len(resources),
-                "collection": self.url("collection{/id}.json"),
-                "member": [self.resource(resource, full=False) for resource in resources]}
+                "title": title, "totalParents": 0, "totalChildren": len(members),
+                "collection": self.url("collection{/id}.json"), "member": members}
 
     def resource_document(self, resource: Resource) -> dict:
         return {"@context": CONTEXT, "dtsVersion": DTS_VERSION, **self.resource(resource)}
@@ -287,15 +326,57 @@ def navigation_files(resource: Resource, endpoints: Endpoints) -> dict[str, dict
             for rel, ref, members in navigation_listing(resource)}
 
 
-def navigation_texts(resource: Resource, endpoints: Endpoints) -> dict[str, str]:
+def navigation_texts(resource: Resource, endpoints: Endpoints, member_text: str | None = None) -> dict[str, str]:
     """Every navigation file of a resource as its text: the same as `_json` of
     `navigation_files`, made without serialising the resource once per file (a document of 500
-    units has about 750 files, each with the whole resource and its citation tree)."""
-    text = _NavigationText(resource, endpoints)
+    units has about 750 files, each with the whole resource and its citation tree).
+    member_text: the resource's entry as `_MemberTexts` gives it, when the caller has it."""
+    text = _NavigationText(member_text or _MemberTexts(endpoints)(resource), endpoints)
     return {rel: text(rel, ref, members) for rel, ref, members in navigation_listing(resource)}
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+# A string no TEI file can hold (XML has no NUL character), so no title or id: json.dumps writes
+# it "\u0000", which marks the place of a part serialised beforehand.
+_SLOT = "\x00"
+_SLOT_JSON = _ENCODER.encode(_SLOT)
+
+
+def _json_with(value: dict, part: str, level: int) -> str:
+    """`_json(value)` without its last line break, where the one _SLOT string in `value`, `level`
+    levels in, stands for `part` (a JSON text as json.dumps(indent=1) writes it)."""
+    return json.dumps(value, ensure_ascii=False, indent=1).replace(_SLOT_JSON, _indented(part, level), 1)
+
+
+def _list_text(texts: list[str]) -> str:
+    """The JSON text of a list of values given as their texts."""
+    return "[\n " + ",\n ".join(_indented(text, 1) for text in texts) + "\n]" if texts else "[]"
+
+
+class _MemberTexts:
+    """Each resource's entry (Endpoints.resource(…, full=False), as the collection lists it and
+    every navigation file repeats it) as JSON text. Its citation tree, most of it and the same for
+    every document that shares a refsDecl, is serialised once per distinct tree."""
+
+    def __init__(self, endpoints: Endpoints):
+        self.endpoints = endpoints
+        self.trees: dict[str, str] = {}
+
+    def __call__(self, resource: Resource) -> str:
+        value = self.endpoints.resource(resource, full=False)
+        trees = value["citationTrees"]
+        key = _ENCODER.encode(trees)
+        if key not in self.trees:
+            self.trees[key] = json.dumps(trees, ensure_ascii=False, indent=1)
+        value["citationTrees"] = _SLOT
+        return _json_with(value, self.trees[key], 1)
+
+
+def collection_text(endpoints: Endpoints, title: str, member_texts: list[str]) -> str:
+    """dts/collection.json: `_json` of Endpoints.collection, from the members' texts."""
+    value = endpoints.collection(title, member_texts)
+    value["member"] = _SLOT
+    return _json_with(value, _list_text(member_texts), 1) + "\n"
 
 
 class _NavigationText:
@@ -303,11 +384,11 @@ class _NavigationText:
     serialised once per resource and once per unit. JSON strings never hold a raw line break, so
     a part is moved one level in by indenting each of its line breaks."""
 
-    def __init__(self, resource: Resource, endpoints: Endpoints):
+    def __init__(self, member_text: str, endpoints: Endpoints):
         self.endpoints = endpoints
         self.head = '{\n "@context": ' + _ENCODER.encode(CONTEXT) + ',\n "@id": '
         self.middle = (',\n "@type": "Navigation",\n "dtsVersion": ' + _ENCODER.encode(DTS_VERSION)
-                       + ',\n "resource": ' + _indented(_json(endpoints.resource(resource, full=False))[:-1], 1))
+                       + ',\n "resource": ' + _indented(member_text, 1))
         self.units: dict[int, tuple[str, str]] = {}
 
     def unit(self, unit: CitableUnit) -> tuple[str, str]:
@@ -381,11 +462,8 @@ def _own_parser() -> etree.XMLParser:
 
 def resource_for(doc) -> Resource:
     """A site Document (edition.site.document) as a DTS resource, from its TEI file."""
-    tei_bytes = doc.tei_bytes or Path(doc.path).read_bytes()
-    root = etree.fromstring(tei_bytes, _own_parser())
     return Resource(doc.id, doc.title or doc.id, doc.summary_text, doc.when,
-                    [lang for lang in root.xpath("//t:langUsage/t:language/@ident", namespaces={"t": TEI_NS})],
-                    tei_bytes, citable_units(tei_bytes, root), cite_structures(root))
+                    doc.tei_bytes or Path(doc.path).read_bytes())
 
 
 def _json(value: dict) -> str:
@@ -394,23 +472,25 @@ def _json(value: dict) -> str:
 
 def write_dts(docs, settings, write, reuse) -> dict[str, int]:
     """The DTS files of the whole edition under ``dts/``; a document's files are reused from
-    the previous site when neither it nor this module changed. Returns refs per document."""
+    the previous site when neither it nor this module changed. Returns the number of references
+    of each document whose files were written."""
     endpoints = Endpoints(settings.base_url)
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    resources, counts = [], {}
+    member_text = _MemberTexts(endpoints)
+    members, counts = [], {}  # the collection keeps each document's entry, not its parsed tree
     for doc in sorted(docs, key=lambda d: d.id):
         resource = resource_for(doc)
-        resources.append(resource)
-        counts[doc.id] = len(resource.all_units())
+        members.append(member_text(resource))
         key = hashlib.sha256(f"{doc.cache_key}|{settings.base_url}|{code}".encode()).hexdigest()
         if not _reused(doc.id, key, write.out, reuse):
-            for rel, text in navigation_texts(resource, endpoints).items():
+            counts[doc.id] = len(resource.all_units())
+            for rel, text in navigation_texts(resource, endpoints, members[-1]).items():
                 write.text(f"dts/{rel}", text)
             for rel, data in document_files(resource).items():
                 write.bytes(f"dts/{rel}", data)
             write.text(f"dts/collection/{doc.id}.json", _json(endpoints.resource_document(resource)))
     write.text("dts/index.json", _json(endpoints.entry()))
-    write.text("dts/collection.json", _json(endpoints.collection(settings.title, resources)))
+    write.text("dts/collection.json", collection_text(endpoints, settings.title, members))
     return counts
 
 
