@@ -11,12 +11,15 @@ import textwrap
 
 from lxml import etree
 
+from edition.behaviours import behaviour
+
 TEI = "{http://www.tei-c.org/ns/1.0}"
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
 
 
 def local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""  # as etree.QName's localname, without the object
 
 
 class PlainText:
@@ -33,38 +36,43 @@ class PlainText:
         return "".join(parts)
 
     def node(self, element: etree._Element) -> str:
-        name = local(element)
-        if name in ("supplied",):
-            return f"[{self.inline(element)}]"
-        if name == "seg" and element.get("type") == "original-wording":
-            return f"[{self.inline(element)}]"
-        if name == "sic" and element.getparent() is not None and local(element.getparent()) != "choice":
-            return f"{self.inline(element)} [sic]"
-        if name == "unclear":
-            return f"{self.inline(element)} [?]"
-        if name == "choice":
-            wanted = ("sic", "orig") if self.original else ("corr", "reg")
-            chosen = next((child for child in element if local(child) in wanted), None)
-            return self.inline(chosen) if chosen is not None else ""
-        if name == "note":
-            if element.get("place") == "inline":
-                return f"[{self.inline(element)}]"
-            self.notes.append((element.get("n", ""), self.inline(element)))
-            return f"[{element.get('n', '')}]"
-        if name == "stage":
-            return f"({self.inline(element)})"
-        if name == "lb":
-            return "\n"
-        if name == "gap":
-            desc = element.find(f"{TEI}desc")
-            return f"[{self.inline(desc)}]" if desc is not None else "[…]"
-        return self.inline(element)
+        """An element as plain text, by its plain behaviour in edition/behaviours.py."""
+        word = behaviour(local(element)).plain.of(element)
+        return self.inline(element) if word == "text" else getattr(self, _PLAIN[word])(element)
+
+    def brackets(self, element: etree._Element) -> str:
+        return f"[{self.inline(element)}]"
+
+    def sic(self, element: etree._Element) -> str:
+        return f"{self.inline(element)} [sic]"
+
+    def doubtful(self, element: etree._Element) -> str:
+        return f"{self.inline(element)} [?]"
+
+    def alternate(self, element: etree._Element) -> str:
+        wanted = ("sic", "orig") if self.original else ("corr", "reg")
+        chosen = next((child for child in element if local(child) in wanted), None)
+        return self.inline(chosen) if chosen is not None else ""
+
+    def numbered(self, element: etree._Element) -> str:
+        self.notes.append((element.get("n", ""), self.inline(element)))
+        return f"[{element.get('n', '')}]"
+
+    def parentheses(self, element: etree._Element) -> str:
+        return f"({self.inline(element)})"
+
+    def line_break(self, element: etree._Element) -> str:
+        return "\n"
+
+    def summary(self, element: etree._Element) -> str:
+        desc = element.find(f"{TEI}desc")
+        return f"[{self.inline(desc)}]" if desc is not None else "[…]"
 
     def speaker_line(self, sp: etree._Element) -> str:
-        speaker = sp.find(f"{TEI}speaker")
+        speaker = _first(sp, "speaker")
         label = self.inline(speaker).strip() if speaker is not None else ""
-        manner = sp.find(f"{TEI}stage")
-        if manner is not None and manner.getparent() is sp:
+        manner = _first(sp, "manner")
+        if manner is not None:
             label += f" ({self.inline(manner).strip()})"
         return f"{label}:"
 
@@ -75,21 +83,36 @@ class PlainText:
         if div is None:
             return paragraphs
         for element in div:
-            name = local(element)
-            if name == "sp":
+            role = behaviour(local(element)).plain_block
+            if role == "turn":
                 first = True
-                for p in element.findall(f"{TEI}p"):
+                for p in element:
+                    if behaviour(local(p)).plain_block != "paragraph":
+                        continue
                     text = self.inline(p).strip()
                     paragraphs.append(f"{self.speaker_line(element)} {text}" if first else text)
                     first = False
                 if first:
                     paragraphs.append(self.speaker_line(element))
-            elif name in ("head", "p", "opener", "closer", "gap"):
-                paragraphs.append((self.inline(element) if name != "gap" else self.node(element)).strip())
-            elif name == "note":
+            elif role in ("paragraph", "division paragraph"):
+                paragraphs.append(self.node(element).strip())
+            elif role == "note":
                 self.node(element)
         return [" ".join(p.split()) if "\n" not in p else "\n".join(" ".join(l.split()) for l in p.split("\n"))
                 for p in paragraphs]
+
+
+# The plain behaviours of edition/behaviours.py, by the PlainText method that writes them
+# ("text" is `PlainText.inline`).
+_PLAIN = {"brackets": "brackets", "sic": "sic", "doubtful": "doubtful", "alternate": "alternate",
+          "numbered": "numbered", "parentheses": "parentheses", "line break": "line_break", "summary": "summary"}
+PLAIN_WORDS = frozenset(_PLAIN) | {"text"}
+PLAIN_BLOCKS = frozenset({"turn", "paragraph", "division paragraph", "speaker", "manner", "note", "skipped"})
+
+
+def _first(sp: etree._Element, role: str) -> etree._Element | None:
+    """The turn's first child with that plain block behaviour (its label, its manner)."""
+    return next((child for child in sp if behaviour(local(child)).plain_block == role), None)
 
 
 def body_words_text(root: etree._Element, original: bool = False) -> str:

@@ -1,4 +1,5 @@
-"""TEI -> HTML for the text of a document: one small method per TEI element.
+"""TEI -> HTML for the text of a document: one small method per TEI element, named by the
+element's page behaviour in edition/behaviours.py.
 
 Every string from the TEI goes through `escape`; the result is `Markup`, which the
 templates (autoescaping) insert as is. Each `sp`, `p`, `note` and `gap` keeps its TEI
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 import markupsafe
 from markupsafe import Markup
 
+from edition.behaviours import page_methods
 from edition.site.tei import TEI_NS, XML_LANG, find, name, normalise, refs, text_of, xml_id
 from edition.site.text import reading_text
 
@@ -46,20 +48,6 @@ LANGUAGE_NAMES = {
 _STABLE_NUMBER = re.compile(r"^sp-(\d+)$")
 
 MANNER_WORDS = {"editorial": "Editorial note", "translator": "Translator’s note"}
-
-
-# How the page shows each element the edition schema admits in the text (tests/test_behaviours.py
-# fails when the schema admits one that is not here): "block" and "inline" name the Renderer's
-# block_<name> and inline_<name> methods; "in <parent>" an element its parent's method reads.
-PAGE_BEHAVIOURS = {
-    "body": "in text", "div": "block", "head": "block", "opener": "block", "closer": "block",
-    "dateline": "in opener", "p": "block inline", "sp": "block", "speaker": "in sp", "stage": "block inline",
-    "note": "block inline", "gap": "block inline", "desc": "inline", "lb": "block inline", "pb": "block inline",
-    "anchor": "inline", "choice": "inline", "corr": "in choice", "sic": "inline", "reg": "in choice",
-    "orig": "in choice", "expan": "in choice", "abbr": "in choice", "supplied": "inline", "unclear": "inline",
-    "seg": "inline", "foreign": "inline", "hi": "inline", "label": "inline", "ptr": "inline", "ref": "inline",
-    "persName": "inline", "forename": "inline", "placeName": "inline", "date": "inline", "time": "inline",
-}
 
 
 class Renderer:
@@ -133,9 +121,9 @@ class Renderer:
         local = name(el)
         if local is None:
             return Markup("")
-        method = getattr(self, f"block_{local}", None)
+        method = _BLOCK.get(local)
         if method is not None:
-            return method(el)
+            return method(self, el)
         self.unknown(local)
         return Markup('<div class="tei-%s"%s>%s</div>\n') % (local, self.id_attr(el), self.inline_content(el))
 
@@ -269,9 +257,9 @@ class Renderer:
         local = name(el)
         if local is None:
             return Markup("")
-        method = getattr(self, f"inline_{local.replace('-', '_')}", None)
+        method = _INLINE.get(local)
         if method is not None:
-            return method(el)
+            return method(self, el)
         self.unknown(local)
         return Markup('<span class="tei-%s">%s</span>') % (local, self.inline_content(el))
 
@@ -491,6 +479,11 @@ class Renderer:
 
     def inline_p(self, el) -> Markup:  # a p inside a note
         return Markup('<span class="note-p">%s</span> ') % self.inline_content(el)
+
+
+# The page behaviours of edition/behaviours.py: element -> the method that shows it.
+_BLOCK = {local: getattr(Renderer, method) for local, method in page_methods("block").items()}
+_INLINE = {local: getattr(Renderer, method) for local, method in page_methods("inline").items()}
 
 
 def joined(parts) -> Markup:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from edition.behaviours import behaviour
 from edition.site.document import Document
 from edition.site.tei import find, findall, name, text_of, xml_id
 from edition.site.text import reading_text
@@ -51,18 +52,22 @@ def search_view(doc: Document, language: str = "en") -> str:
         parts.append(Markup("<p>%s</p>") % doc.summary_text)
     body = find(doc.root, "t:text/t:body")
     for el in body.iter() if body is not None else []:
-        local = name(el)
+        role = behaviour(name(el) or "").search_passage
+        if role == "within" or role == "in turn":
+            continue
         ident = xml_id(el)
-        if local == "sp":
+        if role == "turn":
             speaker = _speaker_name(doc, el)
             label = f"{speaker}, turn {ident.removeprefix('sp-')}" if ident else speaker
-            text = " ".join(reading_text(p) for p in findall(el, "t:p|t:ab|t:stage"))
+            text = " ".join(reading_text(child) for child in el if _in_turn(child))
             parts.append(_section(ident, label, text))
-        elif local in ("p", "ab") and name(el.getparent()) == "div":
+        elif name(el.getparent()) != "div":
+            continue  # a narration, an omission or a heading is a passage of a division only
+        elif role == "narration":
             parts.append(_section(ident, "Narration", reading_text(el)))
-        elif local == "gap" and name(el.getparent()) == "div":
+        elif role == "omission":
             parts.append(_section(ident, "Omitted passage (editorial summary)", reading_text(el)))
-        elif local == "head" and name(el.getparent()) == "div":
+        elif role == "heading":
             parts.append(Markup("<p>%s</p>") % reading_text(el))
     # One pass for every note: a search per note made a document of 10,000 notes take minutes.
     notes_by_id = {xml_id(el): el for el in findall(doc.root, "t:text//t:note[@xml:id]")}
@@ -72,6 +77,17 @@ def search_view(doc: Document, language: str = "en") -> str:
         parts.append(_section(note.xml_id, f"Note {note.n}", text))
     parts.append(Markup("</main></body></html>"))
     return str(Markup("\n").join(parts))
+
+
+# The passages of the search view (edition/behaviours.py, search_passage); a note's ("apart") is
+# written after the text from the notes the page lists.
+PASSAGES = frozenset({"turn", "narration", "in turn", "omission", "heading", "apart", "within"})
+
+
+def _in_turn(child) -> bool:
+    """Whether a child of a turn is part of its words (a paragraph, a stage direction)."""
+    local = name(child)
+    return local is not None and behaviour(local).search_passage in ("narration", "in turn")
 
 
 def _speaker_name(doc: Document, sp) -> str:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 
+from edition.behaviours import behaviour
 from edition.site.tei import find, findall, first_of, name, normalise, refs, text_of
 
-# How each editorial phenomenon reads as plain text: the same brackets the site shows.
+# How each element reads is its search behaviour in edition/behaviours.py (the words of a
+# passage as the site shows them, with the same brackets).
 
 
 def reading_text(el, footnotes: bool = False, inline_notes: bool = True) -> str:
@@ -20,19 +22,26 @@ def reading_text(el, footnotes: bool = False, inline_notes: bool = True) -> str:
     Footnotes are left out (or given as `[n]` markers when `footnotes`); inline editorial
     notes are kept in brackets unless `inline_notes` is false.
     """
+    if name(el) is None:  # a comment or processing instruction: no words
+        return ""
     parts: list[str] = []
-    _walk(el, parts, footnotes, inline_notes, top=True)
+    _content(el, parts, footnotes, inline_notes)
     return normalise("".join(parts))
 
 
-def _walk(el, parts: list[str], footnotes: bool, inline_notes: bool, top: bool = False) -> None:
+def _walk(el, parts: list[str], footnotes: bool, inline_notes: bool) -> None:
     local = name(el)
     if local is None:
         return
-    if not top:
-        handled = _special(el, local, parts, footnotes, inline_notes)
-        if handled:
-            return
+    word = behaviour(local).search.of(el)
+    if word == "text":
+        _content(el, parts, footnotes, inline_notes)
+    else:
+        _READ[word](el, parts, footnotes, inline_notes)
+
+
+def _content(el, parts: list[str], footnotes: bool, inline_notes: bool) -> None:
+    """The text of `el` and its children by their behaviours, with their tails."""
     if el.text:
         parts.append(el.text)
     for child in el:
@@ -43,45 +52,61 @@ def _walk(el, parts: list[str], footnotes: bool, inline_notes: bool, top: bool =
 
 def _inner(el, footnotes: bool, inline_notes: bool) -> str:
     parts: list[str] = []
-    _walk(el, parts, footnotes, inline_notes, top=True)
+    _content(el, parts, footnotes, inline_notes)
     return normalise("".join(parts))
 
 
-def _special(el, local: str, parts: list[str], footnotes: bool, inline_notes: bool) -> bool:
-    def inner() -> str:
-        return _inner(el, footnotes, inline_notes)
+def _brackets(el, parts, footnotes, inline_notes) -> None:
+    parts.append(f"[{_inner(el, footnotes, inline_notes)}]")
 
-    if local == "supplied":
-        parts.append(f"[{inner()}]")
-    elif local == "unclear":
-        parts.append(f"{inner()} [?]")
-    elif local == "sic":
-        parts.append(f"{inner()} [sic]")
-    elif local == "seg" and el.get("type") in ("original-wording", "alternative-name"):
-        parts.append(f"[{inner()}]")
-    elif local == "note":
-        if el.get("place") == "inline":
-            if inline_notes:
-                parts.append(f"[{inner()}]")
-        elif footnotes:
-            parts.append(f"[{el.get('n', '*')}]")
-    elif local == "ref" and el.get("type") == "noteref":
-        parts.append(inner() or f"[{el.get('n', '')}]")
-    elif local == "choice":
-        chosen = first_of(el, "t:corr", "t:reg", "t:expan", "*")
-        if chosen is not None:
-            parts.append(_inner(chosen, footnotes, inline_notes))
-    elif local == "stage":
-        text = inner()
-        parts.append(text if text.startswith("(") else f"({text})")
-    elif local == "lb":
-        parts.append(" ")
-    elif local == "gap":
-        desc = find(el, "t:desc")
-        parts.append(f"[{_inner(desc, footnotes, inline_notes)}]" if desc is not None else "[…]")
-    else:
-        return False
-    return True
+
+def _doubtful(el, parts, footnotes, inline_notes) -> None:
+    parts.append(f"{_inner(el, footnotes, inline_notes)} [?]")
+
+
+def _sic(el, parts, footnotes, inline_notes) -> None:
+    parts.append(f"{_inner(el, footnotes, inline_notes)} [sic]")
+
+
+def _alternate(el, parts, footnotes, inline_notes) -> None:
+    chosen = first_of(el, "t:corr", "t:reg", "t:expan", "*")
+    if chosen is not None:
+        parts.append(_inner(chosen, footnotes, inline_notes))
+
+
+def _parenthesised(el, parts, footnotes, inline_notes) -> None:
+    text = _inner(el, footnotes, inline_notes)
+    parts.append(text if text.startswith("(") else f"({text})")
+
+
+def _space(el, parts, footnotes, inline_notes) -> None:
+    parts.append(" ")
+
+
+def _summary(el, parts, footnotes, inline_notes) -> None:
+    desc = find(el, "t:desc")
+    parts.append(f"[{_inner(desc, footnotes, inline_notes)}]" if desc is not None else "[…]")
+
+
+def _inline_note(el, parts, footnotes, inline_notes) -> None:
+    if inline_notes:
+        parts.append(f"[{_inner(el, footnotes, inline_notes)}]")
+
+
+def _note_marker(el, parts, footnotes, inline_notes) -> None:
+    if footnotes:
+        parts.append(f"[{el.get('n', '*')}]")
+
+
+def _printed_marker(el, parts, footnotes, inline_notes) -> None:
+    parts.append(_inner(el, footnotes, inline_notes) or f"[{el.get('n', '')}]")
+
+
+# The search behaviours of edition/behaviours.py ("text" is `_content`).
+_READ = {"brackets": _brackets, "doubtful": _doubtful, "sic": _sic, "alternate": _alternate,
+         "parenthesised": _parenthesised, "space": _space, "summary": _summary, "inline note": _inline_note,
+         "note marker": _note_marker, "printed marker": _printed_marker}
+SEARCH_WORDS = frozenset(_READ) | {"text"}
 
 
 # --- the plain-text download ---------------------------------------------------------
