@@ -125,7 +125,8 @@ def citable_units(tei_bytes: bytes, root: etree._Element | None = None) -> list[
     The whole citation tree is one XPath expression, evaluated by Saxon once per file: each
     structure's @match in the context of its parent unit, its @use and the unit's place in the
     tree in the context of the unit, exactly as a per-node evaluation would see them, without a
-    round trip from Python per node (50 times faster on a file of 500 units)."""
+    round trip from Python per node (100 files of 500 units each: 7 s before, 0.9 s, most of it
+    Saxon reading the files)."""
     from edition.schematron import _processor
 
     root = etree.fromstring(tei_bytes, _own_parser()) if root is None else root
@@ -148,7 +149,8 @@ def _tree_expression(structures: list[CiteStructure], numbered: list[tuple[CiteS
     """XPath giving, for every unit under the context node, [structure number, place, value], a
     unit's descendants right after it (pre-order over the structures, in the order of @match).
     `numbered` receives each structure and its level, in the order of their numbers."""
-    unit = f"$dts-unit-{level}"  # a name no citeStructure path can mean: the TEI declares no variables
+    # a name no citeStructure path can mean: it cannot declare a variable, and a free one is an error
+    unit = f"$dts-unit-{level}"
     parts = []
     for structure in structures:
         numbered.append((structure, level))
