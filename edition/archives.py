@@ -337,6 +337,7 @@ _PARTS = [
     ("box", re.compile(r"^(?:(?:box|boîte|karton|doboz)\s+|kart\.\s*)(?P<value>\S+)$", re.I)),
     ("folder", re.compile(r"^(?:(?:folder|teczka|papka)\s+|pap\.\s*)(?P<value>.+)$", re.I)),
     ("file", re.compile(r"^file\s+(?:no\.\s*)?(?P<value>.+)$", re.I)),
+    ("file", re.compile(r"^(?P<value>CF\s+\d+\w*)$")),  # a conference file of a State Department lot ("CF 2045")
     ("lot", re.compile(r"^lot\s+(?P<value>\d+\s*[-–]?\s*[A-Z]\s*\d+)$", re.I)),
     ("decimal file", re.compile(r"^(?P<value>\d{3}\.\d+[A-Z]*\d*/\d+[-–]\d+)$")),
     ("fond", re.compile(r"^(?:fond|f\.|fondi|zespół|zesp\.)\s*(?:\([^)]*\)\s*)?(?P<value>\S+)$", re.I)),
@@ -371,6 +372,14 @@ def parse_citation(citation: str, archives: tuple[Archive, ...] | None = None,
         source.classification, source.drafting, source.where = finding.classification, finding.rest, finding.where
     supplied = finding.supplied_archive if finding else ""
     archive = find_archive(citation, archives, strict=bool(finding is None or finding.where != "bracket"))
+    holder = _files_holder(citation) if archive is None else None
+    if holder:
+        # "Department of State, Central Files, POL 7 JAPAN": the Department's files, in the
+        # archive the file-line convention names; the Department is no part of the shelfmark
+        supplied = default_conventions()["file-line"]["archive"]
+        citation_reference = citation[holder.end():]
+    else:
+        citation_reference = citation
     if archive is None and supplied:
         archive = next((a for a in archives if a.abbreviation == supplied), None)
         source.repository_supplied = archive is not None
@@ -380,7 +389,7 @@ def parse_citation(citation: str, archives: tuple[Archive, ...] | None = None,
     if archive is not None:
         source.country, source.settlement = archive.country, archive.settlement
         source.repository, source.abbreviation, source.ref = archive.name, archive.abbreviation, archive.ref
-        reference = citation if source.repository_supplied else _reference_part(citation, archive)
+        reference = citation_reference if source.repository_supplied else _reference_part(citation, archive)
     else:
         reference = _unknown_archive(citation, source)
     copy = re.search(r",?\s*copy in (?P<copy>.+?)(?:;|\.\s+[A-Z]|\.$|$)", reference)
@@ -390,6 +399,13 @@ def parse_citation(citation: str, archives: tuple[Archive, ...] | None = None,
         reference = reference[: copy.start()]
     _read_reference(reference, archive, source)
     return source
+
+
+def _files_holder(citation: str) -> re.Match | None:
+    """The holder FRUS names before the State Department's files (`Department of State, `)."""
+    holders = default_conventions()["file-line"].get("holders", [])
+    names = "|".join(re.escape(name) for name in sorted(holders, key=len, reverse=True))
+    return re.match(rf"^\s*(?:{names})\s*[,:]\s*", citation) if names else None
 
 
 def _unknown_archive(citation: str, source: ArchivalSource) -> str:
@@ -466,7 +482,7 @@ def _read_part(part: str, archive: Archive | None, source: ArchivalSource) -> bo
         if match:
             source.idnos.append((kind, match.group("value")))
             return True
-    lot = re.match(r"^(?P<collection>.+?)\s+Lot\s+(?P<lot>\d+\s*[-–]?\s*[A-Z]\s*\d+)$", part)
+    lot = re.match(r"^(?P<collection>.+?):?\s+[Ll]ot\s+(?P<lot>\d+\s*[-–]?\s*[A-Z]\s*\d+)$", part)
     if lot:
         _add_collection(source, lot.group("collection"))
         source.idnos.append(("lot", lot.group("lot")))

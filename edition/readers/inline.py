@@ -356,13 +356,37 @@ def _emphasis(nodes: list) -> list:
                     stack.append([])
                 elif part == EM_CLOSE and stack:
                     content = stack.pop()
-                    (stack[-1] if stack else out).append(Hi(content))
+                    (stack[-1] if stack else out).extend(_emphasised(content))
                 elif part:
                     (stack[-1] if stack else out).append(part)
         else:
             (stack[-1] if stack else out).append(node)
     for content in stack:  # an emphasis never closed: keep its words
         out.extend(content)
+    return out
+
+
+def _stands_outside_emphasis(node) -> bool:
+    """A note (at its marker, or a bracketed comment) or a stage direction: TEI elements of
+    their own, never the words an emphasis sets in italics (edition.xsd allows neither in <hi>)."""
+    return isinstance(node, (InlineNote, NoteRef, Manner)) or isinstance(node, OrphanNoteRef) and node.missing
+
+
+def _emphasised(content: list) -> list:
+    """The emphasis around `content`: `_[a comment]_` is the note alone, `_words[1] more_` the
+    italics closed before the note and opened again after it."""
+    out: list = []
+    run: list = []
+    for node in content:
+        if _stands_outside_emphasis(node):
+            if run:
+                out.append(Hi(run))
+                run = []
+            out.append(node)
+        else:
+            run.append(node)
+    if run:
+        out.append(Hi(run))
     return out
 
 

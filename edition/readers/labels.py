@@ -28,6 +28,7 @@ _START = re.compile(r"(?P<label>[^:;：()\n]{1,%d}?)\s*(?:\((?P<manner>[^()\n]{1
 # matched two ways, so the pattern cannot backtrack
 _CAPITALISED = re.compile(r"[^\W\d_][^\W\d_’'\-]*(?:[’'\-][^\W\d_]+)*(?:\.[^\W\d_][^\W\d_’'\-]*(?:[’'\-][^\W\d_]+)*)*\.?",
                           re.U)
+_ONE_LETTER = re.compile(r"[^\W\d_]", re.U)  # one capital letter, no full stop: `K`, `M`
 _LEADING_MARKS = re.compile("(?:\ue010[^\ue011]*\ue011)*")
 _TERMINAL_BEFORE = re.compile(r"[.?!…\]\)”\"’*]$")  # matched against text.rstrip(): linear
 
@@ -65,6 +66,11 @@ class LabelMatcher:
             return None
         if key in self.profile.question_answer:
             return Candidate(label, key, "qa")
+        if _ONE_LETTER.fullmatch(label) and _capital(label):
+            # `M:`, `H:`, `Y:` are a speaker's initial even where the letter is also an honorific
+            # (`M.` Monsieur, `H.E.`) or a particle (`y`): an honorific stands before a name, and
+            # here nothing follows the letter but the colon
+            return Candidate(label, key, "letter")
         words = label.replace(",", " , ").split()
         if len(words) > MAX_WORDS or not _capital(words[0]):
             return None

@@ -28,6 +28,7 @@ HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*)$")
 # a label set in bold or italics, the colon inside or after the markup
 BOLD_LABEL = re.compile(r"^(?P<mark>\*\*|__|\*|_)(?P<label>[^*_\n]{1,80}?)(?P=mark)\s*:?")
 DEFINITION = re.compile(r"^\[\^(?P<n>\d{1,5})\]:\s*(?P<text>.*)$", re.S)
+DEFINITION_START = re.compile(r" {0,3}\[\^\d{1,5}\]:")  # indented further, a line continues the note before
 _markdown = MarkdownIt("commonmark")
 
 
@@ -72,6 +73,18 @@ def _unbold_label(text: str) -> str:
     return text
 
 
+def _one_definition_a_block(blocks: list[Block]) -> list[Block]:
+    """`[^1]: …` on the line after `[^2]: …`, no blank line between: each definition opens a
+    note of its own (as it may interrupt a paragraph in Markdown); the lines after one, up to
+    the next, continue it."""
+    out: list[Block] = []
+    for block in blocks:
+        starts = [i for i, line in enumerate(block.lines) if i and DEFINITION_START.match(line.text)]
+        for begin, end in zip([0] + starts, starts + [len(block.lines)]):
+            out.append(Block(block.lines[begin:end]) if starts else block)
+    return out
+
+
 def front_matter(lines: list[Line]) -> tuple[dict, list[Line], list[Line], list[Problem]]:
     """YAML front matter between `---` lines at the top: (data, the rest, its lines, problems)."""
     if not lines or lines[0].text.strip() != "---":
@@ -98,7 +111,7 @@ def read(lines: list[Line], profile: Profile | None = None) -> Record:
     notes: list[Block] = []
     levels: dict[int, int] = {}
     bold_labels: set[str] = set()  # a label set in bold is printed as a label: a speaker's, once is enough
-    for block in split_blocks(lines):
+    for block in _one_definition_a_block(split_blocks(lines)):
         first = block.lines[0].text.strip()
         definition = DEFINITION.match(normalise_markers(first) if not first.startswith("[^") else first)
         heading = HEADING.match(first)

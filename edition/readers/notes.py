@@ -52,8 +52,19 @@ def definition(text: str, forms=None) -> tuple[str, str] | None:
     for form in forms or TRAILING_FORMS:
         match = form.match(text)
         if match and match.group(1).lstrip("0"):  # notes are numbered from 1
+            if form is FOOT_DEFINITION and is_date_line(text):
+                return None
             return match.group(1), match.group("text")
     return None
+
+
+def is_date_line(text: str) -> bool:
+    """`3 May 1939`, `14 June 1957`: a line that is a date and nothing else is the page's
+    (its date of publication, a footer's Date field), never a note numbered by the day."""
+    from edition.dates import parse_date
+
+    found = parse_date(text)
+    return found is not None and len(found.when) == 10 and found.text.strip(" .") == text.strip(" .")
 
 
 def as_note_block(block: Block, n: str, text: str) -> Block:

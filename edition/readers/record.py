@@ -275,7 +275,8 @@ def rule_footer(state: RecordState) -> None:
     rights: list[str] = []
     for block in footer:
         text = _plain(block.text)
-        if LabelMatcher(state.profile).at_start(text):
+        label = LabelMatcher(state.profile).at_start(text)
+        if label and not _heading_after_label(label[0].rest):
             state.blocks.append(block)  # the record's own text after the page's footer: never dropped
             continue
         if not state.metadata.summary and not rights and block is footer[0] and state.notes \
@@ -420,7 +421,7 @@ def _is_sentence(text: str) -> bool:
 def _is_footer(block: Block, state: RecordState) -> bool:
     """A closing paragraph that belongs to the page, not the record: a bracketed shelfmark,
     a rights line, a line of the page's own furniture after the last turn."""
-    text = block.text.strip()
+    text = _plain(block.text)  # the shelfmark may be set in italics (` _[AA : …]_`)
     if re.fullmatch(r"\[[^\[\]]{2,120}\]", text) and re.search(r"\d", text) and ":" in text:
         return True  # "[AA : A4311/1, BOX 453]", "[NAA: A1838, 370/1119/18, xvii]"
     return bool(RIGHTS_LINE.search(text)) and len(text) < 400
