@@ -79,7 +79,7 @@ class Renderer:
 
     def id_attr(self, el) -> Markup:
         value = self.hid(el)
-        return _html(' id="%s"', value) if value else Markup("")
+        return format_html(' id="%s"', value) if value else Markup("")
 
     def permalink(self, el, label: str, text: str = "¶", extra_class: str = "") -> Markup:
         value = xml_id(el)
@@ -87,7 +87,7 @@ class Renderer:
             return Markup("")
         href = f"{self.anchor_base}#{value}" if self.anchor_base else f"#{self.prefix}{value}"
         cls = f"permalink {extra_class}".strip()
-        return _html('<a class="%s" href="%s" aria-label="%s" title="%s">%s</a>',
+        return format_html('<a class="%s" href="%s" aria-label="%s" title="%s">%s</a>',
             cls, href, f"{label}: permanent link", f"Permanent link to {label[:1].lower()}{label[1:]} (click to copy)", text)
 
     def counterpart_links(self, el) -> Markup:
@@ -100,12 +100,12 @@ class Renderer:
             theirs = self.counterparts[other].get(own)
             if not theirs:
                 continue
-            links.append(_html('<a class="counterpart" href="%s.html#%s" data-translation="%s">'
+            links.append(format_html('<a class="counterpart" href="%s.html#%s" data-translation="%s">'
                                 '<span class="counterpart-in">%s</span> %s</a>',
                 other, theirs[0], other, Markup(COUNTERPART_SLOT) % other, passages_label(theirs)))
         if not links:
             return Markup("")
-        return _html('<span class="counterparts">%s</span>', Markup(" ").join(links))
+        return format_html('<span class="counterparts">%s</span>', Markup(" ").join(links))
 
     def need_id(self, el, what: str) -> None:
         if not xml_id(el):
@@ -125,22 +125,22 @@ class Renderer:
         if method is not None:
             return method(self, el)
         self.unknown(local)
-        return _html('<div class="tei-%s"%s>%s</div>\n', local, self.id_attr(el), self.inline_content(el))
+        return format_html('<div class="tei-%s"%s>%s</div>\n', local, self.id_attr(el), self.inline_content(el))
 
     def block_div(self, el) -> Markup:
         kind = el.get("type", "")
         inner = joined(self.block(child) for child in el)
-        return _html('<div class="text-division%s"%s>\n%s</div>\n',
+        return format_html('<div class="text-division%s"%s>\n%s</div>\n',
             f" division-{kind}" if kind else "", self.id_attr(el), inner)
 
     def block_head(self, el) -> Markup:
-        return _html('<h3 class="record-head"%s>%s</h3>\n', self.id_attr(el), self.inline_content(el))
+        return format_html('<h3 class="record-head"%s>%s</h3>\n', self.id_attr(el), self.inline_content(el))
 
     def block_opener(self, el) -> Markup:
         inner = joined(
-            _html('<p class="%s"%s>%s</p>\n', name(c), self.id_attr(c), self.inline_content(c))
+            format_html('<p class="%s"%s>%s</p>\n', name(c), self.id_attr(c), self.inline_content(c))
             for c in el if name(c))
-        return _html('<div class="opener">\n%s</div>\n', inner)
+        return format_html('<div class="opener">\n%s</div>\n', inner)
 
     def block_closer(self, el) -> Markup:
         lines = []
@@ -149,14 +149,14 @@ class Renderer:
             if local is None:
                 continue
             kind = child.get("type") or local
-            lines.append(_html('<p class="closer-line closer-%s"%s>%s</p>\n',
+            lines.append(format_html('<p class="closer-line closer-%s"%s>%s</p>\n',
                 kind, self.id_attr(child), self.inline_content(child)))
-        return _html('<div class="closer">\n%s</div>\n', joined(lines))
+        return format_html('<div class="closer">\n%s</div>\n', joined(lines))
 
     def block_p(self, el) -> Markup:
         """A paragraph directly in the division: the record's own voice (narration)."""
         self.need_id(el, "paragraph")
-        return _html('<p class="narration"%s>%s\u00a0%s%s</p>\n',
+        return format_html('<p class="narration"%s>%s\u00a0%s%s</p>\n',
             self.id_attr(el), self.inline_content(el).rstrip(), self.permalink(el, f"Paragraph {xml_id(el)}"),
             self.counterpart_links(el))
 
@@ -167,7 +167,7 @@ class Renderer:
         desc = find(el, "t:desc")
         summary = self.inline_content(desc) if desc is not None else Markup("…")
         reason = el.get("reason", "omitted")
-        return _html(
+        return format_html(
             '<div class="omission"%s role="note">'
             '<p><span class="omission-label">%s</span> '
             '<span class="omission-summary"><span class="bracket">[</span>%s<span class="bracket">]</span></span>\u00a0%s%s</p>'
@@ -177,18 +177,18 @@ class Renderer:
             summary, self.permalink(el, f"Omission {xml_id(el)}"), self.counterpart_links(el))
 
     def block_stage(self, el) -> Markup:
-        return _html('<p class="stage stage-block"%s>%s</p>\n', self.id_attr(el), self.stage_text(el))
+        return format_html('<p class="stage stage-block"%s>%s</p>\n', self.id_attr(el), self.stage_text(el))
 
     def block_note(self, el) -> Markup:
         if el.get("place") == "inline":
-            return _html('<p class="narration">%s</p>\n', self.inline(el))
-        return _html('<p class="narration">%s</p>\n', self.inline(el))
+            return format_html('<p class="narration">%s</p>\n', self.inline(el))
+        return format_html('<p class="narration">%s</p>\n', self.inline(el))
 
     def block_lb(self, el) -> Markup:
         return Markup("")
 
     def block_pb(self, el) -> Markup:
-        return _html('<p class="page-break">[page %s]</p>\n', el.get("n", ""))
+        return format_html('<p class="page-break">[page %s]</p>\n', el.get("n", ""))
 
     def block_sp(self, el) -> Markup:
         self.need_id(el, "turn")
@@ -204,17 +204,17 @@ class Renderer:
         if speaker is not None:
             href = self.person_href(who[0]) if len(who) == 1 else None
             label = isolated(self.inline_content(speaker), text_of(speaker))
-            head.append(_html('<a class="speaker" href="%s">%s</a>', href, label) if href
-                        else _html('<span class="speaker">%s</span>', label))
+            head.append(format_html('<a class="speaker" href="%s">%s</a>', href, label) if href
+                        else format_html('<span class="speaker">%s</span>', label))
         elif who:
             # a turn the source prints without a label (announced in the narration): the speaker named
             href = self.person_href(who[0]) if len(who) == 1 else None
             persons = {xml_id(p): p for p in el.getroottree().getroot().iter(f"{{{TEI_NS}}}person")}
             shown = " / ".join(text_of(find(persons[w], "t:persName")) if w in persons else w for w in who)
-            head.append(_html('<a class="unlabelled-speaker" href="%s" title="no label in the source">[%s]</a>',
-                              href, shown) if href else _html('<span class="unlabelled-speaker">[%s]</span>', shown))
+            head.append(format_html('<a class="unlabelled-speaker" href="%s" title="no label in the source">[%s]</a>',
+                              href, shown) if href else format_html('<span class="unlabelled-speaker">[%s]</span>', shown))
         if el.get("cert"):
-            head.append(_html(' <span class="cert" title="The edition identifies this speaker with %s '
+            head.append(format_html(' <span class="cert" title="The edition identifies this speaker with %s '
                                'certainty">(identification uncertain)</span>', el.get("cert")))
         body: list[Markup] = []
         # a turn of one paragraph is cited by its number: a ¶ of its own would only repeat it
@@ -224,18 +224,18 @@ class Renderer:
             if local in (None, "speaker"):
                 continue
             if local == "stage" and not body:
-                head.append(_html(' <span class="stage manner"%s>%s</span>',
+                head.append(format_html(' <span class="stage manner"%s>%s</span>',
                     self.id_attr(child), self.stage_text(child)))
             elif local == "p":
                 self.need_id(child, "paragraph")
-                body.append(_html('<p%s>%s%s</p>\n',
+                body.append(format_html('<p%s>%s%s</p>\n',
                     self.id_attr(child), self.inline_content(child).rstrip(),
                     Markup("\u00a0") + self.permalink(child, f"Paragraph {xml_id(child)}")
                     if len(paragraphs) > 1 else Markup("")))
             else:
                 body.append(self.block(child))
         head.append(self.counterpart_links(el))
-        return _html(
+        return format_html(
             '<div class="turn" %s data-who="%s">\n<p class="turn-head">%s</p>\n<div class="turn-body">\n%s</div>\n</div>\n',
             Markup(self.id_attr(el).strip()), " ".join(who), joined(head), joined(body))
 
@@ -261,7 +261,7 @@ class Renderer:
         if method is not None:
             return method(self, el)
         self.unknown(local)
-        return _html('<span class="tei-%s">%s</span>', local, self.inline_content(el))
+        return format_html('<span class="tei-%s">%s</span>', local, self.inline_content(el))
 
     def unknown(self, local: str) -> None:
         if local not in self._unknown:
@@ -269,7 +269,7 @@ class Renderer:
             self.warnings.append(f"TEI element <{local}> has no special rendering; shown as plain text")
 
     def bracketed(self, cls: str, title: str, inner: Markup) -> Markup:
-        return _html('<span class="%s" title="%s"><span class="bracket">[</span>%s<span class="bracket">]</span></span>',
+        return format_html('<span class="%s" title="%s"><span class="bracket">[</span>%s<span class="bracket">]</span></span>',
             cls, title, inner)
 
     def inline_supplied(self, el) -> Markup:
@@ -280,11 +280,11 @@ class Renderer:
         return self.bracketed(f"supplied supplied-{reason}", title, self.inline_content(el))
 
     def inline_unclear(self, el) -> Markup:
-        return _html('<span class="unclear" title="Doubtful reading">%s <span class="editorial-mark">[?]</span></span>',
+        return format_html('<span class="unclear" title="Doubtful reading">%s <span class="editorial-mark">[?]</span></span>',
             self.inline_content(el))
 
     def inline_sic(self, el) -> Markup:
-        return _html('<span class="sic" title="Reproduced as found in the source">%s <span class="editorial-mark">[sic]</span></span>',
+        return format_html('<span class="sic" title="Reproduced as found in the source">%s <span class="editorial-mark">[sic]</span></span>',
             self.inline_content(el))
 
     def inline_seg(self, el) -> Markup:
@@ -296,12 +296,12 @@ class Renderer:
             return self.bracketed("original-wording", f"The original wording ({language})", self.inline_content(el))
         if kind == "alternative-name":
             return self.bracketed("alt-name", "Another form of the name", self.inline_content(el))
-        return _html('<span class="seg%s">%s</span>', f" seg-{kind}" if kind else "", self.inline_content(el))
+        return format_html('<span class="seg%s">%s</span>', f" seg-{kind}" if kind else "", self.inline_content(el))
 
     def inline_foreign(self, el) -> Markup:
         lang = el.get(XML_LANG, "")
-        attr = _html(' lang="%s"', lang) if lang else Markup("")
-        return _html('<i class="foreign"%s>%s</i>', attr, self.inline_content(el))
+        attr = format_html(' lang="%s"', lang) if lang else Markup("")
+        return format_html('<i class="foreign"%s>%s</i>', attr, self.inline_content(el))
 
     def inline_choice(self, el) -> Markup:
         corr = find(el, "t:corr")
@@ -312,15 +312,15 @@ class Renderer:
         abbr = find(el, "t:abbr")
         if corr is not None:
             original = text_of(sic) if sic is not None else ""
-            return _html('<span class="repair" tabindex="0" data-original="%s" title="Repaired text-extraction damage; the source reads “%s”">%s</span>',
+            return format_html('<span class="repair" tabindex="0" data-original="%s" title="Repaired text-extraction damage; the source reads “%s”">%s</span>',
                 original, original, self.inline_content(corr))
         if reg is not None:
             original = text_of(orig) if orig is not None else ""
-            return _html('<span class="regularised" tabindex="0" data-original="%s" title="Regularised; the source reads “%s”">%s</span>',
+            return format_html('<span class="regularised" tabindex="0" data-original="%s" title="Regularised; the source reads “%s”">%s</span>',
                 original, original, self.inline_content(reg))
         if expan is not None:
             original = text_of(abbr) if abbr is not None else ""
-            return _html('<span class="expansion" title="Abbreviation in the source: %s">%s</span>',
+            return format_html('<span class="expansion" title="Abbreviation in the source: %s">%s</span>',
                 original, self.inline_content(expan))
         first = next((c for c in el if name(c)), None)
         return self.inline_content(first) if first is not None else Markup("")
@@ -330,10 +330,10 @@ class Renderer:
             letter = el.get("n", "")
             if el.get("resp") == "#edition":  # the editor's own note (registers/annotations.toml)
                 link = self.permalink(el, "Editor's note", "Editor's note:", "note-letter")
-                return _html('<span class="inline-note editors-note"%s role="note">%s %s</span>',
+                return format_html('<span class="inline-note editors-note"%s role="note">%s %s</span>',
                     self.id_attr(el), link, self.inline_content(el))
             link = self.permalink(el, f"Note {letter or xml_id(el)}", letter or "✱", "note-letter")
-            return _html('<span class="inline-note"%s role="note">%s<span class="bracket">[</span>%s<span class="bracket">]</span></span>',
+            return format_html('<span class="inline-note"%s role="note">%s<span class="bracket">[</span>%s<span class="bracket">]</span></span>',
                 self.id_attr(el), link, self.inline_content(el))
         self.need_id(el, "note")
         self._note_count += 1
@@ -342,7 +342,7 @@ class Renderer:
         ref_id = f"{self.prefix}noteref-{xml_id(el) or self._note_count}"
         kind = el.get("type", "editorial")
         self.notes.append(Footnote(note_id, xml_id(el), n, kind, self.note_body(el), ref_id))
-        return _html('<a class="note-ref" id="%s" href="#%s" role="doc-noteref" aria-label="Note %s">'
+        return format_html('<a class="note-ref" id="%s" href="#%s" role="doc-noteref" aria-label="Note %s">'
                       '<sup>%s</sup></a>', ref_id, note_id, n, n)
 
     def note_body(self, el) -> Markup:
@@ -353,39 +353,39 @@ class Renderer:
         target = (el.get("target") or "").lstrip("#")
         if not re.fullmatch(r"[\w.-]+", target):
             return Markup("")
-        return _html(' <a class="see" href="#%s">(see the passage)</a>', target)
+        return format_html(' <a class="see" href="#%s">(see the passage)</a>', target)
 
     def inline_label(self, el) -> Markup:
-        return _html('<span class="note-label">%s</span>', self.inline_content(el))
+        return format_html('<span class="note-label">%s</span>', self.inline_content(el))
 
     def inline_ref(self, el) -> Markup:
         if el.get("type") == "noteref":
             n = el.get("n", "")
             self.warnings.append(f"note marker [{n}] has no note text in the source")
-            return _html('<span class="note-ref orphan" title="The source prints a note marker here but gives no note">%s</span>',
+            return format_html('<span class="note-ref orphan" title="The source prints a note marker here but gives no note">%s</span>',
                 self.inline_content(el) or f"[{n}]")
         target = el.get("target", "")
         if target.startswith(("http://", "https://")):
-            return _html('<a class="external" href="%s">%s</a>', target, self.inline_content(el))
-        return _html('<span class="ref">%s</span>', self.inline_content(el))
+            return format_html('<a class="external" href="%s">%s</a>', target, self.inline_content(el))
+        return format_html('<span class="ref">%s</span>', self.inline_content(el))
 
     def stage_text(self, el) -> Markup:
         inner = self.inline_content(el)
         text = text_of(el)
         if text.startswith("("):
             return inner
-        return _html("(%s)", inner)
+        return format_html("(%s)", inner)
 
     def inline_stage(self, el) -> Markup:
-        return _html('<span class="stage"%s>%s</span>', self.id_attr(el), self.stage_text(el))
+        return format_html('<span class="stage"%s>%s</span>', self.id_attr(el), self.stage_text(el))
 
     def inline_persName(self, el) -> Markup:
         ids = refs(el.get("ref"))
         href = self.person_href(ids[0]) if ids else None
         content = isolated(self.inline_content(el), text_of(el))
         if href:
-            return _html('<a class="person" href="%s">%s</a>', href, content)
-        return _html('<span class="person">%s</span>', content)
+            return format_html('<a class="person" href="%s">%s</a>', href, content)
+        return format_html('<span class="person">%s</span>', content)
 
     def inline_placeName(self, el) -> Markup:
         """A place as printed; where the place register normalises it, its name is shown on hover
@@ -394,21 +394,21 @@ class Renderer:
         places = {xml_id(p): p for p in el.getroottree().getroot().iter(f"{{{TEI_NS}}}place")} if ref else {}
         place = places.get(ref)
         if place is None:
-            return _html('<span class="place">%s</span>', self.inline_content(el))
+            return format_html('<span class="place">%s</span>', self.inline_content(el))
         where = [text_of(find(place, "t:location/t:settlement")), text_of(find(place, "t:location/t:country"))]
         label = ", ".join(part for part in [text_of(find(place, "t:placeName")), *where] if part)
-        return _html('<span class="place" title="%s">%s</span>', label, self.inline_content(el))
+        return format_html('<span class="place" title="%s">%s</span>', label, self.inline_content(el))
 
     def inline_orgName(self, el) -> Markup:
-        return _html('<span class="org">%s</span>', self.inline_content(el))
+        return format_html('<span class="org">%s</span>', self.inline_content(el))
 
     def inline_name(self, el) -> Markup:
-        return _html('<span class="name">%s</span>', self.inline_content(el))
+        return format_html('<span class="name">%s</span>', self.inline_content(el))
 
     def inline_date(self, el) -> Markup:
         when = el.get("when", "")
         if when:
-            return _html('<time datetime="%s">%s</time>', when, self.inline_content(el))
+            return format_html('<time datetime="%s">%s</time>', when, self.inline_content(el))
         return self.inline_content(el)
 
     def inline_anchor(self, el) -> Markup:
@@ -417,7 +417,7 @@ class Renderer:
         former, current = self.hid(el), (el.get("corresp") or "").removeprefix("#")
         if el.get("type") != "former-id" or not former or not current:
             return Markup("")
-        return _html('<span class="former-id" id="%s" data-moved-to="%s"></span>', former, f"{self.prefix}{current}")
+        return format_html('<span class="former-id" id="%s" data-moved-to="%s"></span>', former, f"{self.prefix}{current}")
 
     def inline_lb(self, el) -> Markup:
         return Markup("<br>")
@@ -426,28 +426,28 @@ class Renderer:
         # the printed page's number is its anchor: a passage is cited by page as in print (#page-1140)
         n = el.get("n", "")
         anchor = re.sub(r"[^\w.-]", "-", n)
-        return _html('<span class="page-break" id="page-%s">[page %s]</span>', anchor, n)
+        return format_html('<span class="page-break" id="page-%s">[page %s]</span>', anchor, n)
 
     def inline_hi(self, el) -> Markup:
         rend = el.get("rend", "italic")
         tag = {"italic": "i", "bold": "b", "sup": "sup", "superscript": "sup", "sub": "sub", "underline": "u",
                "smallcaps": "span"}.get(rend, "em")
-        return _html("<%s>%s</%s>", Markup(tag), self.inline_content(el), Markup(tag))
+        return format_html("<%s>%s</%s>", Markup(tag), self.inline_content(el), Markup(tag))
 
     def inline_title(self, el) -> Markup:
-        return _html("<cite>%s</cite>", self.inline_content(el))
+        return format_html("<cite>%s</cite>", self.inline_content(el))
 
     def inline_q(self, el) -> Markup:
-        return _html("<q>%s</q>", self.inline_content(el))
+        return format_html("<q>%s</q>", self.inline_content(el))
 
     inline_quote = inline_q
 
     def inline_gap(self, el) -> Markup:
         if el.get("reason") == "lost":  # text the source lost (cut off by extraction): nothing to show
-            return _html('<span class="gap-lost" title="%s">…</span>', text_of(find(el, "t:desc")))
+            return format_html('<span class="gap-lost" title="%s">…</span>', text_of(find(el, "t:desc")))
         desc = find(el, "t:desc")
         inner = self.inline_content(desc) if desc is not None else Markup("…")
-        return _html('<span class="omission omission-inline"%s title="Omitted in the source">[%s]</span>',
+        return format_html('<span class="omission omission-inline"%s title="Omitted in the source">[%s]</span>',
             self.id_attr(el), inner)
 
     def inline_desc(self, el) -> Markup:
@@ -457,10 +457,10 @@ class Renderer:
         return self.bracketed("supplied", "Added", self.inline_content(el))
 
     def inline_del(self, el) -> Markup:
-        return _html("<del>%s</del>", self.inline_content(el))
+        return format_html("<del>%s</del>", self.inline_content(el))
 
     def inline_term(self, el) -> Markup:
-        return _html('<span class="term">%s</span>', self.inline_content(el))
+        return format_html('<span class="term">%s</span>', self.inline_content(el))
 
     def inline_num(self, el) -> Markup:
         return self.inline_content(el)
@@ -475,10 +475,10 @@ class Renderer:
         return self.inline_content(el)
 
     def inline_emph(self, el) -> Markup:
-        return _html("<em>%s</em>", self.inline_content(el))
+        return format_html("<em>%s</em>", self.inline_content(el))
 
     def inline_p(self, el) -> Markup:  # a p inside a note
-        return _html('<span class="note-p">%s</span> ', self.inline_content(el))
+        return format_html('<span class="note-p">%s</span> ', self.inline_content(el))
 
 
 # The page behaviours of edition/behaviours.py: element -> the method that shows it.
@@ -502,7 +502,7 @@ def _escape_text(text: str) -> str:
 escape_text = getattr(markupsafe, "_escape_inner", _escape_text)
 
 
-def _html(template: str, *args) -> Markup:
+def format_html(template: str, *args) -> Markup:
     """`Markup(template) % args` as plain string formatting: each argument that is not Markup
     escaped once, as markupsafe does (its wrapper object per argument cost a third of the page)."""
     return Markup(template % tuple([a if isinstance(a, Markup) else escape_text(str(a)) for a in args]))
@@ -523,8 +523,8 @@ def name_translations(html: Markup, names: dict[str, str]) -> Markup:
             return ""
         slot = str(Markup(COUNTERPART_SLOT) % match.group(1))
         short = names[match.group(1)].removesuffix("’s translation")
-        named_link = match.group(0).replace(slot, str(_html('<span class="translation-name">%s:</span>', short)))
-        return named_link.replace(' data-translation=', str(_html(' title="This passage in %s" data-translation=',
+        named_link = match.group(0).replace(slot, str(format_html('<span class="translation-name">%s:</span>', short)))
+        return named_link.replace(' data-translation=', str(format_html(' title="This passage in %s" data-translation=',
                                                                   names[match.group(1)])), 1)
     text = _COUNTERPART.sub(named, str(html)).replace('<span class="counterparts"></span>', "")
     return Markup(text)
@@ -558,7 +558,7 @@ _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 def isolated(html: Markup, text: str) -> Markup:
     """A label or name with direction controls in its own `<bdi>`, which ends whatever they
     open at the label's end (HTML's bidirectional isolation)."""
-    return _html("<bdi>%s</bdi>", html) if _BIDI_CONTROLS.search(text) else html
+    return format_html("<bdi>%s</bdi>", html) if _BIDI_CONTROLS.search(text) else html
 
 
 def snippet(el, words: int = 28) -> str:

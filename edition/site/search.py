@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from edition.behaviours import behaviour
 from edition.site.document import Document
+from edition.site.render import format_html
 from edition.site.tei import find, findall, name, text_of, xml_id
 from edition.site.text import reading_text
 
@@ -68,7 +69,7 @@ def search_view(doc: Document, language: str = "en") -> str:
         elif role == "omission":
             parts.append(_section(ident, "Omitted passage (editorial summary)", reading_text(el)))
         elif role == "heading":
-            parts.append(Markup("<p>%s</p>") % reading_text(el))
+            parts.append(format_html("<p>%s</p>", reading_text(el)))
     # One pass for every note: a search per note made a document of 10,000 notes take minutes.
     notes_by_id = {xml_id(el): el for el in findall(doc.root, "t:text//t:note[@xml:id]")}
     for note in doc.notes:
@@ -76,7 +77,7 @@ def search_view(doc: Document, language: str = "en") -> str:
         text = reading_text(note_el) if note_el is not None else ""
         parts.append(_section(note.xml_id, f"Note {note.n}", text))
     parts.append(Markup("</main></body></html>"))
-    return str(Markup("\n").join(parts))
+    return "\n".join(parts)  # every part is Markup: joined without escaping each again
 
 
 # The passages of the search view (edition/behaviours.py, search_passage); a note's ("apart") is
@@ -132,8 +133,8 @@ def check_filter_values(bundle: Path) -> None:
 
 def _section(ident: str, label: str, text: str) -> Markup:
     if ident:
-        return Markup('<h2 id="%s">%s</h2><p>%s</p>') % (ident, label, text)
-    return Markup("<h2>%s</h2><p>%s</p>") % (label, escape(text))
+        return format_html('<h2 id="%s">%s</h2><p>%s</p>', ident, label, text)
+    return format_html("<h2>%s</h2><p>%s</p>", label, escape(text))
 
 
 # Pagefind indexes ~100 documents a second and cannot update an index, so a large edition's
