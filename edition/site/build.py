@@ -80,25 +80,35 @@ class SiteReport:
 
 
 class _Writer:
-    """Writes files under the build folder and remembers what it wrote."""
+    """Writes files into the staging folder (made empty for each build, so a file is always new
+    there and nothing written can reach the live site) and remembers what it wrote. A large
+    edition writes hundreds of thousands of small files (the DTS passages): each folder is made
+    once, and each file is one open, write and close."""
 
     def __init__(self, out: Path, report: SiteReport):
         self.out = out
         self.report = report
+        self._folders: set[str] = set()
 
     def text(self, rel: str, text: str) -> None:
-        _new_file(self.out / rel).write_text(text, encoding="utf-8", newline="\n")
+        self._write(rel, text.encode("utf-8"))
         (self.report.pages if rel.endswith(".html") else self.report.files).append(rel)
 
     def bytes(self, rel: str, data: bytes) -> None:
-        _new_file(self.out / rel).write_bytes(data)
+        self._write(rel, data)
         self.report.files.append(rel)
+
+    def _write(self, rel: str, data: bytes) -> None:
+        folder = os.path.dirname(rel)
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self.out, folder), exist_ok=True)
+            self._folders.add(folder)
+        with open(os.path.join(self.out, rel), "wb") as stream:
+            stream.write(data)
 
 
 def _new_file(path: Path) -> Path:
-    """`path` made ready for writing a new file: a file already there may be a hard link into the
-    live site (reused from the last build), and writing through it would change the live site
-    before the swap, so it is unlinked, never truncated."""
+    """`path` made ready for writing a new file in the staging folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     return path
@@ -182,6 +192,8 @@ def _update_in_place(site_dir: Path, staging: Path, reuse: Reuse, cache: BuildCa
     replaced = {rel.rstrip("/") for rel in state["keys"] if rel.endswith("/")
                 and (rel not in reuse.reused_folders or (staging / rel).is_dir())}
     plan = update.plan_update(staging, old_outputs, new_outputs, replaced)
+    touched = [*plan.files, *plan.deletions, *plan.folders]
+    _refuse_read_only(site_dir, {os.path.dirname(rel) for rel in touched} | set(plan.folders))
     update.apply(site_dir, cache.folder, plan, state, cache.save_state)
 
 
@@ -330,14 +342,19 @@ def _map(function, items: list, jobs: int, executor=None) -> Iterable:
     return map_work(function, items, jobs=jobs, executor=executor, in_process_below=PARALLEL_FROM)
 
 
-def _refuse_read_only(site_dir: Path) -> None:
-    """A built site this user cannot write is refused before any work: the old site is removed
-    after the new one is swapped in, and a read-only one left a build folder behind that broke
-    every later build."""
+def _refuse_read_only(site_dir: Path, folders: Iterable[str] | None = None) -> None:
+    """A built site this user cannot write is refused before anything in it changes (a
+    read-only one left a build folder behind that broke every later build). folders: the
+    folders (relative) an update writes into; None: the site and its top folders, before any
+    work (an update then checks the folders it writes, not all 10,000 of a large edition)."""
     if not site_dir.is_dir():
         return
-    found = [os.path.relpath(folder, site_dir.parent) for folder, _subfolders, _files in os.walk(site_dir)
-             if not os.access(folder, os.W_OK | os.X_OK)]
+    if folders is None:
+        candidates = [site_dir, *(Path(entry.path) for entry in os.scandir(site_dir) if entry.is_dir())]
+    else:
+        candidates = [site_dir / rel for rel in sorted(set(folders))]
+    found = [os.path.relpath(folder, site_dir.parent) for folder in candidates
+             if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK)]
     if found:
         raise EditionError(f"{site_dir}: read-only ({', '.join(found[:3])}{' ...' if len(found) > 3 else ''} "
                            f"cannot be written), so the previous site could not be replaced; make it writable "

@@ -70,25 +70,37 @@ def plan_update(staging: Path, old_outputs: set[str], new_outputs: set[str], rep
     whose live copy is replaced whole (its files are not listed one by one).
     """
     plan = Plan(folders=sorted(replaced_folders))
-    inside = tuple(f"{folder}/" for folder in replaced_folders)
     for folder, subfolders, names in os.walk(staging):
         rel_folder = os.path.relpath(folder, staging)
         rel_folder = "" if rel_folder == "." else Path(rel_folder).as_posix() + "/"
-        if rel_folder.startswith(inside):
+        if rel_folder and rel_folder.rstrip("/") in replaced_folders:
             subfolders[:] = []
             continue
         subfolders[:] = [name for name in subfolders if f"{rel_folder}{name}" not in replaced_folders]
         plan.files += [f"{rel_folder}{name}" for name in names]
     plan.files.sort(key=_pages_last)
-    kept_folders = {rel for rel in new_outputs if rel.endswith("/")}
+    folders = {rel for rel in new_outputs if rel.endswith("/")} | {f"{folder}/" for folder in replaced_folders}
     for rel in sorted(old_outputs - new_outputs):
-        if rel.startswith(inside) or rel.rstrip("/") in replaced_folders:
-            continue
+        if _inside_any(rel, folders):
+            continue  # its folder is kept or replaced whole
         if rel.endswith("/"):
             plan.folders.append(rel.rstrip("/"))  # a folder no longer made: removed with what is in it
-        elif not any(rel.startswith(folder) for folder in kept_folders):
+        else:
             plan.deletions.append(rel)
     return plan
+
+
+def _inside_any(rel: str, folders: set[str]) -> bool:
+    """True when `rel` is one of `folders` ("dts/document/x/") or inside one; by its own
+    ancestors, so that 700,000 files and 2,000 folders cost 700,000 look-ups, not their product."""
+    if rel in folders:
+        return True
+    position = rel.find("/")
+    while position != -1:
+        if rel[:position + 1] in folders:
+            return True
+        position = rel.find("/", position + 1)
+    return False
 
 
 def _pages_last(rel: str) -> tuple[int, str]:
