@@ -163,3 +163,22 @@ def test_no_element_of_the_text_falls_back_to_plain_text():
     body = etree.fromstring(f'<body xmlns="{TEI}"><div><p xml:id="p-1">{paragraph}</p></div></body>')
     rendered: Rendered = Renderer(lambda pid: None).body(body)
     assert not [w for w in rendered.warnings if "no special rendering" in w], rendered.warnings
+
+
+def test_the_walkers_do_what_the_table_says(monkeypatch):
+    """Change a row and the outputs change with it: the walkers keep no tag lists of their own."""
+    root = etree.fromstring(FOOTNOTED)
+    seg, stage = BEHAVIOURS["seg"], BEHAVIOURS["stage"]
+    monkeypatch.setitem(BEHAVIOURS, "seg", dataclasses.replace(seg, plain=seg.search))
+    monkeypatch.setitem(BEHAVIOURS, "stage", dataclasses.replace(stage, search=Rule("text"), plain_block="skipped"))
+    assert "MAO: Yudin[1] said [Iudin] [nakrucheno]." in plaintext.tei_to_plaintext(root)
+    assert text.reading_text(root.find(f".//{{{TEI}}}stage")) == "laughing"
+
+
+def test_the_page_shows_each_element_by_the_method_its_row_names():
+    from edition.behaviours import page_methods
+    from edition.site import render
+
+    for kind, methods in (("block", render._BLOCK), ("inline", render._INLINE)):
+        assert methods == {local: getattr(Renderer, method) for local, method in page_methods(kind).items()}
+    assert {"sp", "div", "gap"} <= set(render._BLOCK) and {"persName", "choice", "gap"} <= set(render._INLINE)

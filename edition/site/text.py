@@ -1,5 +1,6 @@
 """Reading text of TEI passages (for word counts, snippets, the search index) and the
-plain-text download of a whole document.
+plain-text download of a whole document. Each element reads by its search behaviour in
+edition/behaviours.py.
 
 The plain-text download comes from `edition.plaintext.tei_to_plaintext` (the lead's module)
 when it exists; until then `fallback_plaintext` below renders the same conventions.
@@ -11,10 +12,6 @@ import importlib.util
 
 from edition.behaviours import behaviour
 from edition.site.tei import find, findall, first_of, name, normalise, refs, text_of
-
-# How each element reads is its search behaviour in edition/behaviours.py (the words of a
-# passage as the site shows them, with the same brackets).
-
 
 def reading_text(el, footnotes: bool = False, inline_notes: bool = True) -> str:
     """The text of `el` as a reader sees it, whitespace normalised.
