@@ -143,7 +143,7 @@ def site_summary(site) -> str:
                 f"nothing changed since the last build)")
     search = (f", search index of {count(site.search_pages, 'document')}" if site.search_pages
               else ", no search index")
-    return (f"{count(len(site.pages), 'page')} and {count(len(site.files), 'other file')} for "
+    return (f"{count(len(site.pages), 'page')} and {count(site.file_count, 'other file')} for "
             f"{count(site.documents, 'document')}{search} {where}")
 
 

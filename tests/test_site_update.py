@@ -175,3 +175,19 @@ def test_the_tei_zip_of_a_rebuild_copies_unchanged_members_and_equals_a_fresh_on
     fresh = tmp_path / "fresh"
     site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
     assert zip_path.read_bytes() == (fresh / "downloads" / zip_path.name).read_bytes()
+
+
+def test_a_rebuild_counts_the_files_it_kept_and_lists_no_passage_file(tmp_path: Path) -> None:
+    """The files of folders made whole (a document's DTS passages, millions in a large edition)
+    are counted, not listed in the build state; a rebuild reports the same number of files."""
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    shutil.copytree(FIXTURES, tei)
+    settings = load_settings(ROOT / "edition.toml")
+    first = site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    on_disk = sum(1 for p in site.rglob("*") if p.is_file()) - len(first.pages)
+    assert first.file_count == on_disk
+    assert not [rel for rel in first.files if rel.startswith("dts/document/") and rel.count("/") > 2]
+    path = tei / ALBANIAN
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    second = site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert second.file_count == sum(1 for p in site.rglob("*") if p.is_file()) - len(second.pages) == on_disk

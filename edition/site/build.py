@@ -69,13 +69,21 @@ class SiteReport:
     up_to_date: bool = False  # nothing changed since the last build: nothing was written
     rendered: int = 0  # pages and files made by this build (the others were kept from the last one)
     reused: int = 0
+    # files inside folders made in one piece (a document's DTS passages), counted, not listed:
+    # a large edition has millions of them
+    folder_files: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def file_count(self) -> int:
+        """Every file of the site but the pages."""
+        return len(self.files) + sum(self.folder_files.values())
 
     def summary(self) -> str:
         if self.up_to_date:
             return (f"site: up to date ({len(self.pages)} pages for {self.documents} documents in {self.site_dir}; "
                     f"nothing changed since the last build)")
         search = f", search index of {self.search_pages} documents" if self.search_pages else ", no search index"
-        return (f"site: {len(self.pages)} pages and {len(self.files)} other files for {self.documents} documents"
+        return (f"site: {len(self.pages)} pages and {self.file_count} other files for {self.documents} documents"
                 f"{search} in {self.site_dir}; {len(self.warnings)} warnings")
 
 
@@ -85,18 +93,26 @@ class _Writer:
     edition writes hundreds of thousands of small files (the DTS passages): each folder is made
     once, and each file is one open, write and close."""
 
-    def __init__(self, out: Path, report: SiteReport):
+    def __init__(self, out: Path, report: SiteReport, keys: dict[str, str] | None = None):
         self.out = out
         self.report = report
+        self.keys = keys if keys is not None else {}  # the build's keys: "folder/" for folders made whole
         self._folders: set[str] = set()
 
     def text(self, rel: str, text: str) -> None:
         self._write(rel, text.encode("utf-8"))
-        (self.report.pages if rel.endswith(".html") else self.report.files).append(rel)
+        self._list(rel)
 
     def bytes(self, rel: str, data: bytes) -> None:
         self._write(rel, data)
-        self.report.files.append(rel)
+        self._list(rel)
+
+    def _list(self, rel: str) -> None:
+        folder = update.keyed_folder(rel, self.keys)
+        if folder is not None:
+            self.report.folder_files[folder] = self.report.folder_files.get(folder, 0) + 1
+        else:
+            (self.report.pages if rel.endswith(".html") else self.report.files).append(rel)
 
     def _write(self, rel: str, data: bytes) -> None:
         folder = os.path.dirname(rel)
@@ -167,8 +183,13 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
         report.pages.sort()
         report.files.sort()
         report.rendered, report.reused = reuse.rendered, reuse.reused
+        kept = cache.state.get("folder_files", {})
+        for folder in reuse.reused_folders:
+            if folder not in report.folder_files and folder in kept:
+                report.folder_files[folder] = kept[folder]
         state = {"format": STATE_FORMAT, "overall": overall, "keys": reuse.keys, "pages": report.pages,
                  "files": report.files, "documents": report.documents, "search_pages": report.search_pages,
+                 "folder_files": report.folder_files,
                  "warnings": [[str(w.path), w.line, w.message, w.severity] for w in report.warnings]}
         if site_dir.is_dir() and (reuse.reused or _has_foreign_files(site_dir, staging, cache.state)):
             _update_in_place(site_dir, staging, reuse, cache, state)
@@ -202,6 +223,7 @@ def _unchanged(report: SiteReport, state: dict) -> SiteReport:
     report.up_to_date = True
     report.pages, report.files = list(state["pages"]), list(state["files"])
     report.documents, report.search_pages = state["documents"], state["search_pages"]
+    report.folder_files = dict(state.get("folder_files", {}))
     report.warnings = [Problem(Path(path) if path not in ("edition.toml", "search") else path, line, message,
                                severity) for path, line, message, severity in state["warnings"]]
     return report
@@ -456,7 +478,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
                 fingerprint: str, executor=None) -> None:
     from tqdm import tqdm
 
-    write = _Writer(out, report)
+    write = _Writer(out, report, reuse.keys)
     env = environment_for(settings)
     person_ids = {p.id for d in docs for p in d.persons}
 

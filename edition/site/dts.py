@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -484,8 +483,12 @@ def write_dts(docs, settings, write, reuse) -> dict[str, int]:
         resource = resource_for(doc)
         members.append(member_text(resource))
         key = hashlib.sha256(f"{doc.cache_key}|{settings.base_url}|{code}".encode()).hexdigest()
-        if not _reused(doc.id, key, write.out, reuse):
+        if _reused(doc.id, key, write.out, reuse):
+            write.report.files.extend(_document_files(doc.id)[1])
+        else:
             counts[doc.id] = len(resource.all_units())
+            for folder in _document_files(doc.id)[0]:  # made even when empty: a folder there is a folder current
+                (write.out / folder).mkdir(parents=True, exist_ok=True)
             for rel, text in navigation_texts(resource, endpoints, members[-1]).items():
                 write.text(f"dts/{rel}", text)
             for rel, data in document_files(resource).items():
@@ -496,18 +499,22 @@ def write_dts(docs, settings, write, reuse) -> dict[str, int]:
     return counts
 
 
+def _document_files(doc_id: str) -> tuple[list[str], list[str]]:
+    """A document's DTS folders (made whole) and files, under the site."""
+    return ([f"dts/navigation/{doc_id}", f"dts/document/{doc_id}"],
+            [f"dts/navigation/{doc_id};down=1.json", f"dts/navigation/{doc_id};down=-1.json",
+             f"dts/document/{doc_id}.xml", f"dts/collection/{doc_id}.json"])
+
+
 def _reused(doc_id: str, key: str, out: Path, reuse) -> bool:
-    """Link a document's DTS files from the previous site when all of them are still current."""
-    folders = [f"dts/navigation/{doc_id}", f"dts/document/{doc_id}"]
-    files = [f"dts/navigation/{doc_id};down=1.json", f"dts/navigation/{doc_id};down=-1.json",
-             f"dts/document/{doc_id}.xml", f"dts/collection/{doc_id}.json"]
+    """True when a document's DTS files in the live site are all current (they stay there);
+    otherwise every one of them is made anew, under this build's keys."""
+    folders, files = _document_files(doc_id)
     if all(reuse.try_reuse_folder(rel, key) for rel in folders) and all(reuse.try_reuse(rel, key) for rel in files):
         return True
-    for rel in folders + files:  # a part was linked: drop it, so writing never reaches the old site's files
-        reuse.keys[rel + "/" if rel in folders else rel] = key
-        target = out / rel
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
+    for rel in folders:
+        reuse.keys[rel + "/"] = key
+        reuse.reused_folders.discard(rel + "/")  # made anew: the staged folder replaces the live one
+    for rel in files:
+        reuse.keys[rel] = key
     return False
