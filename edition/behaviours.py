@@ -23,7 +23,8 @@ search: within a passage's words (reading_text)
   "brackets"         [words], as the page's editorial brackets
   "doubtful"         words [?]
   "sic"              words [sic]
-  "alternate"        one reading of a choice: corr, else reg, else expan, else its first child
+  "alternate"        one reading of a choice: corr, else reg, else the printed abbreviation with its
+                     expansion ("APRF [Archive of the President …]"), else its first child
   "parenthesised"    (words), unless the source printed the parentheses
   "space"            a space (a line break within a paragraph)
   "summary"          [the editorial summary (desc)], or […]
@@ -31,28 +32,35 @@ search: within a passage's words (reading_text)
   "note marker"      [n] where the caller asks for note markers, else nothing (the note is indexed apart)
   "printed marker"   the marker as printed ([n]) for a note the source does not give
 search: as a passage of the search view (search_view)
-  "turn"             a sub-result headed by the speaker; its words: its "narration" and "in turn" children
+  "division"         its children are passages (the body, a division, a division within one)
+  "turn"             a sub-result headed by the speaker; its words: every child but its "label",
+                     each by its behaviour within a passage (a stage direction in parentheses, an
+                     omission as its [summary], an inline note in brackets)
+  "label"            a turn's speaker label: the sub-result's heading names the speaker instead
   "narration"        in a division, a sub-result "Narration"; in a turn, part of the turn's words
-  "in turn"          part of its turn's words only
-  "omission"         in a division, a sub-result with the editorial summary; in a turn, not indexed
+  "omission"         in a division, a sub-result with the editorial summary; in a turn, its words
   "heading"          in a division, indexed with the document, no sub-result of its own
-  "apart"            a sub-result of its own after the text (a note the page lists, by its xml:id)
-  "within"           indexed only as words of the passage it stands in (none in a division itself)
+  "in turn"          part of its turn's words; in a division, indexed with the document
+  "apart"            a sub-result of its own after the text (a note the page lists, by its xml:id);
+                     one the page does not list (an inline note) is words where it stands
+  "within"           words of the passage it stands in; in a division, indexed with the document
 
 plain: within a paragraph's text (PlainText.node)
   "text", "brackets", "doubtful", "sic", "summary" as for the search
-  "alternate"        corr or reg (sic or orig when the source's own forms are asked for), else nothing
-  "parentheses"      (words)
-  "line break"       a new line
+  "alternate"        corr or reg (sic or orig when the source's own forms are asked for), else the
+                     printed abbreviation with its expansion, else its first child
+  "parentheses"      (words), unless the source printed the parentheses
+  "line break"       a new line (other whitespace of the source is a space)
   "numbered"         [n] here, the note's words numbered at the end
-plain: as a child of the (first) division (PlainText.body)
-  "turn"             its "speaker" and first "manner" as "Speaker (manner):", then its "paragraph"s
-  "paragraph"        one paragraph, in a division or a turn: the element by its behaviour within text
-  "division paragraph"  in a division, one paragraph as "paragraph"; in a turn, not read
+plain: as a block of the body (PlainText.body)
+  "division"         its children are blocks (the body, a division, a division within one)
+  "turn"             "Speaker (manner):" before its first paragraph, then every other child a paragraph
   "speaker"          a turn's label
-  "manner"           the first one in a turn: the manner of speaking, after the label; else not read
-  "note"             numbered at the end (PlainText.node)
-  "skipped"          not in the plain text
+  "manner"           in a turn before any paragraph: the manner of speaking, after the label; else
+                     a paragraph
+  "paragraph"        one paragraph: the element by its behaviour within text (an empty one is left out)
+
+Comments and processing instructions are not text: no output reads them.
 """
 
 from __future__ import annotations
@@ -124,71 +132,71 @@ def _b(page: str, search: str, search_passage: str, plain: str, plain_block: str
 # One row per element the edition schema admits in a record's text (tests/test_behaviours.py).
 #   element        page              search (words)                       search (passage)  plain (text)                        plain (block)
 BEHAVIOURS: dict[str, Behaviour] = {
-    "body":      _b("in text",      "text",                                "within",     "text",                              "skipped"),
-    "div":       _b("block",        "text",                                "within",     "text",                              "skipped"),
-    "head":      _b("block",        "text",                                "heading",    "text",                              "division paragraph"),
-    "opener":    _b("block",        "text",                                "within",     "text",                              "division paragraph"),
-    "closer":    _b("block",        "text",                                "within",     "text",                              "division paragraph"),
-    "dateline":  _b("in opener",    "text",                                "within",     "text",                              "skipped"),
+    "body":      _b("in text",      "text",                                "division",     "text",                              "division"),
+    "div":       _b("block",        "text",                                "division",     "text",                              "division"),
+    "head":      _b("block",        "text",                                "heading",    "text",                              "paragraph"),
+    "opener":    _b("block",        "text",                                "heading",     "text",                              "paragraph"),
+    "closer":    _b("block",        "text",                                "heading",     "text",                              "paragraph"),
+    "dateline":  _b("in opener",    "text",                                "within",     "text",                              "paragraph"),
     "p":         _b("block inline", "text",                                "narration",  "text",                              "paragraph"),
     "sp":        _b("block",        "text",                                "turn",       "text",                              "turn"),
-    "speaker":   _b("in sp",        "text",                                "within",     "text",                              "speaker"),
+    "speaker":   _b("in sp",        "text",                                "label",     "text",                              "speaker"),
     "stage":     _b("block inline", "parenthesised",                       "in turn",    "parentheses",                       "manner"),
     "note":      _b("block inline", "inline note if @place=inline else note marker",
                                                                            "apart",      "brackets if @place=inline else numbered",
-                                                                                                                              "note"),
-    "gap":       _b("block inline", "summary",                             "omission",   "summary",                           "division paragraph"),
-    "desc":      _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "lb":        _b("block inline", "space",                               "within",     "line break",                        "skipped"),
-    "pb":        _b("block inline", "text",                                "within",     "text",                              "skipped"),
-    "anchor":    _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "choice":    _b("inline",       "alternate",                           "within",     "alternate",                         "skipped"),
-    "corr":      _b("in choice",    "text",                                "within",     "text",                              "skipped"),
-    "sic":       _b("inline",       "sic",                                 "within",     "sic if parent!=choice else text",   "skipped"),
-    "reg":       _b("in choice",    "text",                                "within",     "text",                              "skipped"),
-    "orig":      _b("in choice",    "text",                                "within",     "text",                              "skipped"),
-    "expan":     _b("in choice",    "text",                                "within",     "text",                              "skipped"),
-    "abbr":      _b("in choice",    "text",                                "within",     "text",                              "skipped"),
-    "supplied":  _b("inline",       "brackets",                            "within",     "brackets",                          "skipped"),
-    "unclear":   _b("inline",       "doubtful",                            "within",     "doubtful",                          "skipped"),
+                                                                                                                              "paragraph"),
+    "gap":       _b("block inline", "summary",                             "omission",   "summary",                           "paragraph"),
+    "desc":      _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "lb":        _b("block inline", "space",                               "within",     "line break",                        "paragraph"),
+    "pb":        _b("block inline", "text",                                "within",     "text",                              "paragraph"),
+    "anchor":    _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "choice":    _b("inline",       "alternate",                           "within",     "alternate",                         "paragraph"),
+    "corr":      _b("in choice",    "text",                                "within",     "text",                              "paragraph"),
+    "sic":       _b("inline",       "sic",                                 "within",     "sic if parent!=choice else text",   "paragraph"),
+    "reg":       _b("in choice",    "text",                                "within",     "text",                              "paragraph"),
+    "orig":      _b("in choice",    "text",                                "within",     "text",                              "paragraph"),
+    "expan":     _b("in choice",    "text",                                "within",     "text",                              "paragraph"),
+    "abbr":      _b("in choice",    "text",                                "within",     "text",                              "paragraph"),
+    "supplied":  _b("inline",       "brackets",                            "within",     "brackets",                          "paragraph"),
+    "unclear":   _b("inline",       "doubtful",                            "within",     "doubtful",                          "paragraph"),
     "seg":       _b("inline",       "brackets if @type=original-wording|alternative-name else text",
-                                                                           "within",     "brackets if @type=original-wording else text",
-                                                                                                                              "skipped"),
-    "foreign":   _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "hi":        _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "label":     _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "ptr":       _b("inline",       "text",                                "within",     "text",                              "skipped"),
+                                                                           "within",     "brackets if @type=original-wording|alternative-name else text",
+                                                                                                                              "paragraph"),
+    "foreign":   _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "hi":        _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "label":     _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "ptr":       _b("inline",       "text",                                "within",     "text",                              "paragraph"),
     "ref":       _b("inline",       "printed marker if @type=noteref else text",
-                                                                           "within",     "text",                              "skipped"),
-    "persName":  _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "forename":  _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "placeName": _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "date":      _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "time":      _b("inline",       "text",                                "within",     "text",                              "skipped"),
+                                                                           "within",     "text",                              "paragraph"),
+    "persName":  _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "forename":  _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "placeName": _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "date":      _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "time":      _b("inline",       "text",                                "within",     "text",                              "paragraph"),
 }
 
 # Elements the schema does not admit in the text that the page still shows: in the header's
 # citations, summary and licence (read with the Renderer's inline content), and in TEI from
 # elsewhere.
 BEHAVIOURS.update({
-    "ab":        _b("block",        "text",                                "narration",  "text",                              "skipped"),
-    "orgName":   _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "name":      _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "rs":        _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "title":     _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "q":         _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "quote":     _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "add":       _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "del":       _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "term":      _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "num":       _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "measure":   _b("inline",       "text",                                "within",     "text",                              "skipped"),
-    "emph":      _b("inline",       "text",                                "within",     "text",                              "skipped"),
+    "ab":        _b("block",        "text",                                "narration",  "text",                              "paragraph"),
+    "orgName":   _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "name":      _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "rs":        _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "title":     _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "q":         _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "quote":     _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "add":       _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "del":       _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "term":      _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "num":       _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "measure":   _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "emph":      _b("inline",       "text",                                "within",     "text",                              "paragraph"),
 })
 
-# An element that is in no row: its words as they stand in the search and the plain text, not a
-# passage, not a block of the plain text; the page shows its words and warns.
-UNKNOWN = _b("unknown", "text", "within", "text", "skipped")
+# An element that is in no row: its words as they stand in the search and the plain text (in a
+# division, words of the document and a paragraph of its own); the page shows its words and warns.
+UNKNOWN = _b("unknown", "text", "within", "text", "paragraph")
 
 
 def behaviour(local: str) -> Behaviour:

@@ -22,6 +22,11 @@ def local(element: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""  # as etree.QName's localname, without the object
 
 
+# An `lb` within a paragraph until its whitespace is normalised: every other line break of the
+# TEI source is a space (XML text cannot hold a NUL, so the mark is never the source's own).
+LINE_BREAK = "\0"
+
+
 class PlainText:
     def __init__(self, original: bool = False):
         self.original = original
@@ -37,6 +42,8 @@ class PlainText:
 
     def node(self, element: etree._Element) -> str:
         """An element as plain text, by its plain behaviour in edition/behaviours.py."""
+        if not isinstance(element.tag, str):  # a comment or processing instruction is not text
+            return ""
         word = behaviour(local(element)).plain.of(element)
         return self.inline(element) if word == "text" else getattr(self, _PLAIN[word])(element)
 
@@ -50,56 +57,82 @@ class PlainText:
         return f"{self.inline(element)} [?]"
 
     def alternate(self, element: etree._Element) -> str:
+        """One reading of a choice: the repaired or regularised one (the source's own when asked),
+        else the abbreviation as printed with its expansion, else the first alternative."""
         wanted = ("sic", "orig") if self.original else ("corr", "reg")
-        chosen = next((child for child in element if local(child) in wanted), None)
-        return self.inline(chosen) if chosen is not None else ""
+        chosen = _child(element, *wanted)
+        if chosen is not None:
+            return self.inline(chosen)
+        abbr, expan = _child(element, "abbr"), _child(element, "expan")
+        if abbr is not None or expan is not None:
+            printed = self.inline(abbr).strip() if abbr is not None else ""
+            expansion = self.inline(expan).strip() if expan is not None else ""
+            return f"{printed} [{expansion}]" if printed and expansion else printed or expansion
+        first = _child(element)
+        return self.inline(first) if first is not None else ""
 
     def numbered(self, element: etree._Element) -> str:
-        self.notes.append((element.get("n", ""), self.inline(element)))
-        return f"[{element.get('n', '')}]"
+        n = element.get("n") or str(len(self.notes) + 1)  # as the page numbers a note without @n
+        self.notes.append((n, _one_line(self.inline(element))))
+        return f"[{n}]"
 
     def parentheses(self, element: etree._Element) -> str:
-        return f"({self.inline(element)})"
+        text = self.inline(element)
+        return text if text.lstrip().startswith("(") else f"({text})"  # as the page: printed ones kept
 
     def line_break(self, element: etree._Element) -> str:
-        return "\n"
+        return LINE_BREAK
 
     def summary(self, element: etree._Element) -> str:
-        desc = element.find(f"{TEI}desc")
+        desc = _child(element, "desc")
         return f"[{self.inline(desc)}]" if desc is not None else "[…]"
 
-    def speaker_line(self, sp: etree._Element) -> str:
-        speaker = _first(sp, "speaker")
-        label = self.inline(speaker).strip() if speaker is not None else ""
-        manner = _first(sp, "manner")
-        if manner is not None:
-            label += f" ({self.inline(manner).strip()})"
-        return f"{label}:"
-
     def body(self, root: etree._Element) -> list[str]:
-        """The body as paragraphs of text."""
+        """The body as paragraphs of text: every division's blocks in document order."""
         paragraphs: list[str] = []
-        div = root.find(".//tei:text/tei:body/tei:div", NS)
-        if div is None:
-            return paragraphs
-        for element in div:
-            role = behaviour(local(element)).plain_block
-            if role == "turn":
-                first = True
-                for p in element:
-                    if behaviour(local(p)).plain_block != "paragraph":
-                        continue
-                    text = self.inline(p).strip()
-                    paragraphs.append(f"{self.speaker_line(element)} {text}" if first else text)
-                    first = False
-                if first:
-                    paragraphs.append(self.speaker_line(element))
-            elif role in ("paragraph", "division paragraph"):
-                paragraphs.append(self.node(element).strip())
-            elif role == "note":
-                self.node(element)
-        return [" ".join(p.split()) if "\n" not in p else "\n".join(" ".join(l.split()) for l in p.split("\n"))
-                for p in paragraphs]
+        body = root.find(".//tei:text/tei:body", NS)
+        if body is not None:
+            self.blocks(body, paragraphs)
+        return [text for text in map(_normalised, paragraphs) if text]
+
+    def blocks(self, division: etree._Element, paragraphs: list[str]) -> None:
+        paragraphs.append(division.text or "")  # text the schema does not expect here is still text
+        for element in division:
+            role = _block(element)
+            if role == "division":
+                self.blocks(element, paragraphs)
+            elif role == "turn":
+                paragraphs += self.turn(element)
+            else:
+                paragraphs.append(self.node(element))
+            paragraphs.append(element.tail or "")
+
+    def turn(self, sp: etree._Element) -> list[str]:
+        """A turn: "Label (manner): " before its first paragraph, each other child a paragraph
+        (a stage direction after the words, an omission, a note, an anonymous block)."""
+        speaker = manner = None
+        paragraphs: list[str] = [sp.text or ""]
+        for child in sp:
+            role = _block(child)
+            started = any(_normalised(p) for p in paragraphs)
+            if role == "speaker" and speaker is None:
+                speaker = child
+            elif role == "manner" and manner is None and not started:
+                manner = child
+            else:
+                paragraphs.append(self.node(child))
+            paragraphs.append(child.tail or "")
+        paragraphs = [p for p in paragraphs if _normalised(p)]
+        label = self.speaker_line(speaker, manner)
+        if not paragraphs:
+            return [label]
+        return [f"{label} {paragraphs[0]}", *paragraphs[1:]]
+
+    def speaker_line(self, speaker: etree._Element | None, manner: etree._Element | None) -> str:
+        label = _one_line(self.inline(speaker)) if speaker is not None else ""
+        if manner is not None:
+            label += f" {_one_line(self.node(manner))}"
+        return f"{label.strip()}:"
 
 
 # The plain behaviours of edition/behaviours.py, by the PlainText method that writes them
@@ -107,12 +140,27 @@ class PlainText:
 _PLAIN = {"brackets": "brackets", "sic": "sic", "doubtful": "doubtful", "alternate": "alternate",
           "numbered": "numbered", "parentheses": "parentheses", "line break": "line_break", "summary": "summary"}
 PLAIN_WORDS = frozenset(_PLAIN) | {"text"}
-PLAIN_BLOCKS = frozenset({"turn", "paragraph", "division paragraph", "speaker", "manner", "note", "skipped"})
+PLAIN_BLOCKS = frozenset({"division", "turn", "speaker", "manner", "paragraph"})
 
 
-def _first(sp: etree._Element, role: str) -> etree._Element | None:
-    """The turn's first child with that plain block behaviour (its label, its manner)."""
-    return next((child for child in sp if behaviour(local(child)).plain_block == role), None)
+def _block(element: etree._Element) -> str | None:
+    """The element's plain block behaviour; None for a comment or processing instruction."""
+    return behaviour(local(element)).plain_block if isinstance(element.tag, str) else None
+
+
+def _child(element: etree._Element, *names: str) -> etree._Element | None:
+    """The first child element with one of those local names (any element when none are given)."""
+    return next((child for child in element if isinstance(child.tag, str)
+                 and (not names or local(child) in names)), None)
+
+
+def _normalised(text: str) -> str:
+    """A paragraph's whitespace as one space, its `lb`s as new lines."""
+    return "\n".join(" ".join(line.split()) for line in text.split(LINE_BREAK)).strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace(LINE_BREAK, " ").split())
 
 
 def body_words_text(root: etree._Element, original: bool = False) -> str:

@@ -150,8 +150,8 @@ def test_a_note_is_a_marker_and_a_list_on_the_page_a_passage_apart_in_search_num
     assert text.reading_text(p) == "Yudin said [Iudin] [nakrucheno]."
     assert text.reading_text(p, footnotes=True) == "Yudin[1] said [Iudin] [nakrucheno]."
     plain = plaintext.tei_to_plaintext(root)
-    # the plain text brackets the original wording, not another form of the name (the table's plain column)
-    assert "MAO (laughing): Yudin[1] said Iudin [nakrucheno]." in plain
+    # the plain text brackets another form of the name as the page and the search do
+    assert "MAO (laughing): Yudin[1] said [Iudin] [nakrucheno]." in plain
     assert "Notes\n\n[1] The ambassador.\n" in plain
 
 
@@ -169,9 +169,9 @@ def test_the_walkers_do_what_the_table_says(monkeypatch):
     """Change a row and the outputs change with it: the walkers keep no tag lists of their own."""
     root = etree.fromstring(FOOTNOTED)
     seg, stage = BEHAVIOURS["seg"], BEHAVIOURS["stage"]
-    monkeypatch.setitem(BEHAVIOURS, "seg", dataclasses.replace(seg, plain=seg.search))
-    monkeypatch.setitem(BEHAVIOURS, "stage", dataclasses.replace(stage, search=Rule("text"), plain_block="skipped"))
-    assert "MAO: Yudin[1] said [Iudin] [nakrucheno]." in plaintext.tei_to_plaintext(root)
+    monkeypatch.setitem(BEHAVIOURS, "seg", dataclasses.replace(seg, plain=Rule("brackets if @type=original-wording else text")))
+    monkeypatch.setitem(BEHAVIOURS, "stage", dataclasses.replace(stage, search=Rule("text"), plain_block="paragraph"))
+    assert "MAO: (laughing)\n\nYudin[1] said Iudin [nakrucheno]." in plaintext.tei_to_plaintext(root)
     assert text.reading_text(root.find(f".//{{{TEI}}}stage")) == "laughing"
 
 

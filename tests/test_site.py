@@ -248,13 +248,6 @@ def test_plain_text_download(site):
     _check_plain_text((site / "text" / f"{ZUBOK}.txt").read_text(encoding="utf-8"))
 
 
-def test_fallback_plain_text():
-    from edition.site.text import fallback_plaintext
-
-    root = etree.parse(str(FIXTURES / f"{ZUBOK}.xml")).getroot()
-    _check_plain_text(fallback_plaintext(root))
-
-
 def test_zip_holds_every_tei_file_sorted_with_fixed_dates(site, tei_dir):
     with zipfile.ZipFile(site / "downloads" / "tei-1.2.3.zip") as archive:
         names = archive.namelist()

@@ -30,7 +30,7 @@ from edition.behaviours import behaviour
 from edition.site.document import Document
 from edition.site.render import format_html
 from edition.site.tei import find, findall, name, text_of, xml_id
-from edition.site.text import reading_text
+from edition.site.text import reading_text, running_text
 
 
 def search_view(doc: Document, language: str = "en") -> str:
@@ -52,29 +52,14 @@ def search_view(doc: Document, language: str = "en") -> str:
     if doc.summary_text:
         parts.append(Markup("<p>%s</p>") % doc.summary_text)
     body = find(doc.root, "t:text/t:body")
-    for el in body.iter() if body is not None else []:
-        role = behaviour(name(el) or "").search_passage
-        if role == "within" or role == "in turn":
-            continue
-        ident = xml_id(el)
-        if role == "turn":
-            speaker = _speaker_name(doc, el)
-            label = f"{speaker}, turn {ident.removeprefix('sp-')}" if ident else speaker
-            text = " ".join(reading_text(child) for child in el if _in_turn(child))
-            parts.append(_section(ident, label, text))
-        elif name(el.getparent()) != "div":
-            continue  # a narration, an omission or a heading is a passage of a division only
-        elif role == "narration":
-            parts.append(_section(ident, "Narration", reading_text(el)))
-        elif role == "omission":
-            parts.append(_section(ident, "Omitted passage (editorial summary)", reading_text(el)))
-        elif role == "heading":
-            parts.append(format_html("<p>%s</p>", reading_text(el)))
+    if body is not None:
+        _passages(doc, body, parts)
     # One pass for every note: a search per note made a document of 10,000 notes take minutes.
     notes_by_id = {xml_id(el): el for el in findall(doc.root, "t:text//t:note[@xml:id]")}
     for note in doc.notes:
         note_el = notes_by_id.get(note.xml_id) if note.xml_id else None
-        text = reading_text(note_el) if note_el is not None else ""
+        # a note without an xml:id: its words as the page shows them
+        text = reading_text(note_el) if note_el is not None else Markup(note.html).striptags()
         parts.append(_section(note.xml_id, f"Note {note.n}", text))
     parts.append(Markup("</main></body></html>"))
     return "\n".join(parts)  # every part is Markup: joined without escaping each again
@@ -82,13 +67,40 @@ def search_view(doc: Document, language: str = "en") -> str:
 
 # The passages of the search view (edition/behaviours.py, search_passage); a note's ("apart") is
 # written after the text from the notes the page lists.
-PASSAGES = frozenset({"turn", "narration", "in turn", "omission", "heading", "apart", "within"})
+PASSAGES = frozenset({"division", "turn", "label", "narration", "in turn", "omission", "heading", "apart",
+                      "within"})
 
 
-def _in_turn(child) -> bool:
-    """Whether a child of a turn is part of its words (a paragraph, a stage direction)."""
-    local = name(child)
-    return local is not None and behaviour(local).search_passage in ("narration", "in turn")
+def _passages(doc: Document, division, parts: list[Markup]) -> None:
+    """The passages of a division (or the body) into `parts`: a turn, a narration paragraph and
+    an omission a sub-result each; any other words (a heading, an opener, a closer, a stage
+    direction) with the document, so that no words of the text are left out of the index."""
+    for el in division:
+        local = name(el)
+        if local is None:  # a comment or processing instruction: no words
+            continue
+        role = behaviour(local).search_passage
+        ident = xml_id(el)
+        if role == "division":
+            _passages(doc, el, parts)
+        elif role == "turn":
+            speaker = _speaker_name(doc, el)
+            label = f"{speaker}, turn {ident.removeprefix('sp-')}" if ident else speaker
+            parts.append(_section(ident, label, _turn_words(el)))
+        elif role == "narration":
+            parts.append(_section(ident, "Narration", reading_text(el)))
+        elif role == "omission":
+            parts.append(_section(ident, "Omitted passage (editorial summary)", reading_text(el)))
+        elif words := running_text(el):
+            parts.append(format_html("<p>%s</p>", words))
+
+
+def _turn_words(sp) -> str:
+    """A turn's words: every child but its label, each as it reads in the turn (a stage direction
+    in parentheses, an omission's [summary]); a footnote is a passage of its own."""
+    words = [running_text(child) for child in sp
+             if name(child) is not None and behaviour(name(child)).search_passage != "label"]
+    return " ".join(word for word in words if word)
 
 
 def _speaker_name(doc: Document, sp) -> str:

@@ -1,17 +1,13 @@
-"""Reading text of TEI passages (for word counts, snippets, the search index) and the
-plain-text download of a whole document. Each element reads by its search behaviour in
-edition/behaviours.py.
-
-The plain-text download comes from `edition.plaintext.tei_to_plaintext` (the lead's module)
-when it exists; until then `fallback_plaintext` below renders the same conventions.
+"""Reading text of TEI passages (for word counts, snippets, the search index); the plain-text
+download of a whole document is edition/plaintext.py's. Each element reads by its search
+behaviour in edition/behaviours.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
-
 from edition.behaviours import behaviour
-from edition.site.tei import find, findall, first_of, name, normalise, refs, text_of
+from edition.site.tei import find, first_of, name, normalise, refs
+
 
 def reading_text(el, footnotes: bool = False, inline_notes: bool = True) -> str:
     """The text of `el` as a reader sees it, whitespace normalised.
@@ -23,6 +19,15 @@ def reading_text(el, footnotes: bool = False, inline_notes: bool = True) -> str:
         return ""
     parts: list[str] = []
     _content(el, parts, footnotes, inline_notes)
+    return normalise("".join(parts))
+
+
+def running_text(el, footnotes: bool = False, inline_notes: bool = True) -> str:
+    """The words of `el` as it reads where it stands, its own behaviour included: a stage
+    direction in parentheses, an omission as its [summary], an inline note in brackets, a
+    footnote as nothing (or its `[n]` marker)."""
+    parts: list[str] = []
+    _walk(el, parts, footnotes, inline_notes)
     return normalise("".join(parts))
 
 
@@ -66,7 +71,13 @@ def _sic(el, parts, footnotes, inline_notes) -> None:
 
 
 def _alternate(el, parts, footnotes, inline_notes) -> None:
-    chosen = first_of(el, "t:corr", "t:reg", "t:expan", "*")
+    chosen = first_of(el, "t:corr", "t:reg")
+    abbr, expan = find(el, "t:abbr"), find(el, "t:expan")
+    if chosen is None and abbr is not None and expan is not None:
+        # the abbreviation as printed, and what it stands for: either is what a reader searches
+        parts.append(f"{_inner(abbr, footnotes, inline_notes)} [{_inner(expan, footnotes, inline_notes)}]")
+        return
+    chosen = chosen if chosen is not None else first_of(el, "t:expan", "t:abbr", "*")
     if chosen is not None:
         parts.append(_inner(chosen, footnotes, inline_notes))
 
@@ -110,78 +121,10 @@ SEARCH_WORDS = frozenset(_READ) | {"text"}
 
 
 def plaintext(root) -> str:
-    """The plain-text version of a TEI document (the lead's renderer when available)."""
-    if importlib.util.find_spec("edition.plaintext") is not None:
-        from edition.plaintext import tei_to_plaintext
+    """The plain-text version of a TEI document (edition/plaintext.py)."""
+    from edition.plaintext import tei_to_plaintext
 
-        return tei_to_plaintext(root)
-    return fallback_plaintext(root)
-
-
-def _wrap(text: str, indent: str = "") -> str:
-    """One paragraph a line (readers' tools wrap; grep and diff work on whole paragraphs)."""
-    return indent + text
-
-
-def fallback_plaintext(root) -> str:
-    """A plain-text rendering of a TEI document: header facts, the conversation, the notes."""
-    out: list[str] = []
-    title = text_of(find(root, "t:teiHeader/t:fileDesc/t:titleStmt/t:title"))
-    out.append(title)
-    out.append("=" * min(len(title), 78))
-    creation = find(root, "t:teiHeader/t:profileDesc/t:creation")
-    if creation is not None:
-        date = text_of(find(creation, "t:date"))
-        place = text_of(find(creation, "t:placeName"))
-        out.append(", ".join(x for x in (date, place) if x))
-    for resp in findall(root, "t:teiHeader/t:fileDesc/t:titleStmt/t:respStmt"):
-        what = text_of(find(resp, "t:resp"))
-        who = [text_of(n) for n in findall(resp, "t:persName|t:name|t:orgName")]
-        if what and who and not what.startswith("encoded"):
-            out.append(f"{what[:1].upper()}{what[1:]} {', '.join(who)}")
-    citation = find(root, "t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl")
-    if citation is not None:
-        out += ["", _wrap("Source: " + text_of(citation))]
-    abstract = find(root, "t:teiHeader/t:profileDesc/t:abstract")
-    if abstract is not None:
-        out += ["", _wrap("Summary: " + text_of(abstract))]
-    out += ["", "-" * 78, ""]
-    notes: list = []
-    for div in findall(root, "t:text/t:body//t:div[not(t:div)]"):
-        for block in div:
-            local = name(block)
-            if local is None:
-                continue
-            notes += findall(block, ".//t:note[not(@place='inline')]")
-            if local == "sp":
-                label = text_of(find(block, "t:speaker"))
-                first = True
-                for child in block:
-                    if name(child) == "speaker" or name(child) is None:
-                        continue
-                    text = reading_text(child, footnotes=True)
-                    if name(child) == "stage" and not text.startswith("("):
-                        text = f"({text})"
-                    if name(child) == "stage" and first:
-                        label = f"{label} {text}"
-                        continue
-                    out.append(_wrap(f"{label}: {text}" if first else text))
-                    out.append("")
-                    first = False
-            elif local == "closer" or local == "opener":
-                for child in block:
-                    if name(child):
-                        out += [_wrap(reading_text(child, footnotes=True)), ""]
-            else:
-                out += [_wrap(reading_text(block, footnotes=True)), ""]
-    if notes:
-        out += ["-" * 78, "Notes", ""]
-        for note in notes:
-            out += [_wrap(f"[{note.get('n', '*')}] " + reading_text(note)), ""]
-    availability = find(root, "t:teiHeader/t:fileDesc/t:publicationStmt/t:availability")
-    if availability is not None:
-        out += ["-" * 78, _wrap("Rights: " + text_of(availability))]
-    return "\n".join(out).rstrip() + "\n"
+    return tei_to_plaintext(root)
 
 
 def speaker_ids(sp) -> list[str]:
