@@ -33,7 +33,7 @@ class PlainText:
         self.notes: list[tuple[str, str]] = []
 
     def inline(self, element: etree._Element) -> str:
-        """The reading text of an element's content (its own tail excluded)."""
+        """The reading text of an element's content (its own tail excluded; an lb as LINE_BREAK)."""
         parts = [element.text or ""]
         for child in element:
             parts.append(self.node(child))
@@ -111,18 +111,17 @@ class PlainText:
         """A turn: "Label (manner): " before its first paragraph, each other child a paragraph
         (a stage direction after the words, an omission, a note, an anonymous block)."""
         speaker = manner = None
-        paragraphs: list[str] = [sp.text or ""]
+        pieces: list[str] = [sp.text or ""]
         for child in sp:
             role = _block(child)
-            started = any(_normalised(p) for p in paragraphs)
             if role == "speaker" and speaker is None:
                 speaker = child
-            elif role == "manner" and manner is None and not started:
-                manner = child
+            elif role == "manner" and manner is None and not any(map(_normalised, pieces)):
+                manner = child  # as the page: a stage direction before the words is the manner
             else:
-                paragraphs.append(self.node(child))
-            paragraphs.append(child.tail or "")
-        paragraphs = [p for p in paragraphs if _normalised(p)]
+                pieces.append(self.node(child))
+            pieces.append(child.tail or "")
+        paragraphs = [piece for piece in pieces if _normalised(piece)]
         label = self.speaker_line(speaker, manner)
         if not paragraphs:
             return [label]
