@@ -199,13 +199,29 @@ def chicago(doc: Document, settings: Settings, url: str = "", passage: str = "",
     the reader sees it ("turn 131") after the title, its anchor added to the URL.
     accessed: the access date (ACCESS_SENTINEL on the pages, for the script to replace).
     """
+    return (chicago_text(doc, settings, url, passage, accessed),
+            chicago_html(doc, settings, url, passage, accessed))
+
+
+def chicago_text(doc: Document, settings: Settings, url: str = "", passage: str = "",
+                 accessed: tuple[int, int, int] | None = None) -> str:
+    """The plain-text form of `chicago` alone (each form is one citeproc-py run, ~7 ms)."""
+    return _entry(doc, settings, url, passage, accessed, html=False)
+
+
+def chicago_html(doc: Document, settings: Settings, url: str = "", passage: str = "",
+                 accessed: tuple[int, int, int] | None = None) -> Markup:
+    """The HTML form of `chicago` alone."""
+    return Markup(_entry(doc, settings, url, passage, accessed, html=True))
+
+
+def _entry(doc: Document, settings: Settings, url: str, passage: str, accessed, html: bool) -> str:
     item = csl_item(doc, settings, f"{url}#{passage}" if url and passage else url, accessed)
-    plain, html = _formatted(item, False), _formatted(item, True)
+    entry = _formatted(item, html)
     if passage:  # after the quoted title, as Chicago names a part of a document
         name = "{passage_name}" if passage == "{passage}" else passage_name(passage)
-        plain = plain.replace("”.", f"”, {name}.", 1)
-        html = html.replace("”.", f"”, {escape(name)}.", 1)
-    return plain, Markup(html)
+        entry = entry.replace("”.", f"”, {escape(name) if html else name}.", 1)
+    return entry
 
 
 def with_access_clause(html: Markup) -> Markup:
