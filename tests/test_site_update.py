@@ -191,3 +191,22 @@ def test_a_rebuild_counts_the_files_it_kept_and_lists_no_passage_file(tmp_path: 
     path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
     second = site_build.build_site(tei, site, settings, progress=False, jobs=1)
     assert second.file_count == sum(1 for p in site.rglob("*") if p.is_file()) - len(second.pages) == on_disk
+
+
+def test_a_rebuild_takes_the_kept_documents_dts_entries_from_the_catalogue(tmp_path: Path, monkeypatch) -> None:
+    from edition.site import dts
+
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    shutil.copytree(FIXTURES, tei)
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    path = tei / ALBANIAN
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    read = []
+    real = dts.resource_for
+    monkeypatch.setattr(dts, "resource_for", lambda doc: read.append(doc.id) or real(doc))
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert read == [Path(ALBANIAN).stem]
+    fresh = tmp_path / "fresh"
+    site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
+    assert (site / "dts" / "collection.json").read_bytes() == (fresh / "dts" / "collection.json").read_bytes()

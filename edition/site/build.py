@@ -564,7 +564,9 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         report.files.append(zip_name)
     else:
         _zip_tei(out / zip_name, docs, settings, write, zip_name, cache, reuse)
-    write_dts(docs, settings, write, reuse)  # static DTS 1.0 endpoints (edition/site/dts.py)
+    entries = cache.catalogue.texts("dts-entry")
+    write_dts(docs, settings, write, reuse, entries)  # static DTS 1.0 endpoints (edition/site/dts.py)
+    cache.catalogue.keep_texts("dts-entry", entries)
 
     _search_index(out, docs, settings, report, reuse, cache, fingerprint, progress)
     # last, so that it lists every warning of the build (the search index's too)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import base64
 import dataclasses
 import struct
@@ -168,7 +169,7 @@ class Reuse:
     def try_reuse(self, rel: str, key: str) -> bool:
         """True when the live file is current (nothing to write)."""
         self.keys[rel] = key
-        if self.old_keys.get(rel) == key and (self.old_site / rel).is_file():
+        if self.old_keys.get(rel) == key and os.path.isfile(os.path.join(self.old_site, rel)):
             self.reused += 1
             return True
         self.rendered += 1

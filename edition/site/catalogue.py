@@ -42,6 +42,12 @@ CREATE TABLE IF NOT EXISTS persons (
     role TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS persons_by_person ON persons (person);
+CREATE TABLE IF NOT EXISTS texts (
+    kind TEXT NOT NULL,        -- what the text is ("dts-entry": a document's DTS collection entry)
+    key TEXT NOT NULL,         -- the key of what it was made from
+    text TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
 CREATE INDEX IF NOT EXISTS persons_by_key ON persons (key);
 """
 
@@ -107,6 +113,20 @@ class Catalogue:
         with self.db:
             self.db.executemany("DELETE FROM documents WHERE key = ?", [(key,) for key in gone])
         return gone
+
+    def texts(self, kind: str) -> dict[str, str]:
+        """Texts made by the last build from inputs that are keyed, so not made again."""
+        return dict(self.db.execute("SELECT key, text FROM texts WHERE kind = ?", (kind,)))
+
+    def keep_texts(self, kind: str, texts: dict[str, str]) -> None:
+        """This build's texts of one kind, replacing the last build's: new rows written, the rows
+        of texts no longer used deleted, the others untouched."""
+        known = self.texts(kind)
+        with self.db:
+            self.db.executemany("DELETE FROM texts WHERE kind = ? AND key = ?",
+                                [(kind, key) for key in known.keys() - texts.keys()])
+            self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
+                                [(kind, key, text) for key, text in texts.items() if known.get(key) != text])
 
     def documents_of_person(self, person: str) -> list[str]:
         """The ids of the documents a person speaks in or is present at."""
