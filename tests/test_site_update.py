@@ -147,15 +147,21 @@ def test_an_update_killed_before_its_journal_leaves_the_old_site(tmp_path: Path)
     assert _tree(site) == old and not staging.exists()
 
 
-def test_the_tei_zip_of_a_rebuild_copies_unchanged_members_and_equals_a_fresh_one(tmp_path: Path, monkeypatch) -> None:
-    import zipfile
-
+def _built_then_retitled(tmp_path: Path):
+    """The fixture edition built, then one document's title changed (its TEI file only)."""
     tei, site = tmp_path / "tei", tmp_path / "site"
     shutil.copytree(FIXTURES, tei)
     settings = load_settings(ROOT / "edition.toml")
     site_build.build_site(tei, site, settings, progress=False, jobs=1)
     path = tei / ALBANIAN
     path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    return tei, site, settings
+
+
+def test_the_tei_zip_of_a_rebuild_copies_unchanged_members_and_equals_a_fresh_one(tmp_path: Path, monkeypatch) -> None:
+    import zipfile
+
+    tei, site, settings = _built_then_retitled(tmp_path)
     read = []
     real_load = site_build.BuildCache.load
 
@@ -196,12 +202,7 @@ def test_a_rebuild_counts_the_files_it_kept_and_lists_no_passage_file(tmp_path: 
 def test_a_rebuild_takes_the_kept_documents_dts_entries_from_the_catalogue(tmp_path: Path, monkeypatch) -> None:
     from edition.site import dts
 
-    tei, site = tmp_path / "tei", tmp_path / "site"
-    shutil.copytree(FIXTURES, tei)
-    settings = load_settings(ROOT / "edition.toml")
-    site_build.build_site(tei, site, settings, progress=False, jobs=1)
-    path = tei / ALBANIAN
-    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    tei, site, settings = _built_then_retitled(tmp_path)
     read = []
     real = dts.resource_for
     monkeypatch.setattr(dts, "resource_for", lambda doc: read.append(doc.id) or real(doc))
