@@ -90,3 +90,23 @@ def test_a_record_read_by_the_wrong_route_keeps_its_turns(tmp_path: Path, monkey
     from edition.model import Turn
     assert sum(isinstance(block, Turn) for block in document.body) == 4
     assert any("not as web page saved as text" in problem.message for problem in document.problems)
+
+
+def test_a_two_turn_record_read_by_the_wrong_route_keeps_both_turns(tmp_path: Path) -> None:
+    """A printed telephone transcript of two turns (a FRUS page with its running head, initials
+    for labels), which the route detection takes for a web page: two label lines are enough to
+    ask the other readers."""
+    source = ("690 FOREIGN RELATIONS, 1943, VOLUME XIII\n"
+              "131. Transcript of Telephone Conversation Between the President's Assistant\n"
+              "(Whitman) and the Ambassador (Bailey)\nSeoul, July 2, 1943, noon.\n"
+              "W: Besides, there should be a Wartime Production Advisory Committee to\n"
+              "coordinate the work of the various ministries concerned.\n"
+              "B: The manufacture of automobiles requires many kinds of special products such as\n"
+              "a special kind of steel, glass and textile.\n")
+    path = tmp_path / "record.txt"
+    path.write_text(source, "utf-8")
+    document = read_source(path, "record.txt")
+    from edition.model import Turn
+    turns = [block for block in document.body if isinstance(block, Turn)]
+    assert [turn.person_id for turn in turns] == ["whitman", "bailey"]
+    assert "Transcript of Telephone Conversation" in str(document.head)  # its title, not a turn

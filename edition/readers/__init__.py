@@ -68,8 +68,9 @@ LABEL_LINE = re.compile(r"(?m)^\W{0,3}[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,4}
 
 def _second_opinion(extracted, route: str, text: str, profile, name: str):
     """A record read by the wrong route must not lose its turns: when the route's reader finds
-    fewer than half as many turns as lines of the text open with a label, the other readers are
-    asked and the one that finds the most turns is kept, with a warning naming both."""
+    fewer than half as many turns as lines of the text open with a label (two or more: a
+    telephone record may be two turns), the other readers are asked and the one that finds the
+    most turns is kept, with a warning naming both."""
     from edition.errors import Problem
     from edition.readers.record import Record
 
@@ -81,7 +82,7 @@ def _second_opinion(extracted, route: str, text: str, profile, name: str):
 
     found = turns(extracted)
     label_lines = len(LABEL_LINE.findall(text[:200000]))
-    if label_lines < 3 or found >= label_lines / 2:
+    if label_lines < 2 or found >= label_lines / 2:
         return extracted
     best, best_turns = extracted, found
     for other in READERS:
