@@ -123,6 +123,8 @@ def test_a_frus_file_line_is_the_citation_in_the_national_archives(tmp_path: Pat
      [("record group", "59"), ("file", "POL 7 JAPAN")]),
     ("Source: Department of State, Secretary's Memoranda of Conversation: Lot 64 D 199. Confidential.",
      [("record group", "59"), ("lot", "64 D 199")]),
+    ("Source: Department of State, Central Files, POL 27 VIET S. Secret.",  # a one-letter last word
+     [("record group", "59"), ("file", "POL 27 VIET S")]),
 ])
 def test_a_frus_source_note_naming_the_department_is_to_its_files_at_nara(note: str, idnos: list) -> None:
     finding = find_citation([(1, "352. Memorandum of Conversation")], [("1", 40, note)])
