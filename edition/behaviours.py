@@ -186,7 +186,7 @@ BEHAVIOURS.update({
     "title":     _b("inline",       "text",                                "within",     "text",                              "paragraph"),
     "q":         _b("inline",       "text",                                "within",     "text",                              "paragraph"),
     "quote":     _b("inline",       "text",                                "within",     "text",                              "paragraph"),
-    "add":       _b("inline",       "text",                                "within",     "text",                              "paragraph"),
+    "add":       _b("inline",       "text",                                "within",     "brackets",                          "paragraph"),
     "del":       _b("inline",       "text",                                "within",     "text",                              "paragraph"),
     "term":      _b("inline",       "text",                                "within",     "text",                              "paragraph"),
     "num":       _b("inline",       "text",                                "within",     "text",                              "paragraph"),

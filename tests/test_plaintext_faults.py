@@ -203,6 +203,11 @@ def test_another_form_of_a_name_is_bracketed_as_on_the_page() -> None:
     assert _text_part(plain) == "Then Jiang Jieshi [Chiang Kai-shek] left."
 
 
+def test_words_the_edition_added_are_bracketed_as_on_the_page() -> None:
+    plain = _plain('<div><p xml:id="p-1">The talks <add>were</add> resumed.</p></div>')
+    assert _text_part(plain) == "The talks [were] resumed."
+
+
 def test_a_stage_direction_keeps_the_parentheses_the_source_printed() -> None:
     plain = _plain('<div><sp xml:id="sp-1" who="#mao-zedong"><speaker>MAO</speaker><stage>(laughs)</stage>'
                    '<p xml:id="p-1">Good <stage>(pause)</stage> and <stage>shrugs</stage>.</p></sp></div>')
