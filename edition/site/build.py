@@ -14,6 +14,7 @@ are byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
@@ -121,13 +122,6 @@ class _Writer:
             self._folders.add(folder)
         with open(os.path.join(self.out, rel), "wb") as stream:
             stream.write(data)
-
-
-def _new_file(path: Path) -> Path:
-    """`path` made ready for writing a new file in the staging folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    return path
 
 
 @locked("tei_dir", "site build")
@@ -812,7 +806,8 @@ def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Write
     old_members = _zip_members(old_zip, dos_time, dos_date)
     central = bytearray()
     count = 0
-    with open(_new_file(path), "wb") as out, (open(old_zip, "rb") if old_members else _no_file()) as old:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out, (open(old_zip, "rb") if old_members else contextlib.nullcontext()) as old:
         for doc in sorted(docs, key=lambda d: d.id):
             name = f"{folder}/{doc.id}.xml".encode("utf-8")
             kept = old_members.get(name) if reuse.old_keys.get(f"tei/{doc.id}.xml") == doc.cache_key else None
@@ -882,14 +877,6 @@ def _copy_range(source, target, offset: int, length: int) -> None:
     if copied < length:
         source.seek(offset + copied)
         target.write(source.read(length - copied))
-
-
-class _no_file:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc) -> None:
-        return None
 
 
 def _deflate(data: bytes) -> tuple[int, int, bytes]:

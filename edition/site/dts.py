@@ -488,17 +488,16 @@ def write_dts(docs, settings, write, reuse, remembered: dict[str, str] | None = 
     for doc in sorted(docs, key=lambda d: d.id):
         key = hashlib.sha256(f"{doc.cache_key}|{settings.base_url}|{code}".encode()).hexdigest()
         reused = _reused(doc.id, key, write.out, reuse)
-        if reused and key in old:
-            entries[key] = old[key]
-            members.append(old[key])
+        if reused:
             write.report.files.extend(_document_files(doc.id)[1])
-            continue
+            if key in old:
+                entries[key] = old[key]
+                members.append(old[key])
+                continue
         resource = resource_for(doc)
         members.append(member_text(resource))
         entries[key] = members[-1]
-        if reused:
-            write.report.files.extend(_document_files(doc.id)[1])
-        else:
+        if not reused:
             counts[doc.id] = len(resource.all_units())
             for folder in _document_files(doc.id)[0]:  # made even when empty: a folder there is a folder current
                 (write.out / folder).mkdir(parents=True, exist_ok=True)

@@ -61,14 +61,15 @@ def chronology_pages(years: list[tuple[str, list[list]]], total: int, fingerprin
     for position, (year, entries) in enumerate(years):
         runs = parts(entries)
         year_pages[year] = [part_rel("chronology", year, n) for n in range(1, len(runs) + 1)]
+        previous_year, next_year = _neighbour(years, position, -1), _neighbour(years, position, +1)
         for number, run in enumerate(runs, start=1):
-            neighbours = [years[i][0] for i in (position - 1, position + 1) if 0 <= i < len(years)]
             title = f"Chronology: {year}" + (f" (part {number} of {len(runs)})" if len(runs) > 1 else "")
             pages.append(ListPage(part_rel("chronology", year, number), "chronology-year.html", "chronology", title,
                                   {**common, "year": year, "entries": run, "part": number, "parts": len(runs),
-                                   "year_parts": year_pages[year], "previous_year": _neighbour(years, position, -1),
-                                   "next_year": _neighbour(years, position, +1)},
-                                  key=digest(fingerprint, "chronology", year, number, len(runs), neighbours,
+                                   "year_parts": year_pages[year], "previous_year": previous_year,
+                                   "next_year": next_year},
+                                  key=digest(fingerprint, "chronology", year, number, len(runs),
+                                             [y for y in (previous_year, next_year) if y],
                                              [conversation_key(m) for m in run])))
     counts = [(year, len(entries), year_pages[year][0]) for year, entries in years]
     pages.insert(0, ListPage("chronology.html", "chronology.html", "chronology", "Chronology",

@@ -163,21 +163,15 @@ def _put_file(site_dir: Path, staging: Path, trash: Path, rel: str) -> None:
 
 
 def _put_folder(site_dir: Path, staging: Path, trash: Path, rel: str) -> None:
-    """The live folder moved to the trash, the staged one (if any) renamed into its place."""
-    staged, live = staging / rel, site_dir / rel
-    if staged.is_dir() or not (staged.exists() or _was_done(trash, rel)):
-        if live.exists():
-            aside = trash / rel
-            _remove(aside)
-            aside.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(live, aside)
+    """The live folder moved to the trash (unless a replay finds it there already), the staged
+    one (if any) renamed into its place."""
+    staged, live, aside = staging / rel, site_dir / rel, trash / rel
+    if live.exists() and not aside.exists():
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(live, aside)
     if staged.is_dir():
         live.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, live)
-
-
-def _was_done(trash: Path, rel: str) -> bool:
-    return (trash / rel).exists()
 
 
 def _delete(site_dir: Path, staging: Path, trash: Path, rel: str) -> None:
