@@ -46,7 +46,8 @@ from edition.site.collection import (
     translation_groups,
 )
 from edition.site import lists, update
-from edition.site.cache import STATE_FORMAT, BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
+from edition.site.cache import (STATE_FORMAT, BuildCache, CacheDamaged, Reuse, digest, held_for_the_build,
+                                 software_fingerprint)
 from edition.site.dts import write_dts
 from edition.site.compare import compare
 from edition.site.document import (AUTHORITY_URLS, DATE_STYLES, Document, format_date, load_document,
@@ -167,6 +168,17 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
 
     _refuse_read_only(site_dir)  # here, not before: a build with nothing to do walks no folders
     docs = _prepare_documents(sources, cache, jobs, progress, report, settings.language, executor)
+    with held_for_the_build():
+        _build_and_publish(site_dir, settings, validation, report, progress, excluded, docs, cache, jobs,
+                           fingerprint, overall, executor)
+    cache.prune({doc.cache_key for doc in docs})
+    return report
+
+
+def _build_and_publish(site_dir: Path, settings: Settings, validation, report: SiteReport,
+                       progress: bool, excluded: list[str], docs: list[Document], cache: BuildCache, jobs: int,
+                       fingerprint: str, overall: str, executor) -> None:
+    """Build the site in the staging folder and put it in place of the live one."""
     staging = update.staging_folder(site_dir)
     remove_tree(staging, what="a staging folder left by an earlier build")
     staging.mkdir(parents=True)
@@ -194,8 +206,6 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
         if not (cache.folder / update.JOURNAL).exists():  # not committed: the live site is the old one
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    cache.prune({doc.cache_key for doc in docs})
-    return report
 
 
 def _update_in_place(site_dir: Path, staging: Path, reuse: Reuse, cache: BuildCache, state: dict) -> None:
@@ -339,8 +349,12 @@ def _prepare_one(job: tuple[str, str, str]) -> Document | str:
                                              for who in (sp.get("who") or "").split()}
     render_document(doc, lambda pid: f"../persons/{pid}.html" if pid in known else None)
     doc.cache_key = key
-    full = {"body_html": doc.body_html, "notes": doc.notes, "plaintext": doc.plaintext, "turns": turn_texts(doc.root)}
-    light = dataclasses.replace(doc, root=None, tei_bytes=b"", body_html=Markup(""), plaintext="", notes=[])
+    full = {"body_html": doc.body_html, "notes": doc.notes, "plaintext": doc.plaintext, "turns": turn_texts(doc.root),
+            "turn_list": doc.turns, "mentions": doc.mentions}
+    # the lists need neither the text nor the turns (most of a record: 1.4 million objects to
+    # decode on every rebuild of 10,000 documents); a person's page reads them from `full`
+    light = dataclasses.replace(doc, root=None, tei_bytes=b"", body_html=Markup(""), plaintext="", notes=[],
+                                turns=[], mentions=[])
     light.cache_key = key
     cache = BuildCache.__new__(BuildCache)
     cache.folder = Path(cache_folder)
@@ -486,7 +500,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
             report.warnings.append(Problem(doc.path, None, message, "warning"))
 
     groups = translation_groups(docs)
-    persons = persons_index(docs, groups)
+    full_part = _full_parts(cache)
+    persons = persons_index(docs, groups, _details(full_part))
     for doc, target in missing_translation_refs(docs):
         report.warnings.append(Problem(doc.path, None, f"the translation {target}.xml (listRelation) is not in the edition",
                                        "warning"))
@@ -537,7 +552,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         site.list_page(page, reuse)
     for page in lists.person_pages(list(persons.values()), fingerprint):
         site.list_page(page, reuse)
-    words_of = _turn_words(cache)
+    words_of = _turn_words(full_part)
     for entry in persons.values():
         rel = f"persons/{entry.id}.html"
         key = digest(fingerprint, entry.id, entry.name, entry.note,
@@ -606,16 +621,27 @@ def _search_index(out: Path, docs: list[Document], settings: Settings, report: S
                 report.files.append(f"{bundle_name(shard)}/{path.relative_to(folder).as_posix()}")
 
 
-def _turn_words(cache: BuildCache):
-    """(document, turn id) → the turn's words, read from the cache a document at a time."""
+def _full_parts(cache: BuildCache):
+    """key → a rendered document's full part, read from the cache a document at a time (a
+    person's page reads the documents the person appears in); {} for a damaged one."""
     @functools.lru_cache(maxsize=32)
-    def texts(key: str) -> dict[str, str]:
+    def full(key: str) -> dict:
         try:
-            return cache.load(key, "full").get("turns", {})
+            return cache.load(key, "full")
         except CacheDamaged:
             return {}
 
-    return lambda doc, turn_id: texts(doc.cache_key).get(turn_id, "")
+    return full
+
+
+def _turn_words(full):
+    """(document, turn id) → the turn's words."""
+    return lambda doc, turn_id: full(doc.cache_key).get("turns", {}).get(turn_id, "")
+
+
+def _details(full):
+    """A light document's turns and mentions (edition.site.collection.Details)."""
+    return lambda doc: (full(doc.cache_key).get("turn_list", []), full(doc.cache_key).get("mentions", []))
 
 
 def _search_bundles(documents: int) -> list[str]:
@@ -639,7 +665,7 @@ def _write_document_files(job) -> None:
     cache.folder = Path(cache_folder)
     full = cache.load(doc.cache_key, "full")
     doc = dataclasses.replace(doc, body_html=full["body_html"], notes=full["notes"], plaintext=full["plaintext"],
-                              tei_bytes=Path(tei_path).read_bytes())
+                              turns=full["turn_list"], mentions=full["mentions"], tei_bytes=Path(tei_path).read_bytes())
     doc.cache_key = job[4].cache_key
     report = SiteReport(site_dir=Path(out))
     site = _Site(environment_for(settings), settings, _Writer(Path(out), report), zip_name=zip_name, documents=[])

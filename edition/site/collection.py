@@ -4,19 +4,41 @@ same conversation, archives, the chronology."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from edition.persons import ascii_fold
 from edition.site.document import Document, Turn
 
 
+# A document's turns and mentions: (turns, mentions). The site's light records leave them out
+# (they are most of a record, and only a person's own page shows them); the site builder reads
+# them from the rendered document when that page is written.
+Details = Callable[[Document], tuple[list[Turn], list]]
+
+
+def own_details(doc: Document) -> tuple[list[Turn], list]:
+    return doc.turns, doc.mentions
+
+
 @dataclass
 class Appearance:
     doc: Document
     role: str
-    turns: list[Turn]
+    turn_count: int
     words: int
-    mentions: list  # Mention
+    person: str  # the person's id
+    details: Details = own_details
+
+    @property
+    def turns(self) -> list[Turn]:
+        """The person's turns in the document, in order."""
+        return [t for t in self.details(self.doc)[0] if self.person in t.who]
+
+    @property
+    def mentions(self) -> list:
+        """Where the document names the person (Mention)."""
+        return [m for m in self.details(self.doc)[1] if m.person == self.person]
 
 
 @dataclass
@@ -31,12 +53,12 @@ class Conversation:
 
     @property
     def speaks(self) -> bool:
-        return any(a.turns for a in self.appearances)
+        return any(a.turn_count for a in self.appearances)
 
     @property
     def turns(self) -> int:
         """Turns in the fullest record: two translations of one talk are one talk."""
-        return max(len(a.turns) for a in self.appearances)
+        return max(a.turn_count for a in self.appearances)
 
     @property
     def words(self) -> int:
@@ -112,9 +134,12 @@ class PersonEntry:
         return (ascii_fold(self.family).casefold(), ascii_fold(self.name).casefold(), self.id)
 
 
-def persons_index(docs: list[Document], groups: list[list[Document]] | None = None) -> dict[str, PersonEntry]:
+def persons_index(docs: list[Document], groups: list[list[Document]] | None = None,
+                  read_details: Details = own_details) -> dict[str, PersonEntry]:
     """One entry per person id across the edition (ids are edition-wide), sorted by family name;
-    each person's documents grouped by conversation (translations of one talk together)."""
+    each person's documents grouped by conversation (translations of one talk together).
+    The counts come from each document's statistics; `read_details` gives a document's turns
+    and mentions when a person's page lists them."""
     names: dict[str, Counter] = defaultdict(Counter)
     notes: dict[str, str] = {}
     details: dict[str, object] = {}
@@ -129,11 +154,10 @@ def persons_index(docs: list[Document], groups: list[list[Document]] | None = No
                                 details=details.get(pid))
                for pid, c in names.items()}
     for doc in docs:
+        counts = {stat.person: (stat.turns, stat.words) for stat in doc.stats}
         for person in doc.persons:
-            turns = [t for t in doc.turns if person.id in t.who]
-            entries[person.id].appearances.append(Appearance(
-                doc, person.role, turns, sum(t.words for t in turns),
-                [m for m in doc.mentions if m.person == person.id]))
+            turns, words = counts.get(person.id, (0, 0))
+            entries[person.id].appearances.append(Appearance(doc, person.role, turns, words, person.id, read_details))
     group_of = {d.id: min(g, key=lambda x: x.id).id for g in (groups if groups is not None else translation_groups(docs))
                 for d in g}
     for entry in entries.values():
@@ -141,7 +165,7 @@ def persons_index(docs: list[Document], groups: list[list[Document]] | None = No
         by_conversation: dict[str, list[Appearance]] = {}
         for appearance in entry.appearances:
             by_conversation.setdefault(group_of.get(appearance.doc.id, appearance.doc.id), []).append(appearance)
-        entry.conversations = [Conversation(sorted(found, key=lambda a: -len(a.turns)))
+        entry.conversations = [Conversation(sorted(found, key=lambda a: -a.turn_count))
                                for found in by_conversation.values()]
     return dict(sorted(entries.items(), key=lambda kv: kv[1].sort_key))
 
