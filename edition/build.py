@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from edition import __version__, noop
+from edition.collector import fewer_collections
 from edition.errors import EditionError, Problem
 from edition.executor import ExecutorSpec, opened
 from edition.lock import edition_lock, state_folder
@@ -50,7 +51,8 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
             return recorded["ok"]
         noop.forget(folder)  # a build killed from here on must not leave the old record standing
         lines: list[str] = []
-        with opened(executor, shared=[Path(corpus_dir or project.corpus), folder]) as work:  # folder: the site cache
+        with opened(executor, shared=[Path(corpus_dir or project.corpus), folder]) as work, fewer_collections():
+            # folder: the site cache
             ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
                                 jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append)
         after = inputs()  # the TEI files and the site as this build left them

@@ -211,3 +211,33 @@ def test_a_rebuild_takes_the_kept_documents_dts_entries_from_the_catalogue(tmp_p
     fresh = tmp_path / "fresh"
     site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
     assert (site / "dts" / "collection.json").read_bytes() == (fresh / "dts" / "collection.json").read_bytes()
+
+
+def test_a_persons_page_written_again_lists_the_turns_of_the_documents_not_rendered_again(tmp_path: Path) -> None:
+    """The light records the site keeps of its documents hold no turns (a person's page reads
+    them from the rendered document): a page written again when one of the person's documents
+    changed must still list, word for word, the turns of the others, as a build from nothing does."""
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    shutil.copytree(FIXTURES, tei)
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    page = "persons/mao-zedong.html"
+    first = (site / page).read_bytes()
+
+    path = tei / ALBANIAN
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    report = site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert report.reused > 0, "nothing was kept from the last build: nothing was tested"
+    rebuilt = (site / page).read_bytes()
+    assert rebuilt != first, "the person's page was not written again: nothing was tested"
+
+    fresh = tmp_path / "fresh"
+    site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
+    assert rebuilt == (fresh / page).read_bytes()
+    from lxml import html
+    speaking = html.fromstring(rebuilt).xpath("//details[@class='appearance']")
+    documents = {d.get("data-document") for d in speaking}
+    assert len(documents) >= 2 and ALBANIAN.removesuffix(".xml") in documents
+    for appearance in speaking:  # each document's turns, each with its words
+        turns = appearance.xpath(".//ol[@class='turn-list']/li")
+        assert turns and all(li.xpath("string(span[@class='turn-words'])").strip() for li in turns)

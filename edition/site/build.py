@@ -46,8 +46,8 @@ from edition.site.collection import (
     translation_groups,
 )
 from edition.site import lists, update
-from edition.site.cache import (STATE_FORMAT, BuildCache, CacheDamaged, Reuse, digest, held_for_the_build,
-                                 software_fingerprint)
+from edition.collector import held_for_the_build
+from edition.site.cache import STATE_FORMAT, BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
 from edition.site.dts import write_dts
 from edition.site.compare import compare
 from edition.site.document import (AUTHORITY_URLS, DATE_STYLES, Document, format_date, load_document,

@@ -1,0 +1,37 @@
+"""A build tunes Python's cycle collector (edition/collector.py) and puts it back as it was:
+a process that builds many times (a test run, a watch loop, a notebook) keeps its own settings,
+and nothing the build held stays out of the collector's reach once it ends."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+from pathlib import Path
+
+import pytest
+
+import edition.site.build as site_build
+from edition.collector import BUILD_THRESHOLD, collector_paused, fewer_collections, held_for_the_build
+from edition.settings import load_settings
+
+from conftest import ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures" / "site"
+
+
+def test_a_site_build_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES, tmp_path / "tei")
+    before = gc.get_threshold(), gc.isenabled(), gc.get_freeze_count()
+    site_build.build_site(tmp_path / "tei", tmp_path / "site", load_settings(ROOT / "edition.toml"), progress=False,
+                          jobs=1)
+    assert (gc.get_threshold(), gc.isenabled(), gc.get_freeze_count()) == before
+
+
+def test_the_collector_is_put_back_when_the_build_fails() -> None:
+    before = gc.get_threshold(), gc.isenabled(), gc.get_freeze_count()
+    with pytest.raises(RuntimeError):
+        with fewer_collections(), collector_paused(), held_for_the_build():
+            assert gc.get_threshold()[0] == BUILD_THRESHOLD and not gc.isenabled()
+            assert gc.get_freeze_count() > 0
+            raise RuntimeError("a build stopped by an error")
+    assert (gc.get_threshold(), gc.isenabled(), gc.get_freeze_count()) == before
