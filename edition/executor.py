@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar, Union
 
+from edition.collector import usual_collections
 from edition.errors import EditionError
 
 Item = TypeVar("Item")
@@ -69,7 +70,7 @@ def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs:
         return _chunked(executor, function, items, _worker_count(executor, jobs))
     spec = parse_spec(executor)
     if spec == "serial":
-        return map(function, items)
+        return _here(function, items)
     if spec.startswith(DASK_PREFIX):
         return _on_dask(spec, function, items)
     workers = jobs or os.cpu_count() or 1
@@ -77,7 +78,7 @@ def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs:
         return _on_new_pool(ThreadPoolExecutor(max_workers=workers), function, items, workers)
     workers = min(workers, len(items))
     if workers <= 1 or len(items) < in_process_below:
-        return map(function, items)
+        return _here(function, items)
     return _on_new_pool(ProcessPoolExecutor(max_workers=workers), function, items, workers)
 
 
@@ -127,7 +128,16 @@ def _chunked(executor: Executor, function: Callable, items: list, workers: int) 
 
 def run_chunk(function: Callable, chunk: list) -> list:
     """One task: a function over a chunk of items, in the worker."""
-    return [function(item) for item in chunk]
+    with usual_collections():
+        return [function(item) for item in chunk]
+
+
+def _here(function: Callable, items: list) -> Iterator:
+    """The results of `function` over `items`, one by one in this process."""
+    for item in items:
+        with usual_collections():
+            result = function(item)
+        yield result
 
 
 def _on_new_pool(pool: Executor, function: Callable, items: list, workers: int) -> Iterator:
