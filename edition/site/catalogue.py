@@ -1,8 +1,9 @@
 """The catalogue of the edition: one SQLite file holding each rendered document's light record.
 
 The light record is what every list of the site needs of a document (title, date, place,
-persons and their turns, archive and shelfmark, counts, warnings; edition.site.document's
-Document without its text). The site builder used to keep one JSON file per document and
+persons with their counts of turns and words, archive and shelfmark, counts, warnings;
+edition.site.document's Document without its text, turns and mentions, which a person's page
+reads from the rendered document: they were two thirds of a record). The site builder used to keep one JSON file per document and
 open all of them on every build; an edition of 10,000 documents is now read with one query.
 Rows are keyed by the document's cache key (its TEI file, the templates, the settings and
 this software), so a changed document is a new row and an unchanged one is never written
