@@ -46,7 +46,7 @@ from edition.site.collection import (
     translation_groups,
 )
 from edition.site import lists, update
-from edition.collector import held_for_the_build
+from edition.collector import held_for_the_build, usual_collections
 from edition.site.cache import STATE_FORMAT, BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
 from edition.site.dts import write_dts
 from edition.site.compare import compare
@@ -545,7 +545,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         if reuse.try_reuse(rel, digest(*[d.cache_key for d in group])):
             report.pages.append(rel)
         else:  # the comparison renders the texts again, from the TEI files
-            site.comparison([_with_tree(d) for d in group], person_href)
+            with usual_collections():
+                site.comparison([_with_tree(d) for d in group], person_href)
 
     common = {"compare_pages": compare_pages, "translation_name": translation_name}
     for page in lists.chronology_pages(years, sum(len(entries) for _, entries in years), fingerprint, common):
@@ -574,7 +575,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     else:
         _zip_tei(out / zip_name, docs, settings, write, zip_name, cache, reuse)
     entries = cache.catalogue.texts("dts-entry")
-    write_dts(docs, settings, write, reuse, entries)  # static DTS 1.0 endpoints (edition/site/dts.py)
+    with usual_collections():  # the TEI files of the documents that changed are parsed here
+        write_dts(docs, settings, write, reuse, entries)  # static DTS 1.0 endpoints (edition/site/dts.py)
     cache.catalogue.keep_texts("dts-entry", entries)
 
     _search_index(out, docs, settings, report, reuse, cache, fingerprint, progress)
