@@ -136,7 +136,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "div":       _b("block",        "text",                                "division",     "text",                              "division"),
     "head":      _b("block",        "text",                                "heading",    "text",                              "paragraph"),
     "opener":    _b("block",        "text",                                "heading",     "text",                              "paragraph"),
-    "closer":    _b("block",        "text",                                "heading",     "text",                              "paragraph"),
+    "closer":    _b("block",        "text",                                "heading",     "text",                              "division"),
     "dateline":  _b("in opener",    "text",                                "within",     "text",                              "paragraph"),
     "p":         _b("block inline", "text",                                "narration",  "text",                              "paragraph"),
     "sp":        _b("block",        "text",                                "turn",       "text",                              "turn"),

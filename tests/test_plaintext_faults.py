@@ -274,3 +274,14 @@ def test_the_search_view_reads_every_division_and_child_of_a_turn(tmp_path) -> N
                     "An anonymous block. (leaves the room) (returns)", "A division within.", "A note in the turn."):
         assert passage in view
     assert view.count("A note in the turn.") == 1  # a footnote is a passage of its own, not a turn's words
+
+
+def test_each_line_of_a_closer_is_a_paragraph_of_the_plain_text_as_on_the_page() -> None:
+    """A closer of several parts (who recorded, who typed, how many copies) is one line each on
+    the page; the plain text ran them into one paragraph."""
+    plain = _plain('<div><p xml:id="p-1">The meeting ends here.</p>'
+                   '<closer><seg type="recorder">The protocol was kept by Myfit Mushi.</seg> '
+                   '<seg type="typist">It was typed by M. Mushi and F.K.</seg> <seg type="copies">3 copies.</seg>'
+                   '</closer></div>')
+    assert _text_part(plain).split("\n\n") == ["The meeting ends here.", "The protocol was kept by Myfit Mushi.",
+                                               "It was typed by M. Mushi and F.K.", "3 copies."]

@@ -241,3 +241,23 @@ def test_a_persons_page_written_again_lists_the_turns_of_the_documents_not_rende
     for appearance in speaking:  # each document's turns, each with its words
         turns = appearance.xpath(".//ol[@class='turn-list']/li")
         assert turns and all(li.xpath("string(span[@class='turn-words'])").strip() for li in turns)
+
+
+def test_pages_are_made_again_when_any_code_that_makes_them_changes(tmp_path: Path) -> None:
+    """The plain text, the table of behaviours, dates and names are made outside edition/site/:
+    the fingerprint of the rendered documents covers the whole package, so that a change to
+    any of them renders the pages again instead of leaving the old code's pages standing."""
+    import edition
+    from edition.site import cache
+
+    package = Path(edition.__file__).resolve().parent
+    assert cache.CODE == package
+    copy = tmp_path / "edition"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache._tree_digest.__wrapped__(copy)
+    for module in ("plaintext.py", "behaviours.py", "dates.py"):
+        changed = copy / module
+        text = changed.read_text("utf-8")
+        changed.write_text(text + "\n# changed\n", "utf-8")
+        assert cache._tree_digest.__wrapped__(copy) != before, f"{module} is not in the pages' fingerprint"
+        changed.write_text(text, "utf-8")
