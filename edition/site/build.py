@@ -39,7 +39,7 @@ from edition.settings import Settings
 from edition.site import cite
 from edition.site.collection import (
     archives_index,
-    chronology,
+    by_year,
     conversations,
     missing_translation_refs,
     persons_index,
@@ -510,9 +510,10 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
 
     site = _Site(env, settings, write, zip_name=zip_name, documents=docs)
     compare_pages = {d.id: comparison_page(g) for g in groups for d in g}
-    years = chronology(docs, groups)
+    listed = conversations(docs, groups)
+    years = by_year(listed)
     site.page("index.html", "home.html", "home", title=settings.title,
-              **lists.home_rows(conversations(docs, groups), years), compare_pages=compare_pages,
+              **lists.home_rows(listed, years), compare_pages=compare_pages,
               translation_name=translation_name)
 
     # Document pages: a page changes with its document, its neighbours and its translations.
@@ -939,7 +940,7 @@ class QualityRow:
 def _quality(docs: list[Document], validation) -> dict:
     """Validation results (duck-typed `edition.validate.ValidationReport`) joined to the documents."""
     files = list(getattr(validation, "files", None) or []) if validation is not None else []
-    by_stem = {Path(str(getattr(f, "path", ""))).stem: f for f in files}
+    by_stem = {_stem(getattr(f, "path", "")): f for f in files}
     rows = []
     for doc in docs:
         f = by_stem.get(doc.id)
@@ -954,10 +955,17 @@ def _quality(docs: list[Document], validation) -> dict:
                 or False in (row.edition_schema, row.tei_all, row.rules)]
         quiet, rows = len(rows) - len(kept), kept
     doc_stems = {d.id for d in docs}
-    general = [p for p in (getattr(validation, "problems", None) or []) if Path(str(getattr(p, "path", ""))).stem
+    general = [p for p in (getattr(validation, "problems", None) or []) if _stem(getattr(p, "path", ""))
                not in doc_stems] if validation is not None else []
     return {"validated": validation is not None, "ok": getattr(validation, "ok", None), "rows": rows,
             "general": general, "quiet": quiet}
+
+
+def _stem(path) -> str:
+    """A file's name without its suffix (as Path.stem, without making a Path: 10,000 a build)."""
+    name = os.path.basename(str(path))
+    stem, dot, suffix = name.rpartition(".")
+    return stem if dot and stem else name
 
 
 def to_json(value) -> Markup:

@@ -244,7 +244,12 @@ def conversations(docs: list[Document], groups: list[list[Document]]) -> list[li
 
 def chronology(docs: list[Document], groups: list[list[Document]] | None = None) -> list[tuple[str, list[list[Document]]]]:
     """Conversations by year (translations of one conversation are one entry)."""
+    return by_year(conversations(docs, groups or []))
+
+
+def by_year(listed: list[list[Document]]) -> list[tuple[str, list[list[Document]]]]:
+    """The conversations `conversations` lists, by year ("Undated" last)."""
     years: dict[str, list[list[Document]]] = defaultdict(list)
-    for members in conversations(docs, groups or []):
+    for members in listed:
         years[members[0].year or "Undated"].append(members)
     return sorted(years.items(), key=lambda kv: (kv[0] == "Undated", kv[0]))
