@@ -8,6 +8,8 @@ steps leaves the temporary file behind; `remove_leftovers` clears them on the ne
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 import tempfile
@@ -20,11 +22,28 @@ _LEFTOVER = re.compile(r"^\..+\.(?:xml|json|html|bin)\.[a-z0-9_]{8}$")
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` atomically. durable: also wait until the bytes are on disk
     (for the edition's own files; caches that can be rebuilt skip it, it costs a disk flush)."""
+    _write_through_temporary(path, durable, lambda stream: stream.write(data))
+
+
+def write_json_atomic(path: Path, value, durable: bool = True, **options) -> None:
+    """`value` as JSON (UTF-8), written atomically as `write_atomic` does, and encoded as it is
+    written: the build state of 10,000 documents is 21 MB of JSON, which as a string and then
+    as bytes was the largest moment of a rebuild's memory. options: json.dump's."""
+    def dump(stream) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8")
+        json.dump(value, text, **options)
+        text.flush()
+        text.detach()  # the binary stream stays open for the flush to disk
+
+    _write_through_temporary(path, durable, dump)
+
+
+def _write_through_temporary(path: Path, durable: bool, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            write(stream)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())

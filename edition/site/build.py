@@ -217,6 +217,10 @@ def _update_in_place(site_dir: Path, staging: Path, reuse: Reuse, cache: BuildCa
     replaced = {rel.rstrip("/") for rel in state["keys"] if rel.endswith("/")
                 and (rel not in reuse.reused_folders or (staging / rel).is_dir())}
     plan = update.plan_update(staging, old_outputs, new_outputs, replaced)
+    # the last build's state is not needed again: let it go before the new one is written (at
+    # 10,000 documents each holds 123,000 file keys, and this is the rebuild's fullest moment)
+    del old, old_outputs, new_outputs
+    cache.state, reuse.old_keys = {}, {}
     touched = [*plan.files, *plan.deletions, *plan.folders]
     _refuse_read_only(site_dir, {os.path.dirname(rel) for rel in touched} | set(plan.folders))
     update.apply(site_dir, cache.folder, plan, state, cache.save_state)

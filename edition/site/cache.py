@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from edition import __version__
 from edition.collector import collector_paused
-from edition.files import remove_leftovers, write_atomic
+from edition.files import remove_leftovers, write_atomic, write_json_atomic
 
 STATE_FORMAT = 1
 # What the pages are made by: the whole package, not only the site builder (the plain text,
@@ -130,8 +130,7 @@ class BuildCache:
 
     def save_state(self, state: dict) -> None:
         state = {"format": STATE_FORMAT, **state}
-        write_atomic(self.folder / "state.json", json.dumps(state, ensure_ascii=False, sort_keys=True).encode("utf-8"),
-                     durable=False)
+        write_json_atomic(self.folder / "state.json", state, durable=False, ensure_ascii=False, sort_keys=True)
         self.state = state
 
     def prune(self, keep: set[str]) -> None:

@@ -30,7 +30,7 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edition.files import write_atomic
+from edition.files import write_json_atomic
 
 JOURNAL = "journal.json"
 JOURNAL_FORMAT = 1
@@ -115,7 +115,7 @@ def _pages_last(rel: str) -> tuple[int, str]:
 def apply(site_dir: Path, state_dir: Path, plan: Plan, state: dict, save_state) -> None:
     """Carry out `plan` behind a journal; `save_state(state)` records the new build state."""
     journal = {"format": JOURNAL_FORMAT, "site": os.path.abspath(site_dir), "steps": plan.steps(), "state": state}
-    write_atomic(state_dir / JOURNAL, json.dumps(journal, ensure_ascii=False).encode("utf-8"), durable=True)
+    write_json_atomic(state_dir / JOURNAL, journal, durable=True, ensure_ascii=False)
     _checkpoint("journal")
     _finish(site_dir, state_dir, journal, save_state)
 

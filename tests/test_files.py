@@ -1,0 +1,29 @@
+"""Atomic writes (edition/files.py): a file is the old one or the new one, whole, and a write
+that fails leaves neither a half-written file nor a temporary one behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edition.files import write_atomic, write_json_atomic
+
+
+def test_json_written_as_it_is_encoded_reads_back_as_json_dumps_would_write_it(tmp_path: Path) -> None:
+    value = {"keys": {f"dts/navigation/doc-{i};down=1.json": f"{i:064x}" for i in range(2000)},
+             "warnings": [["tei/1949-12-16_stalin-mao.xml", 3, "Сталин and 毛泽东: names kept as printed", "warning"]]}
+    target = tmp_path / "state.json"
+    write_json_atomic(target, value, durable=False, ensure_ascii=False, sort_keys=True)
+    assert target.read_bytes() == json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+
+
+def test_a_json_write_that_fails_leaves_the_old_file_and_no_temporary_one(tmp_path: Path) -> None:
+    target = tmp_path / "journal.json"
+    write_atomic(target, b'{"old": true}')
+    with pytest.raises(TypeError):
+        write_json_atomic(target, {"steps": [object()]})  # cannot be encoded, half-way through
+    assert target.read_bytes() == b'{"old": true}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.json"]
