@@ -27,7 +27,7 @@ from lxml import etree
 from edition import __version__
 from edition.align import align_pair, load_corrections
 from edition.errors import EditionError, Problem, SourceError
-from edition.executor import ExecutorSpec, map_work
+from edition.executor import LARGE_EDITION, ExecutorSpec, map_work
 from edition.files import remove_leftovers, write_atomic
 from edition.hashes import FileHashes, seal, written_by_converter
 from edition.ids import carry_forward_ids
@@ -245,7 +245,9 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
 
     def read(paths: list[Path]) -> None:
         named = [(os.path.abspath(path), source_name(path)) for path in paths]
-        for path, (name, packed, problems) in zip(paths, _map(read_one, named, jobs, executor, progress, "reading")):
+        large = len(readable) >= LARGE_EDITION
+        for path, (name, packed, problems) in zip(paths, _map(read_one, named, jobs, executor, progress, "reading",
+                                                               apart=large)):
             if packed is None:
                 report.results.append(Result(name, "", "failed", problems))
             else:
@@ -598,11 +600,12 @@ def _keep_conversion_date(root: etree._Element, old_root: etree._Element, docume
 READ_IN_PROCESS_BELOW = 8
 
 
-def _map(function, items: list, jobs: int, executor: ExecutorSpec, progress: bool, what: str):
-    """Apply a function to many items on the build's executor, in the items' order."""
+def _map(function, items: list, jobs: int, executor: ExecutorSpec, progress: bool, what: str, apart: bool = False):
+    """Apply a function to many items on the build's executor, in the items' order (apart: in
+    a worker however few, see edition.executor.LARGE_EDITION)."""
     with _progress(len(items), what, progress) as bar:
         for result in map_work(function, items, jobs=jobs, executor=executor,
-                               in_process_below=READ_IN_PROCESS_BELOW):
+                               in_process_below=READ_IN_PROCESS_BELOW, apart=apart):
             yield result
             bar.update(1)
 

@@ -54,8 +54,16 @@ AHEAD_PER_WORKER = 2
 DASK_CONNECT_TIMEOUT = 10.0
 
 
+# From this many records an edition's build keeps out of its own process what converting and
+# checking a record load (the readers' word lists, the Schematron processor: about 150 MB),
+# however few records changed: that process holds the site's records and state afterwards, and
+# is the build's largest (the one-document rebuild of 10,000 documents peaked at 533 MB).
+LARGE_EDITION = 1000
+
+
 def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int = 0,
-             executor: ExecutorSpec = None, in_process_below: int = IN_PROCESS_BELOW) -> Iterator[Result]:
+             executor: ExecutorSpec = None, in_process_below: int = IN_PROCESS_BELOW,
+             apart: bool = False) -> Iterator[Result]:
     """`map(function, items)` on the executor `executor` names (see the module's docstring),
     the results in the items' order.
 
@@ -63,7 +71,8 @@ def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs:
     and results picklable, for any executor but ``serial`` and ``thread``. `jobs`: processes
     or threads (0: one per core); a Dask cluster has as many as it has worker threads.
     `in_process_below`: the default process pool runs smaller batches here instead; an
-    executor asked for by name or given always gets the work.
+    executor asked for by name or given always gets the work. `apart`: the default pool gets
+    the work however small (see LARGE_EDITION).
     """
     items = list(items)
     if isinstance(executor, Executor):
@@ -77,7 +86,7 @@ def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs:
     if spec == "thread":
         return _on_new_pool(ThreadPoolExecutor(max_workers=workers), function, items, workers)
     workers = min(workers, len(items))
-    if workers <= 1 or len(items) < in_process_below:
+    if not items or not apart and (workers <= 1 or len(items) < in_process_below):
         return _here(function, items)
     return _on_new_pool(ProcessPoolExecutor(max_workers=workers), function, items, workers)
 

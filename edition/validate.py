@@ -57,7 +57,7 @@ from typing import Iterable, TextIO
 from lxml import etree
 
 from edition.errors import EditionError, Problem
-from edition.executor import ExecutorSpec, map_work
+from edition.executor import LARGE_EDITION, ExecutorSpec, map_work
 from edition.files import write_atomic
 from edition.hashes import FileHashes, written_by_converter
 
@@ -653,7 +653,8 @@ def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None =
         if cached is not None:
             results[path] = cached
     todo = [path for path in files if path not in results]
-    for path, result in zip(todo, _validate_many(todo, tei_all, jobs, executor, progress)):
+    large = len(files) >= LARGE_EDITION
+    for path, result in zip(todo, _validate_many(todo, tei_all, jobs, executor, progress, apart=large)):
         results[path] = result
         if path in digests:
             results_cache.put(digests[path], result)
@@ -667,7 +668,7 @@ def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None =
 
 
 def _validate_many(paths: list[Path], tei_all: bool, jobs: int, executor: ExecutorSpec,
-                   progress: bool) -> Iterable[FileResult]:
+                   progress: bool, apart: bool = False) -> Iterable[FileResult]:
     from tqdm import tqdm
 
     bar = tqdm(total=len(paths), desc="validate", unit="doc", file=sys.stderr, leave=False,
@@ -675,7 +676,7 @@ def _validate_many(paths: list[Path], tei_all: bool, jobs: int, executor: Execut
     check = functools.partial(_validate_in_worker, tei_all=tei_all)
     with bar:
         for result in map_work(check, [(os.path.abspath(path), str(path)) for path in paths], jobs=jobs,
-                               executor=executor, in_process_below=PARALLEL_FROM):
+                               executor=executor, in_process_below=PARALLEL_FROM, apart=apart):
             yield result
             bar.update()
 

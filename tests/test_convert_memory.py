@@ -56,3 +56,43 @@ def test_a_packed_document_opens_as_it_was_read(tmp_path: Path) -> None:
     assert (document.id, document.metadata.date_when, document.source_sha256) == (
         packed.id, packed.date_when, packed.source_sha256)
     assert convert_module.relation_key(document) == packed.relation_key
+
+
+def _process_id(_item) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_a_large_editions_few_changed_records_are_read_and_checked_in_a_worker() -> None:
+    """What reading and checking a record load (the word lists, the Schematron processor) stays
+    out of the build's own process once the edition is large, however few records changed; a
+    small edition's few records are still read in process (a worker would cost more)."""
+    import os
+
+    from edition.executor import map_work
+
+    assert set(map_work(_process_id, [1], jobs=2, apart=True)) != {os.getpid()}
+    assert set(map_work(_process_id, [1], jobs=2)) == {os.getpid()}
+    assert list(map_work(_process_id, [], jobs=2, apart=True)) == []
+
+
+def test_convert_and_validate_ask_for_a_worker_from_a_large_edition(tmp_path: Path, monkeypatch) -> None:
+    import edition.executor as executor_module
+    import edition.validate as validate_module
+
+    asked = []
+    real = executor_module.map_work
+
+    def recording(function, items, **options):
+        asked.append(options.get("apart", False))
+        return real(function, items, **{**options, "apart": False})  # in process here: the test's corpus is small
+
+    monkeypatch.setattr(convert_module, "map_work", recording)
+    monkeypatch.setattr(validate_module, "map_work", recording)
+    monkeypatch.setattr(convert_module, "LARGE_EDITION", 2)
+    monkeypatch.setattr(validate_module, "LARGE_EDITION", 2)
+    report = convert_module.convert_corpus(ROOT / "corpus", tmp_path / "tei", jobs=1, progress=False)
+    assert not report.failed
+    validate_module.validate_paths(sorted((tmp_path / "tei").glob("*.xml")), tei_all=False, jobs=1, progress=False)
+    assert asked and all(asked)
