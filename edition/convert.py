@@ -242,10 +242,10 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
     hashes = FileHashes(out)
     unchanged, changed, dates = _split_unchanged(readable, out, manifest, fingerprint, hashes)
     documents: list[Packed] = []
+    large = len(readable) >= LARGE_EDITION
 
     def read(paths: list[Path]) -> None:
         named = [(os.path.abspath(path), source_name(path)) for path in paths]
-        large = len(readable) >= LARGE_EDITION
         for path, (name, packed, problems) in zip(paths, _map(read_one, named, jobs, executor, progress, "reading",
                                                                apart=large)):
             if packed is None:

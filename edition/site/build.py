@@ -648,7 +648,11 @@ def _turn_words(full):
 
 def _details(full):
     """A light document's turns and mentions (edition.site.collection.Details)."""
-    return lambda doc: (full(doc.cache_key).get("turn_list", []), full(doc.cache_key).get("mentions", []))
+    def details(doc: Document) -> tuple[list, list]:
+        part = full(doc.cache_key)
+        return part.get("turn_list", []), part.get("mentions", [])
+
+    return details
 
 
 def _search_bundles(documents: int) -> list[str]:
