@@ -25,6 +25,7 @@ API for the readers:
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -313,22 +314,39 @@ def find_archive(citation: str, archives: tuple[Archive, ...], strict: bool = Tr
     best: tuple[int, Archive] | None = None
     for archive in archives:
         for name in (archive.name, *archive.names):
-            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", citation) and (best is None or len(name) > best[0]):
+            # the substring test first: a register of a hundred archives is a thousand names,
+            # more patterns than Python's own cache of compiled ones holds
+            if name in citation and _name_pattern(name).search(citation) and (best is None or len(name) > best[0]):
                 best = (len(name), archive)
     if best:
         return best[1]
     for archive in archives:
         for abbreviation in archive.abbreviations:
-            escaped = re.escape(abbreviation)
-            if re.search(rf"\({escaped}\)|(?<![\w-]){escaped}\s*:|^\W*{escaped}(?:,|\s+(?=\d))", citation):
+            if abbreviation not in citation:
+                continue
+            printed, before_number, anywhere = _abbreviation_patterns(abbreviation)
+            if printed.search(citation):
                 return archive
-            if len(abbreviation) > 3 and re.search(rf"(?<![\w-]){escaped}\s+(?=\d)", citation):  # "PRC FMA 204-…"
+            if len(abbreviation) > 3 and before_number.search(citation):  # "PRC FMA 204-…"
                 return archive
-            if not strict and re.search(rf"(?<![\w-]){escaped}(?![\w-])", citation):
+            if not strict and anywhere.search(citation):
                 return archive
     folded = citation.casefold()  # a citation printed in capitals
     return next((archive for archive in archives for name in (archive.name, *archive.names)
                  if len(name) > 12 and name.casefold() in folded), None)
+
+
+@functools.lru_cache(maxsize=None)
+def _name_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
+@functools.lru_cache(maxsize=None)
+def _abbreviation_patterns(abbreviation: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """An abbreviation in brackets, before a colon or opening the citation; before a number; anywhere."""
+    escaped = re.escape(abbreviation)
+    return (re.compile(rf"\({escaped}\)|(?<![\w-]){escaped}\s*:|^\W*{escaped}(?:,|\s+(?=\d))"),
+            re.compile(rf"(?<![\w-]){escaped}\s+(?=\d)"), re.compile(rf"(?<![\w-]){escaped}(?![\w-])"))
 
 
 # One part of the reference (what lies between commas) → (idno type, pattern); tried in order.

@@ -46,6 +46,7 @@ _FORMS = [
     re.compile(rf"\b{_YEAR}-(?P<mm>[01]\d)-(?P<day>[0-3]\d)\b"),             # 1958-07-31
     re.compile(rf"\b(?P<day>[0-3]?\d)\.(?P<mm>[01]?\d)\.{_YEAR}\b"),         # 31.07.1958
 ]
+_DIGITS = re.compile(r"\d{3}")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b")                       # July 1958 → 1958-07
 
 _CLOCK = r"(?P<{n}h>[012]?\d)(?:[:.](?P<{n}m>[0-5]\d))?\s*(?P<{n}ap>[ap]\.\s?m\.|[ap]m\b|noon\b|hours?\b)?"
@@ -67,6 +68,8 @@ class ParsedDate:
 
 def parse_date(text: str) -> ParsedDate | None:
     """The first full date in `text` (a month with its year only if no full date is there)."""
+    if not _DIGITS.search(text):  # every form has its year in digits: most lines have none
+        return None
     found = [parsed for parsed in (_parse_form(form, text) for form in _FORMS) if parsed]
     if found:
         return _with_time(min(found, key=lambda parsed: parsed.start), text)

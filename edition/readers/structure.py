@@ -7,6 +7,7 @@ all of them. Structural repairs are logged for the TEI `revisionDesc`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from edition.archives import parse_citation, publication, translators
@@ -593,7 +594,7 @@ def _body(src: Extracted, blocks: list[Block], ctx: InlineContext, resolver: Per
 
 
 def _unlabelled_turn(src: Extracted, blocks: list[Block], index: int, names: dict[str, str],
-                     names_pattern: re.Pattern, profile) -> Turn | None:
+                     names_pattern: _Narration, profile) -> Turn | None:
     """After narration announcing that a participant answers, the paragraphs that follow in the
     first person are that participant's turn, although no label is printed: a Turn without a
     label, which the paragraphs after it fill until the next label or narration."""
@@ -618,9 +619,39 @@ def _is_dateline(text: str) -> bool:
     return found is not None and (text[:1].isdigit() or len(re.findall(r"[a-z]{3,}[.!?](?:\s|$)", text)) == 0)
 
 
-def _narration_start(names: dict[str, str], profile=None) -> re.Pattern:
+class _Narration:
+    """A paragraph opening with a participant in the third person, tested as it is needed: the
+    pattern of a record's participants' names and the profile's honorifics (~3 ms to compile) is
+    made only for a paragraph that holds one of those names at all, and never where every
+    paragraph has its speaker's label."""
+
+    def __init__(self, names: dict[str, str], profile):
+        self.names = dict(names)  # as they are now: the record adds participants as it is read
+        self.profile = profile
+
+    @functools.cached_property
+    def words(self) -> list[str]:
+        parts = name_parts(self.names, self.profile) if self.profile is not None else {}
+        return [*self.names, *parts]
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern:
+        return _narration_pattern(self.names, self.profile)
+
+    def match(self, text: str):
+        # the pattern matches a name or a part of one as printed (case and all)
+        if not any(word in text for word in self.words):
+            return None
+        return self.pattern.match(text)
+
+
+def _narration_start(names: dict[str, str], profile=None) -> _Narration:
     """A paragraph opening with a participant in the third person: a name, or an honorific and one
     word of a participant's name ("Comrade Liri explains ..."), then a verb."""
+    return _Narration(names, profile)
+
+
+def _narration_pattern(names: dict[str, str], profile) -> re.Pattern:
     alternatives = _alternatives(names)
     honorific = profile.honorific_pattern() if profile is not None else r"(?!)"
     short = _alternatives(name_parts(names, profile)) if profile is not None else "(?!)"
@@ -650,6 +681,8 @@ def _announced_speaker(text: str, names: dict[str, str], profile) -> str | None:
     profile ("N.S. Khrushchev gives an answer."): that person's id, else None."""
     if profile is None or not profile.speech_announcements or len(text) > 120:
         return None
+    if not any(verb in text for verb in profile.speech_announcements):  # before a pattern of every name is made
+        return None
     every = {**name_parts(names, profile), **names}
     verbs = "|".join(re.escape(verb) for verb in sorted(profile.speech_announcements, key=len, reverse=True))
     match = re.fullmatch(rf"(?:{profile.honorific_pattern()})?(?P<name>{_alternatives(every)})\s+(?:then |again )?"
@@ -666,7 +699,7 @@ def _in_first_person(text: str) -> bool:
     return len(FIRST_PERSON.findall(text)) > len(THIRD_PERSON.findall(text))
 
 
-def _is_narration(text: str, names_pattern: re.Pattern) -> bool:
+def _is_narration(text: str, names_pattern: _Narration) -> bool:
     return bool(names_pattern.match(text) or PRONOUN_NARRATION.match(text) or END_OF_MEETING.match(text))
 
 

@@ -776,9 +776,7 @@ class _Site:
     def _document_page(self, doc: Document, others: list[Document], prev: Document | None, next: Document | None,
                        page: str, url: str, tei_url: str, text_url: str) -> None:
         s = self.settings
-        cite_plain = cite.chicago_text(doc, s, url)
-        cite_html = cite.with_access_clause(cite.chicago_html(doc, s, url, accessed=cite.ACCESS_SENTINEL))
-        passage_plain = cite.chicago_text(doc, s, url, passage="{passage}", accessed=cite.ACCESS_SENTINEL)
+        cite_plain, cite_html, passage_plain = cite.page_citations(doc, s, url)
         compare = {o.id: f"../{comparison_page([doc, *others])}" for o in others}
         doc = dataclasses.replace(doc, body_html=name_translations(doc.body_html,
                                                                    {o.id: translation_name(o) for o in others}))
