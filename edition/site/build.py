@@ -48,7 +48,7 @@ from edition.site.collection import (
 from edition.site import lists, update
 from edition.collector import held_for_the_build, usual_collections
 from edition.site.cache import STATE_FORMAT, BuildCache, CacheDamaged, Reuse, digest, software_fingerprint
-from edition.site.dts import write_dts
+from edition.site.dts import Endpoints, StaticDts, dts_folders, resource_for, write_document_dts
 from edition.site.compare import compare
 from edition.site.document import (AUTHORITY_URLS, DATE_STYLES, Document, format_date, load_document,
                                    render_document, set_date_style, translation_name, turn_texts)
@@ -520,6 +520,9 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
               **lists.home_rows(listed, years), compare_pages=compare_pages,
               translation_name=translation_name)
 
+    entries = cache.catalogue.texts("dts-entry")
+    dts = StaticDts(settings, write, reuse, entries)  # static DTS 1.0 endpoints (edition/site/dts.py)
+    dts_to_make = dts.plan(docs)
     # Document pages: a page changes with its document, its neighbours and its translations.
     jobs_to_render = []
     for i, doc in enumerate(docs):
@@ -534,13 +537,16 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         stale = [rel for rel, key in rels.items() if not reuse.try_reuse(rel, key)]
         for rel in rels:
             (report.pages if rel.endswith(".html") else report.files).append(rel)
-        if stale:
+        if stale or doc.id in dts_to_make:
             jobs_to_render.append((os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
-                                   os.path.abspath(doc.path), others, prev, next_, frozenset(stale)))
+                                   os.path.abspath(doc.path), others, prev, next_, frozenset(stale),
+                                   doc.id in dts_to_make))
     bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
                disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
     with bar:
-        for _ in _map(_write_document_files, jobs_to_render, jobs, executor):
+        for made in _map(_write_document_files, jobs_to_render, jobs, executor):
+            if made is not None:
+                dts.made_by_worker(*made)
             bar.update()
 
     # One comparison page per conversation, all its translations side by side: pages grow with
@@ -579,9 +585,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         report.files.append(zip_name)
     else:
         _zip_tei(out / zip_name, docs, settings, write, zip_name, cache, reuse)
-    entries = cache.catalogue.texts("dts-entry")
-    with usual_collections():  # the TEI files of the documents that changed are parsed here
-        write_dts(docs, settings, write, reuse, entries)  # static DTS 1.0 endpoints (edition/site/dts.py)
+    with usual_collections():  # a document no worker made files for is parsed here
+        dts.finish(docs)
     cache.catalogue.keep_texts("dts-entry", entries)
 
     _search_index(out, docs, settings, report, reuse, cache, fingerprint, progress)
@@ -668,9 +673,11 @@ def _with_tree(doc: Document) -> Document:
     return dataclasses.replace(doc, root=loaded.root, tei_bytes=loaded.tei_bytes)
 
 
-def _write_document_files(job) -> None:
-    """A document's page and downloads (in a worker process when there are many)."""
-    out, settings, zip_name, cache_folder, doc, tei_path, others, prev, next_, stale = job
+def _write_document_files(job) -> tuple[str, str, int, dict[str, int]] | None:
+    """A document's page and downloads, and its DTS files when they are stale (in a worker
+    process when there are many): then its DTS collection entry, its number of citable units
+    and its files by DTS folder, for StaticDts.made_by_worker."""
+    out, settings, zip_name, cache_folder, doc, tei_path, others, prev, next_, stale, make_dts = job
     set_date_style(settings.date_style)  # a worker process has its own module state
     cache = BuildCache.__new__(BuildCache)
     cache.folder = Path(cache_folder)
@@ -681,6 +688,13 @@ def _write_document_files(job) -> None:
     report = SiteReport(site_dir=Path(out))
     site = _Site(environment_for(settings), settings, _Writer(Path(out), report), zip_name=zip_name, documents=[])
     site.document(doc, others, prev=prev, next=next_, only=stale)
+    if not make_dts:
+        return None
+    resource = resource_for(doc)
+    folders = {f"{folder}/": "" for folder in dts_folders(doc.id)}  # the files are counted by folder
+    dts_report = SiteReport(site_dir=Path(out))
+    member = write_document_dts(resource, Endpoints(settings.base_url), _Writer(Path(out), dts_report, folders))
+    return doc.id, member, len(resource.all_units()), dts_report.folder_files
 
 
 def template_folders(settings: Settings) -> list[Path]:

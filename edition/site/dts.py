@@ -471,47 +471,98 @@ def _json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_dts(docs, settings, write, reuse, remembered: dict[str, str] | None = None) -> dict[str, int]:
-    """The DTS files of the whole edition under ``dts/``; a document's files are reused from
-    the previous site when neither it nor this module changed. Returns the number of references
-    of each document whose files were written.
+class StaticDts:
+    """The DTS files of the edition in one build. `plan` finds the documents whose files in the
+    live site are current (they stay there) and those to be made; a document's files are made
+    by the worker that renders its page (`write_document_dts`: a large edition's 230 files a
+    document were the one part of the site stage made in the build's own process, one document
+    after another), or here by `finish`, which then writes the entry point and the collection.
 
     remembered: each document's collection entry from the last build, by its key; updated to
     this build's (a document kept from the last build is then not read at all: at 10,000
     documents, reading them for their entries took 5 s of a one-document rebuild)."""
-    endpoints = Endpoints(settings.base_url)
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    member_text = _MemberTexts(endpoints)
-    old = dict(remembered or {})
-    entries: dict[str, str] = {}
-    members, counts = [], {}  # the collection keeps each document's entry, not its parsed tree
-    for doc in sorted(docs, key=lambda d: d.id):
-        key = hashlib.sha256(f"{doc.cache_key}|{settings.base_url}|{code}".encode()).hexdigest()
-        reused = _reused(doc.id, key, write.out, reuse)
-        if reused:
-            write.report.files.extend(_document_files(doc.id)[1])
-            if key in old:
-                entries[key] = old[key]
-                members.append(old[key])
-                continue
-        resource = resource_for(doc)
-        members.append(member_text(resource))
-        entries[key] = members[-1]
-        if not reused:
-            counts[doc.id] = len(resource.all_units())
-            for folder in _document_files(doc.id)[0]:  # made even when empty: a folder there is a folder current
-                (write.out / folder).mkdir(parents=True, exist_ok=True)
-            for rel, text in navigation_texts(resource, endpoints, members[-1]).items():
-                write.text(f"dts/{rel}", text)
-            for rel, data in document_files(resource).items():
-                write.bytes(f"dts/{rel}", data)
-            write.text(f"dts/collection/{doc.id}.json", _json(endpoints.resource_document(resource)))
-    if remembered is not None:
-        remembered.clear()
-        remembered.update(entries)
-    write.text("dts/index.json", _json(endpoints.entry()))
-    write.text("dts/collection.json", collection_text(endpoints, settings.title, members))
-    return counts
+
+    def __init__(self, settings, write, reuse, remembered: dict[str, str] | None = None):
+        self.settings, self.write, self.reuse, self.remembered = settings, write, reuse, remembered
+        self.endpoints = Endpoints(settings.base_url)
+        self.code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+        self.old = dict(remembered or {})
+        self.keys: dict[str, str] = {}
+        self.stale: set[str] = set()
+        self.made: dict[str, tuple[str, int]] = {}  # by the workers: document id → its entry, its units
+
+    def plan(self, docs) -> set[str]:
+        """The ids of the documents whose DTS files are to be made; the others are listed as kept."""
+        for doc in docs:
+            key = hashlib.sha256(f"{doc.cache_key}|{self.settings.base_url}|{self.code}".encode()).hexdigest()
+            self.keys[doc.id] = key
+            if _reused(doc.id, key, self.write.out, self.reuse):
+                self.write.report.files.extend(_document_files(doc.id)[1])
+            else:
+                self.stale.add(doc.id)
+        return set(self.stale)
+
+    def made_by_worker(self, doc_id: str, member_text: str, units: int, folder_files: dict[str, int]) -> None:
+        """A worker made the document's files (`write_document_dts`): they are listed as this build's."""
+        self.made[doc_id] = (member_text, units)
+        self.write.report.files.extend(_document_files(doc_id)[1])
+        for folder, count in folder_files.items():
+            self.write.report.folder_files[folder] = self.write.report.folder_files.get(folder, 0) + count
+
+    def finish(self, docs) -> dict[str, int]:
+        """The files of the stale documents no worker made, the entry point and the collection.
+        Returns the number of references of each document whose files were made."""
+        member_text = _MemberTexts(self.endpoints)
+        entries: dict[str, str] = {}
+        members, counts = [], {}  # the collection keeps each document's entry, not its parsed tree
+        for doc in sorted(docs, key=lambda d: d.id):
+            key = self.keys[doc.id]
+            if doc.id in self.made:
+                text, counts[doc.id] = self.made[doc.id]
+            elif doc.id in self.stale:
+                resource = resource_for(doc)
+                text = write_document_dts(resource, self.endpoints, self.write, member_text)
+                counts[doc.id] = len(resource.all_units())
+            elif key in self.old:
+                text = self.old[key]
+            else:
+                text = member_text(resource_for(doc))
+            entries[key] = text
+            members.append(text)
+        if self.remembered is not None:
+            self.remembered.clear()
+            self.remembered.update(entries)
+        self.write.text("dts/index.json", _json(self.endpoints.entry()))
+        self.write.text("dts/collection.json", collection_text(self.endpoints, self.settings.title, members))
+        return counts
+
+
+def write_document_dts(resource: Resource, endpoints: Endpoints, write, member_text: "_MemberTexts | None" = None) -> str:
+    """Every DTS file of one document (its navigation, its passages, its collection entry);
+    returns its entry as the collection lists it."""
+    member = (member_text or _MemberTexts(endpoints))(resource)
+    for folder in _document_files(resource.id)[0]:  # made even when empty: a folder there is a folder current
+        (write.out / folder).mkdir(parents=True, exist_ok=True)
+    for rel, text in navigation_texts(resource, endpoints, member).items():
+        write.text(f"dts/{rel}", text)
+    for rel, data in document_files(resource).items():
+        write.bytes(f"dts/{rel}", data)
+    write.text(f"dts/collection/{resource.id}.json", _json(endpoints.resource_document(resource)))
+    return member
+
+
+def write_dts(docs, settings, write, reuse, remembered: dict[str, str] | None = None) -> dict[str, int]:
+    """The DTS files of the whole edition under ``dts/``, all made in this process (StaticDts);
+    a document's files are reused from the previous site when neither it nor this module changed.
+    Returns the number of references of each document whose files were written."""
+    dts = StaticDts(settings, write, reuse, remembered)
+    dts.plan(docs)
+    return dts.finish(docs)
+
+
+def dts_folders(doc_id: str) -> list[str]:
+    """A document's DTS folders under the site, each made whole."""
+    return _document_files(doc_id)[0]
 
 
 def _document_files(doc_id: str) -> tuple[list[str], list[str]]:
