@@ -9,6 +9,8 @@ mid-write was left half-written, while the build was still running.)
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 
 import pytest
@@ -50,9 +52,9 @@ def test_a_rebuild_changes_the_live_site_only_after_its_commit_point_and_only_wh
     at_commit = {}
     real_apply = update.apply
 
-    def apply_after_looking(site_dir, state_dir, plan, state, save_state):
+    def apply_after_looking(site_dir, state_dir, plan, state, states):
         at_commit.update(_snapshot(site_dir))
-        real_apply(site_dir, state_dir, plan, state, save_state)
+        real_apply(site_dir, state_dir, plan, state, states)
 
     monkeypatch.setattr(update, "apply", apply_after_looking)
     report = site_build.build_site(tei, site, settings, progress=False, jobs=1)
@@ -105,13 +107,51 @@ def _old_and_new(tmp_path: Path):
     return site, staging, old, new, plan
 
 
+class _States:
+    """update.States as BuildCache keeps them, with what was adopted as the build state."""
+
+    def __init__(self, folder: Path):
+        from edition.site.cache import BuildCache
+
+        self.cache = BuildCache(folder)
+        self.adopted: list[dict] = []
+
+    def write_state(self, state, name, durable=False):
+        self.cache.write_state(state, name, durable)
+
+    def adopt_state(self, name, state=None):
+        self.cache.adopt_state(name, state)
+        self.adopted.append({k: v for k, v in self.cache.state.items() if k != "format"})
+
+
+class _NoStates:
+    def write_state(self, state, name, durable=False):
+        pass
+
+    def adopt_state(self, name, state=None):
+        pytest.fail("nothing was committed")
+
+
 def test_an_update_puts_the_new_files_in_place_and_keeps_what_it_did_not_write(tmp_path: Path) -> None:
     site, staging, old, new, plan = _old_and_new(tmp_path)
-    saved = []
-    update.apply(site, tmp_path, plan, {"overall": "new"}, saved.append)
+    states = _States(tmp_path)
+    update.apply(site, tmp_path, plan, {"overall": "new"}, states)
     assert _tree(site) == new
-    assert saved == [{"overall": "new"}]
+    assert states.adopted == [{"overall": "new"}]
     assert not staging.exists() and not (tmp_path / update.JOURNAL).exists()
+    assert json.loads((tmp_path / "state.json").read_text())["overall"] == "new"
+    assert not (tmp_path / update.NEXT_STATE).exists()
+
+
+def test_a_journal_of_the_earlier_version_with_the_state_in_it_is_replayed(tmp_path: Path) -> None:
+    site, staging, old, new, plan = _old_and_new(tmp_path)
+    journal = {"format": update.JOURNAL_FORMAT, "site": os.path.abspath(site), "steps": plan.steps(),
+               "state": {"overall": "new"}}
+    (tmp_path / update.JOURNAL).write_text(json.dumps(journal))
+    states = _States(tmp_path)
+    assert update.replay(site, tmp_path, states)
+    assert _tree(site) == new and states.adopted == [{"overall": "new"}]
+    assert json.loads((tmp_path / "state.json").read_text())["overall"] == "new"
 
 
 @pytest.mark.parametrize("kill_after", range(1, 7))
@@ -127,23 +167,26 @@ def test_an_update_killed_after_any_step_is_finished_by_the_journal(tmp_path: Pa
 
     monkeypatch.setattr(update, "_checkpoint", killed_at)
     with pytest.raises(SystemExit):
-        update.apply(site, tmp_path, plan, {"overall": "new"}, lambda state: None)
+        update.apply(site, tmp_path, plan, {"overall": "new"}, _States(tmp_path))
     now = _tree(site)
     assert all(now[rel] in (old.get(rel), new.get(rel)) for rel in now), "a file is neither old nor new"
     if kill_after < 5:  # after the fifth and last step the files are the new ones; the state is not saved
         assert now != new, "the kill came too late to test the replay"
     monkeypatch.setattr(update, "_checkpoint", lambda name: None)
-    saved = []
-    assert update.replay(site, tmp_path, saved.append)
-    assert _tree(site) == new and saved == [{"overall": "new"}]
+    states = _States(tmp_path)
+    assert update.replay(site, tmp_path, states)
+    assert _tree(site) == new and states.adopted == [{"overall": "new"}]
+    assert json.loads((tmp_path / "state.json").read_text())["overall"] == "new"
     assert not staging.exists() and not update.trash_folder(site).exists()
-    assert not update.replay(site, tmp_path, saved.append)  # done: nothing more to replay
+    assert not update.replay(site, tmp_path, states)  # done: nothing more to replay
     assert _tree(site) == new
 
 
 def test_an_update_killed_before_its_journal_leaves_the_old_site(tmp_path: Path) -> None:
     site, staging, old, new, plan = _old_and_new(tmp_path)
-    assert not update.replay(site, tmp_path, lambda state: pytest.fail("nothing was committed"))
+    (tmp_path / update.NEXT_STATE).write_text("{}")  # written before the journal that never came
+    assert not update.replay(site, tmp_path, _NoStates())
+    assert not (tmp_path / update.NEXT_STATE).exists()
     assert _tree(site) == old and not staging.exists()
 
 

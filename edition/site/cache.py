@@ -129,9 +129,23 @@ class BuildCache:
     # --- the state of the last build --------------------------------------------------------
 
     def save_state(self, state: dict) -> None:
-        state = {"format": STATE_FORMAT, **state}
-        write_json_atomic(self.folder / "state.json", state, durable=False, ensure_ascii=False, sort_keys=True)
-        self.state = state
+        self.write_state(state, "state.json")
+        self.state = {"format": STATE_FORMAT, **state}
+
+    def write_state(self, state: dict, name: str, durable: bool = False) -> None:
+        """`state` into the file `name` of the cache folder (edition.site.update writes the next
+        state beside the current one, then adopts it)."""
+        write_json_atomic(self.folder / name, {"format": STATE_FORMAT, **state}, durable=durable, ensure_ascii=False,
+                          sort_keys=True)
+
+    def adopt_state(self, name: str, state: dict | None = None) -> None:
+        """The state written as `name` becomes the build state (a rename; done already when the
+        file is gone: a replay after a kill that came after the rename). state: what it holds,
+        when the caller has it (otherwise it is read back)."""
+        path = self.folder / name
+        if name != "state.json" and path.exists():
+            os.replace(path, self.folder / "state.json")
+        self.state = {"format": STATE_FORMAT, **state} if state is not None else self._load_state()
 
     def prune(self, keep: set[str]) -> None:
         """Forget rendered documents no longer in the edition (keeps the cache the corpus's size):
