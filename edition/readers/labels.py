@@ -55,11 +55,20 @@ class LabelMatcher:
         self.prefix_words = {label_key(w) for w in profile.honorifics | profile.titles}
         self.prefix_words |= {w for key in self.prefix_words for w in key.split()}
         self.small = {label_key(w) for w in profile.articles | profile.particles | profile.joiners}
+        self._judged: dict[str, Candidate | None] = {}
 
     # --- one label -----------------------------------------------------------------------
 
     def candidate(self, label: str) -> Candidate | None:
-        """Judge a label as printed: None if it cannot be a speaker's name."""
+        """Judge a label as printed: None if it cannot be a speaker's name. Remembered: the rules
+        ask about the same few labels of a record hundreds of times."""
+        if label in self._judged:
+            return self._judged[label]
+        judged = self._judge(label)
+        self._judged[label] = judged
+        return judged
+
+    def _judge(self, label: str) -> Candidate | None:
         label = label.strip()
         key = label_key(label)
         if not key or len(label) > MAX_LABEL or key in self.profile.not_labels:
@@ -173,3 +182,12 @@ class LabelMatcher:
             if after_sentence and candidate.strength == "caps" and len(candidate.key) > 2:
                 return begin  # "… Manchuria. KHRUS HCHEV N.S.: The abnormal …"
         return None
+
+
+def matcher_for(profile: Profile) -> LabelMatcher:
+    """The profile's matcher with the usual separators, made once per profile (a record's
+    profile is complete before its reader starts, and its judgements are remembered)."""
+    matcher = profile.__dict__.get("_label_matcher")
+    if matcher is None:
+        matcher = profile.__dict__["_label_matcher"] = LabelMatcher(profile)
+    return matcher

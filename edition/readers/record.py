@@ -26,7 +26,7 @@ from typing import Callable
 
 from edition.model import Metadata
 from edition.readers.base import EM_CLOSE, EM_OPEN, Extracted, LabelMatch
-from edition.readers.labels import LabelMatcher
+from edition.readers.labels import LabelMatcher, matcher_for
 from edition.readers.notes import mark_glued_markers, normalise_markers, split_symbol_notes, split_trailing_notes
 from edition.readers.pages import PB_MARK, web_page_marks
 from edition.readers.profiles import Profile, label_key
@@ -275,7 +275,7 @@ def rule_footer(state: RecordState) -> None:
     rights: list[str] = []
     for block in footer:
         text = _plain(block.text)
-        label = LabelMatcher(state.profile).at_start(text)
+        label = matcher_for(state.profile).at_start(text)
         if label and not _heading_after_label(label[0].rest):
             state.blocks.append(block)  # the record's own text after the page's footer: never dropped
             continue
@@ -376,7 +376,7 @@ def _continues_field(block: Block, state: RecordState, role: str, has_value: boo
     page's contents over its list items; a summary or a language is one paragraph."""
     text = _plain(block.text)
     profile = state.profile
-    if _starts_field(text, profile) or LabelMatcher(profile).at_start(text) or block.number in state.heading_levels:
+    if _starts_field(text, profile) or matcher_for(profile).at_start(text) or block.number in state.heading_levels:
         return False
     if not has_value:
         return True
