@@ -140,3 +140,49 @@ def test_the_collection_text_is_the_json_of_the_collection_object(members):
     assert texts == [_json(endpoints.resource(resource, full=False))[:-1] for resource in resources]
     expected = _json(endpoints.collection("An edition", [endpoints.resource(r, full=False) for r in resources]))
     assert collection_text(endpoints, "An edition", texts) == expected
+
+
+@pytest.fixture(scope="module")
+def edition_tree_files(tmp_path_factory):
+    """Files that declare the edition's own citation tree: the sample edition's, the twelve
+    variety records converted (notes in speakers, omissions, notes outside turns), the test TEI."""
+    import shutil
+
+    from edition.convert import convert_corpus
+
+    records, out = tmp_path_factory.mktemp("variety"), tmp_path_factory.mktemp("variety-tei")
+    for path in (ROOT / "tests/fixtures/variety").glob("*.txt"):
+        shutil.copy(path, records)
+    convert_corpus(records, out, jobs=1)
+    return EDITION_FILES + sorted(out.glob("*.xml")) + sorted((ROOT / "tests/fixtures/tei/valid").glob("*.xml"))
+
+
+def _signature(units):
+    return [(unit.ref, unit.cite_type, unit.level, unit.parent, unit.element.getroottree().getpath(unit.element))
+            for top in units for unit in top.walk()]
+
+
+def test_the_editions_own_tree_is_walked_by_lxml_with_the_units_saxon_finds(edition_tree_files):
+    from edition.site import dts
+
+    walked = 0
+    for path in edition_tree_files:
+        data = path.read_bytes()
+        root = etree.fromstring(data)
+        structures = cite_structures(root)
+        if structures != dts._edition_structures():
+            continue
+        walked += 1
+        by_lxml = _signature(dts._edition_tree_units(root, structures))
+        assert by_lxml == _signature(dts._saxon_units(data, root, structures)), path.name
+        assert by_lxml == _signature(citable_units(data)), path.name
+    assert walked >= len(EDITION_FILES) + 12
+    kinds = {kind for path in edition_tree_files for _, kind, *_ in _signature(citable_units(path.read_bytes()))}
+    assert {"conversation", "turn", "paragraph", "note"} <= kinds
+
+
+def test_another_tree_is_evaluated_by_saxon(monkeypatch):
+    from edition.site import dts
+
+    monkeypatch.setattr(dts, "_edition_tree_units", lambda *args: pytest.fail("not the edition's tree"))
+    assert citable_units(TEI_ONLY)
