@@ -305,3 +305,30 @@ def test_pages_are_made_again_when_any_code_that_makes_them_changes(tmp_path: Pa
         changed.write_text(text + "\n# changed\n", "utf-8")
         assert cache._tree_digest.__wrapped__(copy) != before, f"{module} is not in the pages' fingerprint"
         changed.write_text(text, "utf-8")
+
+
+def test_kept_zip_members_that_lie_together_are_copied_in_one_call_and_others_apart(tmp_path: Path,
+                                                                                     monkeypatch) -> None:
+    """A rebuild copies each run of unchanged members of the old zip at once; a changed member
+    between two runs, or members out of their old order, start a new copy, and the bytes come out
+    as if each member had been copied on its own."""
+    old = tmp_path / "old.bin"
+    old.write_bytes(bytes(range(256)) * 4)
+    calls = []
+    real = site_build._copy_range
+    monkeypatch.setattr(site_build, "_copy_range",
+                        lambda source, target, offset, length: (calls.append((offset, length)),
+                                                                real(source, target, offset, length)))
+    members = [(0, 10), (10, 20), (30, 5), (100, 7), (107, 3), (50, 4)]
+    with open(old, "rb") as source, open(tmp_path / "new.bin", "wb") as target:
+        run = site_build._KeptRun(source, target)
+        for index, (offset, length) in enumerate(members):
+            run.add(offset, length)
+            if index == 2:
+                run.copy()
+                target.write(b"NEW")  # a member written anew between two kept ones
+        run.copy()
+    data = old.read_bytes()
+    expected = b"".join(data[o:o + n] for o, n in members[:3]) + b"NEW" + b"".join(data[o:o + n] for o, n in members[3:])
+    assert (tmp_path / "new.bin").read_bytes() == expected
+    assert calls == [(0, 35), (100, 10), (50, 4)]
