@@ -216,7 +216,7 @@ def _update_in_place(site_dir: Path, staging: Path, reuse: Reuse, cache: BuildCa
     new_outputs = {*state["pages"], *state["files"], *state["keys"]}
     staged = Listings()  # the staging folder is finished: list each of its folders once, not a stat per key
     replaced = {rel.rstrip("/") for rel in state["keys"] if rel.endswith("/")
-                and (rel not in reuse.reused_folders or _is_staged_folder(staged, staging, rel.rstrip("/")))}
+                and (rel not in reuse.reused_folders or staged.holds_folder(staging, rel.rstrip("/")))}
     plan = update.plan_update(staging, old_outputs, new_outputs, replaced)
     # the last build's state is not needed again: let it go before the new one is written (at
     # 10,000 documents each holds 123,000 file keys, and this is the rebuild's fullest moment)
@@ -225,11 +225,6 @@ def _update_in_place(site_dir: Path, staging: Path, reuse: Reuse, cache: BuildCa
     touched = [*plan.files, *plan.deletions, *plan.folders]
     _refuse_read_only(site_dir, {os.path.dirname(rel) for rel in touched} | set(plan.folders))
     update.apply(site_dir, cache.folder, plan, state, cache)
-
-
-def _is_staged_folder(staged: Listings, staging: Path, rel: str) -> bool:
-    parent, _, name = rel.rpartition("/")
-    return name in staged.folders(os.path.join(staging, parent))
 
 
 def _unchanged(report: SiteReport, state: dict) -> SiteReport:

@@ -205,8 +205,7 @@ class Reuse:
     def try_reuse_folder(self, rel: str, key: str) -> bool:
         """The same for a whole folder made in one step (a search bundle, a document's passages)."""
         self.keys[rel + "/"] = key
-        parent, _, name = rel.rpartition("/")
-        if self.old_keys.get(rel + "/") == key and name in self._listings.folders(os.path.join(self.old_site, parent)):
+        if self.old_keys.get(rel + "/") == key and self._listings.holds_folder(self.old_site, rel):
             self.reused_folders.add(rel + "/")
             self.reused += 1
             return True
@@ -234,6 +233,11 @@ class Listings:
     def folders(self, folder: str) -> frozenset[str]:
         """The folders in `folder`."""
         return self._listing(folder)[1]
+
+    def holds_folder(self, root: str | Path, rel: str) -> bool:
+        """Whether the folder `rel` (a path relative to `root`) is there, from its parent's listing."""
+        parent, _, name = rel.rpartition("/")
+        return name in self.folders(os.path.join(root, parent))
 
     def _listing(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
         found = self._entries.get(folder)
