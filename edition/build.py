@@ -7,16 +7,18 @@ reported and left out; the rest of the edition is still built.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 import time
+from concurrent.futures import Executor
 from pathlib import Path
 
 from edition import __version__, noop
 from edition.collector import fewer_collections
 from edition.errors import EditionError, Problem
-from edition.executor import ExecutorSpec, opened
+from edition.executor import LARGE_EDITION, ExecutorSpec, opened, parse_spec, side_worker
 from edition.lock import edition_lock, state_folder
 from edition.project import Project
 
@@ -51,14 +53,37 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
             return recorded["ok"]
         noop.forget(folder)  # a build killed from here on must not leave the old record standing
         lines: list[str] = []
-        with opened(executor, shared=[Path(corpus_dir or project.corpus), folder]) as work, fewer_collections():
-            # folder: the site cache
+        with opened(executor, shared=[Path(corpus_dir or project.corpus), folder]) as work, fewer_collections(), \
+                contextlib.ExitStack() as records_checked:  # folder: the site cache
+            if _a_rebuild_of_a_large_edition(current, force, executor):
+                records_checked.enter_context(side_worker(("edition.workers:prepare_reading",),
+                                                          ("edition.workers:prepare_checking",
+                                                           _first_tei_file(current, tei_dir), tei_all)))
             ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
-                                jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append)
+                                jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append,
+                                records_checked=records_checked.close)
         after = inputs()  # the TEI files and the site as this build left them
         if ok and _sources_unchanged(current, after):
             noop.record(folder, after, lines, ok)
         return ok
+
+
+def _a_rebuild_of_a_large_edition(current: dict, force: bool, executor: ExecutorSpec) -> bool:
+    """Whether the build will likely read and check a few records of a large edition (a site
+    was built; no --force; worker processes of this machine): then a side worker is worth
+    starting at once (edition.executor.side_worker)."""
+    if force or not current["options"]["site built"] or isinstance(executor, Executor) \
+            or parse_spec(executor) != "process":
+        return False
+    corpus = current["folders"]["corpus"][1] or []
+    return sum(1 for entry in corpus if entry[1] != "dir") >= LARGE_EDITION
+
+
+def _first_tei_file(current: dict, tei_dir: Path) -> str:
+    """A TEI file of the edition, for the side worker to check first (what that loads is what
+    checking the changed ones needs); "" when there is none yet."""
+    tei = current["folders"]["tei"][1] or []
+    return next((str(tei_dir / entry[0]) for entry in tei if entry[0].endswith(".xml") and entry[1] != "dir"), "")
 
 
 def _sources_unchanged(before: dict, after: dict) -> bool:
@@ -85,8 +110,9 @@ def _noop_inputs(project: Project, corpus_dir: Path, tei_dir: Path, site_dir: Pa
 
 def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path | None, site_dir: Path | None,
                    force: bool, jobs: int, tei_all: bool, progress: bool, executor: ExecutorSpec = None,
-                   said=lambda line: None) -> bool:
-    """said: given the lines a build of the same inputs with nothing to do would print."""
+                   said=lambda line: None, records_checked=lambda: None) -> bool:
+    """said: given the lines a build of the same inputs with nothing to do would print.
+    records_checked: called once the records are converted and checked (lets the side worker go)."""
     from dataclasses import replace
 
     from edition.convert import convert_corpus
@@ -116,6 +142,7 @@ def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path |
     validated = (f"validate  {len(tei_files) - len(invalid)} of {count(len(tei_files), 'TEI file')} valid"
                  + ("" if tei_all else " (tei_all skipped)"))
     say(validated)
+    records_checked()
 
     site = build_site(tei_dir, site_dir, settings, validation=validation, progress=progress, exclude=invalid,
                       jobs=jobs, executor=executor)

@@ -60,6 +60,13 @@ DASK_CONNECT_TIMEOUT = 10.0
 # is the build's largest (the one-document rebuild of 10,000 documents peaked at 533 MB).
 LARGE_EDITION = 1000
 
+# The side worker of a rebuild (`side_worker`): started when the build of a large edition
+# begins, while the build's own process is still small, it loads what reading and checking
+# records need (about a second: the readers, the word list, the schemas) on the other core
+# while the build works out what changed; the few changed records are then read and checked
+# there, with no process to start and nothing to load. The innermost open one is used.
+_side_workers: list[ProcessPoolExecutor] = []
+
 
 def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs: int = 0,
              executor: ExecutorSpec = None, in_process_below: int = IN_PROCESS_BELOW,
@@ -72,7 +79,8 @@ def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs:
     or threads (0: one per core); a Dask cluster has as many as it has worker threads.
     `in_process_below`: the default process pool runs smaller batches here instead; an
     executor asked for by name or given always gets the work. `apart`: the default pool gets
-    the work however small (see LARGE_EDITION).
+    the work however small (see LARGE_EDITION), the build's side worker (`side_worker`) a
+    batch that small when one is open.
     """
     items = list(items)
     if isinstance(executor, Executor):
@@ -86,6 +94,9 @@ def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs:
     if spec == "thread":
         return _on_new_pool(ThreadPoolExecutor(max_workers=workers), function, items, workers)
     workers = min(workers, len(items))
+    side = _side_workers[-1] if _side_workers else None
+    if items and apart and side is not None and len(items) < in_process_below and not getattr(side, "_broken", False):
+        return _chunked(side, function, items, 1)
     if not items or not apart and (workers <= 1 or len(items) < in_process_below):
         return _here(function, items)
     return _on_new_pool(ProcessPoolExecutor(max_workers=workers), function, items, workers)
@@ -117,6 +128,32 @@ def opened(executor: ExecutorSpec = None, *, shared: Iterable[Path] = ()) -> Ite
         yield client.get_executor(pure=False)  # pure=False: no hashing of arguments, no merging of tasks
     finally:
         client.close()
+
+
+@contextmanager
+def side_worker(*preparations: tuple[str, ...]) -> Iterator[None]:
+    """While open, `map_work(..., apart=True)` runs a batch too small for a pool of its own on
+    one worker process started now, which runs `preparations` first: ("module:function",
+    argument, ...), named so that this process need not import the module to start the
+    worker. Closed, the worker is let go without waiting for a preparation no work came for."""
+    pool = ProcessPoolExecutor(max_workers=1)
+    try:
+        for name, *arguments in preparations:
+            pool.submit(call_named, name, *arguments)
+        _side_workers.append(pool)
+        yield
+    finally:
+        if pool in _side_workers:
+            _side_workers.remove(pool)
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def call_named(name: str, *arguments):
+    """The function `name` ("module:function") called with `arguments`, in a worker."""
+    import importlib
+
+    module, _, function = name.partition(":")
+    return getattr(importlib.import_module(module), function)(*arguments)
 
 
 def _chunked(executor: Executor, function: Callable, items: list, workers: int) -> Iterator:

@@ -96,3 +96,49 @@ def test_convert_and_validate_ask_for_a_worker_from_a_large_edition(tmp_path: Pa
     assert not report.failed
     validate_module.validate_paths(sorted((tmp_path / "tei").glob("*.xml")), tei_all=False, jobs=1, progress=False)
     assert asked and all(asked)
+
+
+def _worker_state(_item) -> tuple[int, bool]:
+    import os
+    import sys
+
+    return os.getpid(), "wordfreq" in sys.modules
+
+
+def test_a_side_worker_prepared_at_the_start_reads_and_checks_the_few_changed_records() -> None:
+    """The side worker of a rebuild: one process, started when the build begins, that has
+    loaded what reading needs before the first record comes, and serves every small batch
+    that must run apart (convert's and validate's) while it is open; a larger batch still
+    gets a pool of its own, and once it is closed a small batch gets a new worker."""
+    import os
+
+    from edition.executor import map_work, side_worker
+
+    with side_worker(("edition.workers:prepare_reading",)):
+        first = set(map_work(_worker_state, [1], jobs=2, apart=True, in_process_below=8))
+        second = set(map_work(_worker_state, [1, 2, 3], jobs=2, apart=True, in_process_below=8))
+        pooled = {pid for pid, _ in map_work(_worker_state, list(range(8)), jobs=2, apart=True, in_process_below=8)}
+    [(side, prepared)] = first
+    assert side != os.getpid() and prepared
+    assert second == first  # the same process, not a new one
+    assert side not in pooled
+    [(after, _)] = set(map_work(_worker_state, [1], jobs=2, apart=True, in_process_below=8))
+    assert after not in (side, os.getpid())
+
+
+def test_the_side_worker_is_started_only_for_a_rebuild_of_a_large_edition(tmp_path: Path) -> None:
+    from edition.build import _a_rebuild_of_a_large_edition, _first_tei_file
+    from edition.executor import LARGE_EDITION
+
+    def inputs(records: int, built: bool) -> dict:
+        listing = [[f"r{i:05}.txt", 10, 1] for i in range(records)] + [["notes", "dir"]]
+        return {"options": {"site built": built},
+                "folders": {"corpus": ["/c", listing], "tei": ["/t", [["a.xml", 5, 1], [".manifest.json", 2, 1]]]}}
+
+    assert _a_rebuild_of_a_large_edition(inputs(LARGE_EDITION, True), False, None)
+    assert _a_rebuild_of_a_large_edition(inputs(LARGE_EDITION, True), False, "process")
+    assert not _a_rebuild_of_a_large_edition(inputs(LARGE_EDITION - 1, True), False, None)
+    assert not _a_rebuild_of_a_large_edition(inputs(LARGE_EDITION, False), False, None)  # a first build: pools
+    assert not _a_rebuild_of_a_large_edition(inputs(LARGE_EDITION, True), True, None)  # --force: everything again
+    assert not _a_rebuild_of_a_large_edition(inputs(LARGE_EDITION, True), False, "serial")
+    assert _first_tei_file(inputs(3, True), tmp_path) == str(tmp_path / "a.xml")
