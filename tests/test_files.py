@@ -27,3 +27,20 @@ def test_a_json_write_that_fails_leaves_the_old_file_and_no_temporary_one(tmp_pa
         write_json_atomic(target, {"steps": [object()]})  # cannot be encoded, half-way through
     assert target.read_bytes() == b'{"old": true}'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.json"]
+
+
+def test_a_tree_is_installed_with_the_unchanged_files_linked_from_its_live_copy(tmp_path: Path) -> None:
+    from edition.files import install_tree
+
+    made, live, target = tmp_path / "made", tmp_path / "live", tmp_path / "target"
+    for root, files in ((made, {"a.pf": b"same", "sub/b.pf": b"new", "sub/c.pf": b"only here"}),
+                        (live, {"a.pf": b"same", "sub/b.pf": b"old", "gone.pf": b"x"})):
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+    assert install_tree(made, target, alike=live) == 3
+    assert {p.relative_to(target).as_posix(): p.read_bytes() for p in target.rglob("*") if p.is_file()} == \
+        {"a.pf": b"same", "sub/b.pf": b"new", "sub/c.pf": b"only here"}
+    assert (target / "a.pf").stat().st_ino == (live / "a.pf").stat().st_ino
+    assert (target / "sub/b.pf").stat().st_ino != (live / "sub/b.pf").stat().st_ino
+    assert (live / "sub/b.pf").read_bytes() == b"old"

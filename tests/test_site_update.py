@@ -332,3 +332,50 @@ def test_kept_zip_members_that_lie_together_are_copied_in_one_call_and_others_ap
     expected = b"".join(data[o:o + n] for o, n in members[:3]) + b"NEW" + b"".join(data[o:o + n] for o, n in members[3:])
     assert (tmp_path / "new.bin").read_bytes() == expected
     assert calls == [(0, 35), (100, 10), (50, 4)]
+
+
+def test_a_folder_made_again_lends_its_unchanged_files_by_link_and_no_file_is_written_through(tmp_path: Path) -> None:
+    """A changed document's DTS folders and its search bundle are made whole again; the files
+    of them whose bytes did not change are hard-linked from the live site (a file made costs a
+    new inode, a link does not), those that changed are new files, and the live copy of a
+    linked file is never written through (the site equals a fresh build's)."""
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    shutil.copytree(FIXTURES, tei)
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    before = _snapshot(site)
+    stem = "1958-07-31_khrushchev-mao_first-conversation_zubok"  # a record with passages
+    path = tei / f"{stem}.xml"
+    text = path.read_text("utf-8")
+    assert text.count("one can say that") == 1
+    path.write_text(text.replace("one can say that", "one may say that"), "utf-8")  # one paragraph
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    after = _snapshot(site)
+
+    remade = [rel for rel in after if rel.startswith("dts/") and f"/{stem}" in rel and rel in before]
+    linked = [rel for rel in remade if after[rel][0] == before[rel][0]]
+    rewritten = [rel for rel in remade if after[rel][2] != before[rel][2]]
+    assert linked and rewritten, (len(linked), len(rewritten))
+    assert all(after[rel][2] == before[rel][2] for rel in linked)  # a shared inode holds the old bytes
+    assert all(after[rel][0] != before[rel][0] for rel in rewritten)  # changed bytes: a new file
+    bundle = [rel for rel in after if rel.startswith("pagefind") and rel in before]
+    assert any(after[rel][0] == before[rel][0] for rel in bundle)
+    fresh = tmp_path / "fresh"
+    site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
+    assert {rel: digest for rel, (_, _, digest) in after.items()} == \
+        {rel: digest for rel, (_, _, digest) in _snapshot(fresh).items()}
+
+
+def test_a_staged_path_linked_to_the_live_site_is_unlinked_before_it_is_written(tmp_path: Path) -> None:
+    live, staging = tmp_path / "site", tmp_path / "staging"
+    (live / "dts" / "a").mkdir(parents=True)
+    (live / "dts" / "a" / "one.json").write_bytes(b"old")
+    report = site_build.SiteReport(site_dir=staging)
+    writer = site_build._Writer(staging, report, {"dts/a/": "k"}, live=live)
+    writer.bytes("dts/a/one.json", b"old")
+    assert (staging / "dts/a/one.json").stat().st_ino == (live / "dts/a/one.json").stat().st_ino
+    writer.bytes("dts/a/one.json", b"new")
+    assert (live / "dts/a/one.json").read_bytes() == b"old"
+    assert (staging / "dts/a/one.json").read_bytes() == b"new"
+    writer.bytes("pages.html", b"old")  # outside a folder made whole: always a file of its own
+    assert not (live / "pages.html").exists() and (staging / "pages.html").read_bytes() == b"old"

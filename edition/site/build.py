@@ -33,6 +33,7 @@ from markupsafe import Markup, escape
 
 from edition import __version__
 from edition.errors import EditionError, Problem
+from edition.files import link_if_identical
 from edition.hashes import FileHashes
 from edition.lock import locked, state_folder
 from edition.settings import Settings
@@ -95,11 +96,16 @@ class _Writer:
     edition writes hundreds of thousands of small files (the DTS passages): each folder is made
     once, and each file is one open, write and close."""
 
-    def __init__(self, out: Path, report: SiteReport, keys: dict[str, str] | None = None):
+    def __init__(self, out: Path, report: SiteReport, keys: dict[str, str] | None = None, live: Path | None = None):
         self.out = out
         self.report = report
         self.keys = keys if keys is not None else {}  # the build's keys: "folder/" for folders made whole
         self._folders: set[str] = set()
+        # live: the live site, from which a file of a folder made whole is linked when its bytes
+        # are unchanged (edition.files.link_if_identical)
+        self.live = None if live is None else str(live)
+        self._live = Listings()
+        self._linked: set[str] = set()
 
     def text(self, rel: str, text: str) -> None:
         self._write(rel, text.encode("utf-8"))
@@ -117,11 +123,20 @@ class _Writer:
             (self.report.pages if rel.endswith(".html") else self.report.files).append(rel)
 
     def _write(self, rel: str, data: bytes) -> None:
-        folder = os.path.dirname(rel)
+        folder, _, name = rel.rpartition("/")
         if folder not in self._folders:
             os.makedirs(os.path.join(self.out, folder), exist_ok=True)
             self._folders.add(folder)
-        with open(os.path.join(self.out, rel), "wb") as stream:
+        target = os.path.join(self.out, rel)
+        if rel in self._linked:  # never written through: the live site holds these bytes too
+            os.unlink(target)
+            self._linked.discard(rel)
+        if self.live is not None and update.keyed_folder(rel, self.keys) is not None:
+            live_folder = os.path.join(self.live, folder)
+            if name in self._live.names(live_folder) and link_if_identical(os.path.join(live_folder, name), target, data):
+                self._linked.add(rel)
+                return
+        with open(target, "wb") as stream:
             stream.write(data)
 
 
@@ -491,7 +506,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
                 fingerprint: str, executor=None) -> None:
     from tqdm import tqdm
 
-    write = _Writer(out, report, reuse.keys)
+    write = _Writer(out, report, reuse.keys, live=reuse.old_site)
     env = environment_for(settings, cache.folder)
     person_ids = {p.id for d in docs for p in d.persons}
 
@@ -541,7 +556,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         if stale or doc.id in dts_to_make:
             jobs_to_render.append((os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
                                    os.path.abspath(doc.path), others, prev, next_, frozenset(stale),
-                                   doc.id in dts_to_make))
+                                   doc.id in dts_to_make, os.path.abspath(reuse.old_site)))
     bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
                disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
     with bar:
@@ -622,7 +637,7 @@ def _search_index(out: Path, docs: list[Document], settings: Settings, report: S
         try:
             indexed += build_index(out, members, settings.language,
                                    views=(cache.load(d.cache_key, "search") for d in members),
-                                   bundle=bundle)
+                                   bundle=bundle, live=reuse.old_site)
         except Exception as error:  # noqa: BLE001 - whatever breaks the search, the site is still useful
             report.warnings.append(Problem("search", None, f"search index not built: {error}", "warning"))
             reuse.keys.pop(bundle + "/", None)
@@ -681,7 +696,7 @@ def _write_document_files(job) -> tuple[str, str, int, dict[str, int]] | None:
     """A document's page and downloads, and its DTS files when they are stale (in a worker
     process when there are many): then its DTS collection entry, its number of citable units
     and its files by DTS folder, for StaticDts.made_by_worker."""
-    out, settings, zip_name, cache_folder, doc, tei_path, others, prev, next_, stale, make_dts = job
+    out, settings, zip_name, cache_folder, doc, tei_path, others, prev, next_, stale, make_dts, live = job
     set_date_style(settings.date_style)  # a worker process has its own module state
     cache = BuildCache.__new__(BuildCache)
     cache.folder = Path(cache_folder)
@@ -698,7 +713,8 @@ def _write_document_files(job) -> tuple[str, str, int, dict[str, int]] | None:
     resource = resource_for(doc)
     folders = {f"{folder}/": "" for folder in dts_folders(doc.id)}  # the files are counted by folder
     dts_report = SiteReport(site_dir=Path(out))
-    member = write_document_dts(resource, Endpoints(settings.base_url), _Writer(Path(out), dts_report, folders))
+    member = write_document_dts(resource, Endpoints(settings.base_url), _Writer(Path(out), dts_report, folders,
+                                                                                 live=Path(live)))
     return doc.id, member, len(resource.all_units()), dts_report.folder_files
 
 
