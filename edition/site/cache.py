@@ -184,6 +184,7 @@ class Reuse:
 
     def __init__(self, old_site: Path, new_site: Path, old_keys: dict[str, str]):
         self.old_site = old_site
+        self._old_root = os.fspath(old_site)
         self.new_site = new_site
         self.old_keys = old_keys
         self.keys: dict[str, str] = {}
@@ -193,19 +194,21 @@ class Reuse:
         self.rendered = 0
 
     def try_reuse(self, rel: str, key: str) -> bool:
-        """True when the live file is current (nothing to write)."""
+        """True when the live file is current (nothing to write). Asked 120,000 times by a
+        rebuild of 10,000 documents: the key first, then the live folder's listing."""
         self.keys[rel] = key
-        folder, _, name = rel.rpartition("/")
-        if self.old_keys.get(rel) == key and name in self._listings.names(os.path.join(self.old_site, folder)):
-            self.reused += 1
-            return True
+        if self.old_keys.get(rel) == key:
+            folder, _, name = rel.rpartition("/")
+            if name in self._listings.names(f"{self._old_root}/{folder}" if folder else self._old_root):
+                self.reused += 1
+                return True
         self.rendered += 1
         return False
 
     def try_reuse_folder(self, rel: str, key: str) -> bool:
         """The same for a whole folder made in one step (a search bundle, a document's passages)."""
         self.keys[rel + "/"] = key
-        if self.old_keys.get(rel + "/") == key and self._listings.holds_folder(self.old_site, rel):
+        if self.old_keys.get(rel + "/") == key and self._listings.holds_folder(self._old_root, rel):
             self.reused_folders.add(rel + "/")
             self.reused += 1
             return True
@@ -237,7 +240,8 @@ class Listings:
     def holds_folder(self, root: str | Path, rel: str) -> bool:
         """Whether the folder `rel` (a path relative to `root`) is there, from its parent's listing."""
         parent, _, name = rel.rpartition("/")
-        return name in self.folders(os.path.join(root, parent))
+        root = os.fspath(root)
+        return name in self.folders(f"{root}/{parent}" if parent else root)
 
     def _listing(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
         found = self._entries.get(folder)

@@ -5,6 +5,8 @@ Everything here comes from the TEI file alone.
 
 from __future__ import annotations
 
+import functools
+
 import datetime as _dt
 import sys
 from collections.abc import Callable
@@ -159,8 +161,10 @@ class Document:
     def display_date(self) -> str:
         return format_date(self.when) or self.date_text or "undated"
 
-    @property
+    @functools.cached_property
     def sort_key(self) -> tuple:
+        """Made once: lists of 10,000 documents sort by it again and again (a person's
+        appearances, a year's documents). A document is not changed once it is loaded."""
         return (self.when or "9999", self.title.casefold(), self.id)
 
     @property
