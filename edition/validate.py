@@ -614,8 +614,8 @@ def _collect(paths: list[Path]) -> list[Path]:
         if folder not in listings:
             listings[folder] = _entries(folder or ".")
         is_folder = listings[folder].get(name)
-        if is_folder is None and name in ("", ".", ".."):
-            is_folder = path.is_dir() or None
+        if is_folder is None:  # not listed as spelled: "", "..", or a name in another case (macOS, Windows)
+            is_folder = True if path.is_dir() else False if path.is_file() else None
         if is_folder:
             files.extend(sorted(path.glob("*.xml"), key=lambda p: p.name))  # by name: Path comparisons cost seconds at 10,000
         elif is_folder is False:
