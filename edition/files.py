@@ -27,71 +27,15 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
 
 def write_json_atomic(path: Path, value, durable: bool = True, **options) -> None:
     """`value` as JSON (UTF-8), written atomically as `write_atomic` does, and encoded as it is
-    written, in pieces (`json_pieces`): the build state of 10,000 documents is 21 MB of JSON,
-    which as a string and then as bytes was the largest moment of a rebuild's memory.
-    options: json.dumps's; the bytes are those json.dumps would give."""
+    written: the build state of 10,000 documents is 21 MB of JSON, which as a string and then
+    as bytes was the largest moment of a rebuild's memory. options: json.dump's."""
     def dump(stream) -> None:
         text = io.TextIOWrapper(stream, encoding="utf-8")
-        for piece in json_pieces(value, **options):
-            text.write(piece)
+        json.dump(value, text, **options)
         text.flush()
         text.detach()  # the binary stream stays open for the flush to disk
 
     _write_through_temporary(path, durable, dump)
-
-
-# Items encoded in one call of the C encoder. json.dump encodes in Python (the C encoder serves
-# only json.dumps), four to five times slower: 0.4 s for the state of a 10,000-document site.
-PIECE_ITEMS = 4096
-
-
-def json_pieces(value, **options):
-    """The text of json.dumps(value, **options) in pieces of at most about PIECE_ITEMS items of a
-    mapping or list (two levels deep), each made by json.dumps."""
-    if options.get("indent") is not None or not _splittable(value):
-        yield json.dumps(value, **options)
-        return
-    yield from _pieces(value, options, depth=0)
-
-
-def _splittable(value) -> bool:
-    return isinstance(value, list) or isinstance(value, dict) and all(isinstance(key, str) for key in value)
-
-
-def _pieces(value, options: dict, depth: int):
-    if depth >= 2 or not _splittable(value) or len(value) <= PIECE_ITEMS and depth:
-        yield json.dumps(value, **options)
-        return
-    item_separator, key_separator = options.get("separators") or (", ", ": ")
-    is_dict = isinstance(value, dict)
-    items = (sorted(value.items()) if options.get("sort_keys") else list(value.items())) if is_dict else value
-    yield "{" if is_dict else "["
-    batch: list = []
-    written = False
-
-    def flush():
-        nonlocal written
-        if batch:
-            text = json.dumps(dict(batch) if is_dict else batch, **options)[1:-1]
-            yield (item_separator if written else "") + text
-            written = True
-            batch.clear()
-
-    for item in items:
-        inner = item[1] if is_dict else item
-        if _splittable(inner) and len(inner) > PIECE_ITEMS:
-            yield from flush()
-            yield item_separator if written else ""
-            if is_dict:
-                yield json.dumps(item[0], **options) + key_separator
-            yield from _pieces(inner, options, depth + 1)
-            written = True
-            continue
-        batch.append(item)
-        if len(batch) >= PIECE_ITEMS:
-            yield from flush()
-    yield from flush()
-    yield "}" if is_dict else "]"
 
 
 def _write_through_temporary(path: Path, durable: bool, write) -> None:
@@ -184,3 +128,43 @@ def fast_temporary_folder() -> str | None:
     if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
         return shm
     return None
+
+
+class Listings:
+    """The names of the files and of the folders in folders, each folder listed once (a rebuild
+    of 10,000 documents asks about 120,000 paths; a listing reads a folder's entries without a
+    call per path). For folders that do not change while the asker lives: the live site during
+    a build, the cache's folders before the build writes into them, the TEI folder validated."""
+
+    def __init__(self):
+        self._entries: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+    def names(self, folder: str) -> frozenset[str]:
+        """The files in `folder` (none when it is missing)."""
+        return self._listing(folder)[0]
+
+    def folders(self, folder: str) -> frozenset[str]:
+        """The folders in `folder`."""
+        return self._listing(folder)[1]
+
+    def holds_folder(self, root: str | Path, rel: str) -> bool:
+        """Whether the folder `rel` (a path relative to `root`) is there, from its parent's listing."""
+        parent, _, name = rel.rpartition("/")
+        root = os.fspath(root)
+        return name in self.folders(f"{root}/{parent}" if parent else root)
+
+    def _listing(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
+        found = self._entries.get(folder)
+        if found is None:
+            files, folders = [], []
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.is_file():
+                            files.append(entry.name)
+                        elif entry.is_dir():
+                            folders.append(entry.name)
+            except OSError:
+                pass
+            found = self._entries[folder] = (frozenset(files), frozenset(folders))
+        return found

@@ -58,7 +58,7 @@ from lxml import etree
 
 from edition.errors import EditionError, Problem
 from edition.executor import LARGE_EDITION, ExecutorSpec, map_work
-from edition.files import write_atomic
+from edition.files import Listings, write_atomic
 from edition.hashes import FileHashes, written_by_converter
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -607,13 +607,12 @@ def _validate_in_worker(paths: tuple[str, str], tei_all: bool) -> FileResult:
 
 def _collect(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
-    listings: dict[str, dict[str, bool]] = {}  # folder -> {name: is a folder}: a build names 10,000 files of one
+    listings = Listings()  # one listing per folder: a build names 10,000 files of one
     for path in paths:
         path = Path(path)
         folder, name = os.path.split(os.fspath(path))
-        if folder not in listings:
-            listings[folder] = _entries(folder or ".")
-        is_folder = listings[folder].get(name)
+        folder = folder or "."
+        is_folder = True if name in listings.folders(folder) else False if name in listings.names(folder) else None
         if is_folder is None:  # not listed as spelled: "", "..", or a name in another case (macOS, Windows)
             is_folder = True if path.is_dir() else False if path.is_file() else None
         if is_folder:
@@ -626,24 +625,6 @@ def _collect(paths: list[Path]) -> list[Path]:
     if not unique:
         raise EditionError(f"no TEI files (*.xml) in {', '.join(str(path) for path in paths)}")
     return unique
-
-
-def _entries(folder: str) -> dict[str, bool]:
-    """The files and folders in `folder` (links followed), each with whether it is a folder."""
-    found: dict[str, bool] = {}
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                try:
-                    if entry.is_dir():
-                        found[entry.name] = True
-                    elif entry.is_file():
-                        found[entry.name] = False
-                except OSError:
-                    continue
-    except OSError:
-        pass
-    return found
 
 
 # Below this many files to check, worker processes cost more than they save (each one loads

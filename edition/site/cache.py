@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from edition import __version__
 from edition.collector import collector_paused
-from edition.files import remove_leftovers, write_atomic, write_json_atomic
+from edition.files import Listings, remove_leftovers, write_atomic, write_json_atomic
 
 STATE_FORMAT = 1
 # What the pages are made by: the whole package, not only the site builder (the plain text,
@@ -218,46 +218,6 @@ class Reuse:
         """Where a file or folder of the new site is now: staged, or kept in the live site."""
         staged = self.new_site / rel
         return staged if staged.exists() else self.old_site / rel
-
-
-class Listings:
-    """The names of the files and of the folders in folders, each folder listed once (a rebuild
-    of 10,000 documents asks about 120,000 paths; a listing reads a folder's entries without a
-    call per path). For folders that do not change while the asker lives: the live site during
-    a build, the cache's folders before the build writes into them."""
-
-    def __init__(self):
-        self._entries: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-
-    def names(self, folder: str) -> frozenset[str]:
-        """The files in `folder` (none when it is missing)."""
-        return self._listing(folder)[0]
-
-    def folders(self, folder: str) -> frozenset[str]:
-        """The folders in `folder`."""
-        return self._listing(folder)[1]
-
-    def holds_folder(self, root: str | Path, rel: str) -> bool:
-        """Whether the folder `rel` (a path relative to `root`) is there, from its parent's listing."""
-        parent, _, name = rel.rpartition("/")
-        root = os.fspath(root)
-        return name in self.folders(f"{root}/{parent}" if parent else root)
-
-    def _listing(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
-        found = self._entries.get(folder)
-        if found is None:
-            files, folders = [], []
-            try:
-                with os.scandir(folder) as entries:
-                    for entry in entries:
-                        if entry.is_file():
-                            files.append(entry.name)
-                        elif entry.is_dir():
-                            folders.append(entry.name)
-            except OSError:
-                pass
-            found = self._entries[folder] = (frozenset(files), frozenset(folders))
-        return found
 
 
 class CacheDamaged(Exception):
