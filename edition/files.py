@@ -54,6 +54,22 @@ def _write_through_temporary(path: Path, durable: bool, write) -> None:
         raise
 
 
+_PLAIN_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def write_plain(path: str, data: bytes) -> None:
+    """`data` into the file `path`, made or emptied, in three system calls: a site of 10,000
+    documents is 2.4 million small files, and Python's buffered file object around each cost a
+    quarter of the time of making it (3.5 of 14 µs). Mode 0666 less the umask, as open() gives."""
+    handle = os.open(path, _PLAIN_WRITE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
+
+
 def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.files import write_atomic, write_json_atomic
+from edition.files import write_atomic, write_json_atomic, write_plain
 
 
 def test_json_written_as_it_is_encoded_reads_back_as_json_dumps_would_write_it(tmp_path: Path) -> None:
@@ -44,3 +44,24 @@ def test_a_tree_is_installed_with_the_unchanged_files_linked_from_its_live_copy(
     assert (target / "a.pf").stat().st_ino == (live / "a.pf").stat().st_ino
     assert (target / "sub/b.pf").stat().st_ino != (live / "sub/b.pf").stat().st_ino
     assert (live / "sub/b.pf").read_bytes() == b"old"
+
+
+def test_a_plain_write_makes_the_file_with_the_modes_open_gives_and_replaces_what_was_there(tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o027)
+    try:
+        write_plain(str(tmp_path / "new.json"), b'{"a": 1}')
+        with open(tmp_path / "by-open.json", "wb") as stream:
+            stream.write(b"x")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "new.json").read_bytes() == b'{"a": 1}'
+    assert (tmp_path / "new.json").stat().st_mode == (tmp_path / "by-open.json").stat().st_mode
+    big = bytes(range(256)) * 40_000  # 10 MB: more than one write() may take at once
+    write_plain(str(tmp_path / "new.json"), big)
+    assert (tmp_path / "new.json").read_bytes() == big
+    write_plain(str(tmp_path / "new.json"), b"short")  # a longer file before: nothing of it is left
+    assert (tmp_path / "new.json").read_bytes() == b"short"
+    with pytest.raises(FileNotFoundError):
+        write_plain(str(tmp_path / "no-such-folder" / "x.json"), b"x")

@@ -33,7 +33,7 @@ from markupsafe import Markup, escape
 
 from edition import __version__
 from edition.errors import EditionError, Problem
-from edition.files import link_if_identical
+from edition.files import link_if_identical, write_plain
 from edition.hashes import FileHashes
 from edition.lock import locked, state_folder
 from edition.settings import Settings
@@ -136,8 +136,7 @@ class _Writer:
             if name in self._live.names(live_folder) and link_if_identical(os.path.join(live_folder, name), target, data):
                 self._linked.add(rel)
                 return
-        with open(target, "wb") as stream:
-            stream.write(data)
+        write_plain(target, data)
 
 
 @locked("tei_dir", "site build")
