@@ -53,6 +53,7 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
             return recorded["ok"]
         noop.forget(folder)  # a build killed from here on must not leave the old record standing
         lines: list[str] = []
+        retry: list[bool] = []  # a part of the site failed (Pagefind crashed): the next build tries again
         with opened(executor, shared=[Path(corpus_dir or project.corpus), folder]) as work, fewer_collections(), \
                 contextlib.ExitStack() as records_checked:  # folder: the site cache
             if _a_rebuild_of_a_large_edition(current, force, executor):
@@ -61,9 +62,9 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
                                                            _first_tei_file(current, tei_dir), tei_all)))
             ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
                                 jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append,
-                                records_checked=records_checked.close)
+                                records_checked=records_checked.close, retry_next_time=lambda: retry.append(True))
         after = inputs()  # the TEI files and the site as this build left them
-        if ok and _sources_unchanged(current, after):
+        if ok and not retry and _sources_unchanged(current, after):
             noop.record(folder, after, lines, ok)
         return ok
 
@@ -110,9 +111,11 @@ def _noop_inputs(project: Project, corpus_dir: Path, tei_dir: Path, site_dir: Pa
 
 def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path | None, site_dir: Path | None,
                    force: bool, jobs: int, tei_all: bool, progress: bool, executor: ExecutorSpec = None,
-                   said=lambda line: None, records_checked=lambda: None) -> bool:
+                   said=lambda line: None, records_checked=lambda: None, retry_next_time=lambda: None) -> bool:
     """said: given the lines a build of the same inputs with nothing to do would print.
-    records_checked: called once the records are converted and checked (lets the side worker go)."""
+    records_checked: called once the records are converted and checked (lets the side worker go).
+    retry_next_time: called when a part of the site failed for a reason the inputs do not hold
+    (the search index's program crashed): a build of the same inputs is then not a no-op."""
     from dataclasses import replace
 
     from edition.convert import convert_corpus
@@ -147,6 +150,8 @@ def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path |
     site = build_site(tei_dir, site_dir, settings, validation=validation, progress=progress, exclude=invalid,
                       jobs=jobs, executor=executor)
     say(f"site      {site_summary(site)}")
+    if site.retry:
+        retry_next_time()
 
     findings = unique([*report.problems, *validation.problems, *site.warnings])
     for finding in findings:

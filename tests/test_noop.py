@@ -119,3 +119,23 @@ def test_any_change_to_an_input_makes_a_real_build(edition_folder, monkeypatch, 
     assert calls == [True]
     assert (edition_folder / "site" / "index.html").is_file()
     assert _build(edition_folder) and calls == [True]  # and then nothing to do again
+
+
+def test_a_build_whose_search_index_failed_is_not_recorded_and_the_next_one_makes_it(edition_folder, monkeypatch):
+    import edition.site.search as search_module
+
+    monkeypatch.setattr(noop, "SETTLE_NS", 0)  # every file old enough to trust its time
+    made = search_module.build_index
+
+    def crashed(*args, **kwargs):
+        raise RuntimeError("Pagefind crashed")
+
+    monkeypatch.setattr(search_module, "build_index", crashed)
+    assert _build(edition_folder)  # the records are published; the search is a warning
+    monkeypatch.setattr(search_module, "build_index", made)
+    calls = _checks_everything(monkeypatch)
+    assert _build(edition_folder)
+    assert calls == [True]  # not taken for a build with nothing to do
+    if not (edition_folder / "site" / "pagefind" / "pagefind-entry.json").is_file():
+        pytest.skip("pagefind not available")
+    assert _build(edition_folder) and calls == [True]  # now complete: the next one is a no-op

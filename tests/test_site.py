@@ -687,6 +687,76 @@ def test_search_index_is_split_and_only_the_changed_bundle_is_rebuilt(tei_dir, t
     assert rebuilt == {own}
 
 
+def test_a_bundle_that_fails_is_reported_the_others_published_and_the_next_build_makes_it(tei_dir, tmp_path,
+                                                                                            monkeypatch):
+    """The bundles are made two at a time in a thread of their own beside the list pages: a
+    bundle that fails is a warning of the build (the site is still published) and is made again
+    by the next build; the others are kept."""
+    import edition.site.search as search_module
+
+    monkeypatch.setattr(search_module, "SHARD_SIZE", 1)  # 4 documents: 4 bundles
+    made = search_module.build_index
+
+    def failing(out, docs, language="en", views=None, bundle="pagefind", live=None):
+        if bundle == "pagefind-2":
+            raise RuntimeError("Pagefind crashed")
+        return made(out, docs, language, views=views, bundle=bundle, live=live)
+
+    monkeypatch.setattr(search_module, "build_index", failing)
+    tei = Path(shutil.copytree(tei_dir, tmp_path / "tei"))
+    target = tmp_path / "site"
+    report = _build(tei, target)
+    if not (target / "pagefind").is_dir() or not any((target / "pagefind").iterdir()):
+        pytest.skip("pagefind not available")
+    in_failed = [t.stem for t in tei.glob("*.xml") if search_module.shard_of(t.stem, 4) == 2]
+    assert in_failed  # the failing bundle has documents of its own
+    assert report.search_pages == 4 - len(in_failed)
+    assert [w.message for w in report.warnings if str(w.path) == "search"] == \
+        ["search index not built: Pagefind crashed"]
+    assert "search index not built: Pagefind crashed" in (target / "quality.html").read_text(encoding="utf-8")
+    assert not (target / "pagefind-2").exists()
+    assert all((target / bundle / "pagefind-entry.json").is_file() for bundle in ("pagefind", "pagefind-1", "pagefind-3"))
+    monkeypatch.setattr(search_module, "build_index", made)
+    again = _build(tei, target)
+    assert again.search_pages == 4 and not [w for w in again.warnings if str(w.path) == "search"]
+    assert (target / "pagefind-2" / "pagefind-entry.json").is_file()
+
+
+def test_a_build_that_fails_while_the_search_index_is_made_stops_it_and_leaves_the_live_site(tei_dir, tmp_path,
+                                                                                              monkeypatch):
+    import threading
+    import time
+
+    import edition.site.build as build_module
+    import edition.site.search as search_module
+
+    monkeypatch.setattr(search_module, "SHARD_SIZE", 1)
+    tei = Path(shutil.copytree(tei_dir, tmp_path / "tei"))
+    target = tmp_path / "site"
+    _build(tei, target)
+    before = _inodes(target)
+    begun = []
+
+    def slow(out, docs, language="en", views=None, bundle="pagefind", live=None):
+        begun.append(bundle)
+        time.sleep(0.3)
+        return len(docs)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(search_module, "build_index", slow)
+    monkeypatch.setattr(build_module, "_zip_tei", broken)
+    changed = tei / f"{ALBANIA}.xml"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("</p>", " (edited)</p>", 1), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        _build(tei, target)
+    assert not [t for t in threading.enumerate() if t.name == "search index" or t.name.startswith("pagefind")]
+    assert len(begun) <= 2  # the bundles running when the build failed; none begun after
+    assert _inodes(target) == before  # the live site as it was
+
+
 def test_search_index_builds_from_inside_a_running_event_loop(tmp_path):
     """A notebook or an async server already runs a loop: the index is made without one of its own."""
     import asyncio

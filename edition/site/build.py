@@ -23,6 +23,7 @@ import re
 import shutil
 import struct
 import sys
+import threading
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,6 +76,9 @@ class SiteReport:
     # files inside folders made in one piece (a document's DTS passages), counted, not listed:
     # a large edition has millions of them
     folder_files: dict[str, int] = field(default_factory=dict)
+    # a part failed for a reason the inputs do not hold (Pagefind crashed): the next build of the
+    # same inputs is not taken as having nothing to do, and makes it again
+    retry: bool = False
 
     @property
     def file_count(self) -> int:
@@ -207,7 +211,7 @@ def _build_and_publish(site_dir: Path, settings: Settings, validation, report: S
         for folder in reuse.reused_folders:
             if folder not in report.folder_files and folder in kept:
                 report.folder_files[folder] = kept[folder]
-        state = {"format": STATE_FORMAT, "overall": overall, "keys": reuse.keys, "pages": report.pages,
+        state = {"format": STATE_FORMAT, "overall": None if report.retry else overall, "keys": reuse.keys, "pages": report.pages,
                  "files": report.files, "documents": report.documents, "search_pages": report.search_pages,
                  "folder_files": report.folder_files,
                  "warnings": [[str(w.path), w.line, w.message, w.severity] for w in report.warnings]}
@@ -564,47 +568,48 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
                 dts.made_by_worker(*made)
             bar.update()
 
-    # One comparison page per conversation, all its translations side by side: pages grow with
-    # the translations, not with their pairs (a group of 60 gave 1,770 pages).
-    for group in groups:
-        rel = comparison_page(group)
-        if reuse.try_reuse(rel, digest(*[d.cache_key for d in group])):
-            report.pages.append(rel)
-        else:  # the comparison renders the texts again, from the TEI files
-            with usual_collections():
-                site.comparison([_with_tree(d) for d in group], person_href)
+    # The search index is made in a thread of its own while these pages are made (_SearchIndex).
+    with _SearchIndex(out, docs, settings, report, reuse, cache, fingerprint, progress) as search:
+        # One comparison page per conversation, all its translations side by side: pages grow with
+        # the translations, not with their pairs (a group of 60 gave 1,770 pages).
+        for group in groups:
+            rel = comparison_page(group)
+            if reuse.try_reuse(rel, digest(*[d.cache_key for d in group])):
+                report.pages.append(rel)
+            else:  # the comparison renders the texts again, from the TEI files
+                with usual_collections():
+                    site.comparison([_with_tree(d) for d in group], person_href)
 
-    common = {"compare_pages": compare_pages, "translation_name": translation_name}
-    for page in lists.chronology_pages(years, sum(len(entries) for _, entries in years), fingerprint, common):
-        site.list_page(page, reuse)
-    for page in lists.person_pages(list(persons.values()), fingerprint):
-        site.list_page(page, reuse)
-    words_of = _turn_words(full_part)
-    for entry in persons.values():
-        rel = f"persons/{entry.id}.html"
-        key = digest(fingerprint, entry.id, entry.name, entry.note,
-                     [[(a.doc.cache_key, a.role) for a in c.appearances] for c in entry.conversations])
-        if reuse.try_reuse(rel, key):
-            report.pages.append(rel)
+        common = {"compare_pages": compare_pages, "translation_name": translation_name}
+        for page in lists.chronology_pages(years, sum(len(entries) for _, entries in years), fingerprint, common):
+            site.list_page(page, reuse)
+        for page in lists.person_pages(list(persons.values()), fingerprint):
+            site.list_page(page, reuse)
+        words_of = _turn_words(full_part)
+        for entry in persons.values():
+            rel = f"persons/{entry.id}.html"
+            key = digest(fingerprint, entry.id, entry.name, entry.note,
+                         [[(a.doc.cache_key, a.role) for a in c.appearances] for c in entry.conversations])
+            if reuse.try_reuse(rel, key):
+                report.pages.append(rel)
+            else:
+                site.page(rel, "person.html", "persons", title=entry.name, person=entry, turn_text=words_of,
+                          translation_name=translation_name)
+        for page in lists.archive_pages(archives_index(docs), len(docs), fingerprint, anchor_slug):
+            site.list_page(page, reuse)
+        site.page("about.html", "about.html", "about", title="About this edition", groups=groups)
+        site.page("conventions.html", "conventions.html", "about", title="Editorial conventions")
+        site.page("search.html", "search.html", "search", title="Search", search_bundles=_search_bundles(len(docs)))
+
+        _copy_static(out, write, template_folders(settings))
+        if reuse.try_reuse(zip_name, digest(fingerprint, [d.cache_key for d in sorted(docs, key=lambda d: d.id)])):
+            report.files.append(zip_name)
         else:
-            site.page(rel, "person.html", "persons", title=entry.name, person=entry, turn_text=words_of,
-                      translation_name=translation_name)
-    for page in lists.archive_pages(archives_index(docs), len(docs), fingerprint, anchor_slug):
-        site.list_page(page, reuse)
-    site.page("about.html", "about.html", "about", title="About this edition", groups=groups)
-    site.page("conventions.html", "conventions.html", "about", title="Editorial conventions")
-    site.page("search.html", "search.html", "search", title="Search", search_bundles=_search_bundles(len(docs)))
-
-    _copy_static(out, write, template_folders(settings))
-    if reuse.try_reuse(zip_name, digest(fingerprint, [d.cache_key for d in sorted(docs, key=lambda d: d.id)])):
-        report.files.append(zip_name)
-    else:
-        _zip_tei(out / zip_name, docs, settings, write, zip_name, cache, reuse)
-    with usual_collections():  # a document no worker made files for is parsed here
-        dts.finish(docs)
-    cache.catalogue.keep_texts("dts-entry", entries)
-
-    _search_index(out, docs, settings, report, reuse, cache, fingerprint, progress)
+            _zip_tei(out / zip_name, docs, settings, write, zip_name, cache, reuse)
+        with usual_collections():  # a document no worker made files for is parsed here
+            dts.finish(docs)
+        cache.catalogue.keep_texts("dts-entry", entries)
+    search.finish()
     # last, so that it lists every warning of the build (the search index's too)
     doc_paths = {str(d.path) for d in docs}
     site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
@@ -614,41 +619,100 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         write.text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {settings.absolute_url('sitemap.xml')}\n")
 
 
-def _search_index(out: Path, docs: list[Document], settings: Settings, report: SiteReport, reuse: Reuse,
-                  cache: BuildCache, fingerprint: str, progress: bool) -> None:
-    """The Pagefind bundles: each one rebuilt only when one of its documents changed."""
-    from tqdm import tqdm
+# Pagefind's program keeps about 1.4 cores busy on a bundle: two bundles at a time use both
+# cores of a small machine (10,000 documents: 50 bundles, 36 s one after another).
+SEARCH_RUNS_AT_ONCE = 2
 
-    from edition.site.search import build_index, bundle_name, shard_count, shard_of
 
-    count = shard_count(len(docs))
-    shards: list[list[Document]] = [[] for _ in range(count)]
-    for doc in sorted(docs, key=lambda d: d.id):
-        shards[shard_of(doc.id, count) if count > 1 else 0].append(doc)
-    indexed = 0
-    for shard, members in enumerate(tqdm(shards, desc="search index", unit="bundle", file=sys.stderr, leave=False,
-                                          disable=not progress or count < 2 or not sys.stderr.isatty())):
-        bundle = bundle_name(shard)
-        key = digest(fingerprint, count, [d.cache_key for d in members])
-        if reuse.try_reuse_folder(bundle, key):
-            indexed += len(members)
-            continue
+class _SearchIndex:
+    """The Pagefind bundles: each one rebuilt only when one of its documents changed. Made, it
+    decides which (in the build's thread: the keys are the build's); entered, it makes them in a
+    thread of its own while the build renders the person and list pages (Pagefind's programs run
+    outside the interpreter, so the two overlap); `finish` waits for them and reports."""
+
+    def __init__(self, out: Path, docs: list[Document], settings: Settings, report: SiteReport, reuse: Reuse,
+                 cache: BuildCache, fingerprint: str, progress: bool):
+        self.out, self.settings, self.report, self.reuse, self.cache = out, settings, report, reuse, cache
+        self.progress = progress
+        from edition.site.search import bundle_name, shard_count, shard_of
+
+        self.count = shard_count(len(docs))
+        shards: list[list[Document]] = [[] for _ in range(self.count)]
+        for doc in sorted(docs, key=lambda d: d.id):
+            shards[shard_of(doc.id, self.count) if self.count > 1 else 0].append(doc)
+        self.indexed = 0
+        self.stale: list[tuple[str, list[Document]]] = []
+        for shard, members in enumerate(shards):
+            bundle = bundle_name(shard)
+            if reuse.try_reuse_folder(bundle, digest(fingerprint, self.count, [d.cache_key for d in members])):
+                self.indexed += len(members)
+            else:
+                self.stale.append((bundle, members))
+        self._thread: threading.Thread | None = None
+        self._outcomes: list[tuple[str, int, Exception | None]] = []
+        self._stopping = threading.Event()
+
+    def __enter__(self) -> "_SearchIndex":
+        if self.stale:
+            self._thread = threading.Thread(target=self._make_all, name="search index", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None:  # the build failed: no bundle is begun from now on, those running end
+            self._stopping.set()
+            if self._thread is not None:
+                self._thread.join()
+
+    def _make_all(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from tqdm import tqdm
+
+        with tqdm(total=len(self.stale), desc="search index", unit="bundle", file=sys.stderr, leave=False,
+                  disable=not self.progress or len(self.stale) < 2 or not sys.stderr.isatty()) as bar, \
+                ThreadPoolExecutor(SEARCH_RUNS_AT_ONCE, thread_name_prefix="pagefind") as pool:
+            for outcome in pool.map(self._make, self.stale):
+                self._outcomes.append(outcome)
+                bar.update()
+
+    def _make(self, stale: tuple[str, list[Document]]) -> tuple[str, int, Exception | None]:
+        from edition.site.search import build_index
+
+        bundle, members = stale
+        if self._stopping.is_set():
+            return bundle, 0, RuntimeError("the build stopped")
         try:
-            indexed += build_index(out, members, settings.language,
-                                   views=(cache.load(d.cache_key, "search") for d in members),
-                                   bundle=bundle, live=reuse.old_site)
+            return bundle, build_index(self.out, members, self.settings.language,
+                                       views=(self.cache.load(d.cache_key, "search") for d in members),
+                                       bundle=bundle, live=self.reuse.old_site), None
         except Exception as error:  # noqa: BLE001 - whatever breaks the search, the site is still useful
-            report.warnings.append(Problem("search", None, f"search index not built: {error}", "warning"))
-            reuse.keys.pop(bundle + "/", None)
-    report.search_pages = indexed
-    # Counted by folder, as a document's DTS files are: a bundle kept from the last build is not
-    # walked again (50 bundles, 16,000 files at 10,000 documents).
-    kept = cache.state.get("folder_files", {})
-    for shard in range(count):
-        bundle = bundle_name(shard)
-        if bundle + "/" in reuse.reused_folders and bundle + "/" in kept:
-            continue  # counted from the last build's state with the other kept folders
-        report.folder_files[bundle + "/"] = sum(len(names) for _, _, names in os.walk(reuse.live_or_new(bundle)))
+            return bundle, 0, error
+
+    def finish(self) -> None:
+        from edition.site.search import bundle_name
+
+        if self._thread is not None:
+            self._thread.join()
+        if len(self._outcomes) != len(self.stale):  # the thread itself failed: no bundle is known good
+            self._outcomes = [(bundle, 0, RuntimeError("the search index's thread stopped"))
+                              for bundle, _ in self.stale]
+        for bundle, indexed, error in self._outcomes:
+            self.indexed += indexed
+            if error is not None:
+                self.report.warnings.append(Problem("search", None, f"search index not built: {error}", "warning"))
+                self.reuse.keys.pop(bundle + "/", None)
+                self.report.retry = True
+        self.report.search_pages = self.indexed
+        # Counted by folder, as a document's DTS files are: a bundle kept from the last build is not
+        # walked again (50 bundles, 16,000 files at 10,000 documents).
+        kept = self.cache.state.get("folder_files", {})
+        for shard in range(self.count):
+            bundle = bundle_name(shard)
+            if bundle + "/" in self.reuse.reused_folders and bundle + "/" in kept:
+                continue  # counted from the last build's state with the other kept folders
+            self.report.folder_files[bundle + "/"] = sum(
+                len(names) for _, _, names in os.walk(self.reuse.live_or_new(bundle)))
 
 
 def _full_parts(cache: BuildCache):
