@@ -264,7 +264,7 @@ def stage_worker(args: argparse.Namespace) -> None:
     from edition.settings import load_settings
 
     work = Path(args.work)
-    shutil.rmtree(work, ignore_errors=True)
+    set_aside(work, work.parent.parent / ".trash")  # work: out/n<N>/stages
     work.mkdir(parents=True)
     tei, site = work / "tei", work / "site"
     jobs = args.jobs
@@ -470,14 +470,29 @@ def one_doc_change(corpus: Path, documents: list[dict] | None = None,
     raise SystemExit(f"{corpus}: no source to change")
 
 
+def set_aside(path: Path, trash: Path) -> None:
+    """Move the last run's output out of the way, to be deleted at the end of the run
+    (`empty_trash`), not now: ext4 does not give a new file an inode freed in the last minute
+    (five when its block is still dirty), and checks each such inode as it looks for a free one
+    (`recently_deleted`, seen with perf: a third of a new file's time). Deleting the 2.4 million
+    files of a 10,000-document site just before the full build slowed its file making several
+    times over, and by an amount that varied from run to run."""
+    if not path.exists():
+        return
+    trash.mkdir(parents=True, exist_ok=True)
+    path.rename(trash / f"{path.parent.name}-{path.name}-{time.time_ns()}")
+
+
+def empty_trash(out: Path) -> None:
+    """Delete what the run set aside (after every timed build)."""
+    shutil.rmtree(out / ".trash", ignore_errors=True)
+
+
 def run_builds(code: Path, corpus: Path, folder: Path, jobs: int, settings: Path, documents: list[dict] | None = None,
                timeout: float | None = None) -> dict:
     build = folder / "build"
-    shutil.rmtree(build, ignore_errors=True)
-    # The last run's files (2.4 million at 10,000) are freed in the kernel after they are
-    # deleted: on a disk that discards freed blocks that went on into the timed build and slowed
-    # it by up to half. Flushed here, before anything is timed.
-    os.sync()
+    set_aside(build, folder.parent / ".trash")
+    os.sync()  # what earlier steps wrote is on disk before anything is timed
     build.mkdir(parents=True)
     command = build_command(corpus, build, settings, jobs)
     results = {"command": " ".join(command)}
@@ -1056,14 +1071,17 @@ def main() -> None:
           f"load average {', '.join(f'{x:.2f}' for x in info['loadavg'])}; commit {args.commit}; code {args.code}",
           flush=True)
     results: dict[int, dict] = {}
-    if not args.profile_only:
-        for count in sizes:
-            results[count] = run_size(count, args)
-            report = table(collect(out))
-            (out / "results.md").write_text(report)
-        print("\n" + table(collect(out)), flush=True)
-    if args.profile:
-        profile(args, results)
+    try:
+        if not args.profile_only:
+            for count in sizes:
+                results[count] = run_size(count, args)
+                report = table(collect(out))
+                (out / "results.md").write_text(report)
+            print("\n" + table(collect(out)), flush=True)
+        if args.profile:
+            profile(args, results)
+    finally:
+        empty_trash(out)  # the earlier runs' output, set aside (set_aside): deleted once nothing is timed
 
 
 if __name__ == "__main__":
