@@ -415,11 +415,6 @@ def _json_with(value: dict, part: str, level: int) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1).replace(_SLOT_JSON, _indented(part, level), 1)
 
 
-def _list_text(texts: list[str]) -> str:
-    """The JSON text of a list of values given as their texts."""
-    return "[\n " + ",\n ".join(_indented(text, 1) for text in texts) + "\n]" if texts else "[]"
-
-
 class _MemberTexts:
     """Each resource's entry (Endpoints.resource(…, full=False), as the collection lists it and
     every navigation file repeats it) as JSON text. Its citation tree, most of it and the same for
@@ -441,9 +436,22 @@ class _MemberTexts:
 
 def collection_text(endpoints: Endpoints, title: str, member_texts: list[str]) -> str:
     """dts/collection.json: `_json` of Endpoints.collection, from the members' texts."""
-    value = endpoints.collection(title, member_texts)
+    return listed_collection_text(endpoints, title, [as_listed(text) for text in member_texts])
+
+
+def as_listed(member_text: str) -> str:
+    """A member's text as the collection lists it, two levels in."""
+    return _indented(member_text, 2)
+
+
+def listed_collection_text(endpoints: Endpoints, title: str, listed: list[str]) -> str:
+    """`collection_text` from the members' texts as they are listed (`as_listed`): the build
+    keeps them so, and joins 10,000 of them (15 MB) without indenting each again."""
+    value = endpoints.collection(title, listed)
     value["member"] = _SLOT
-    return _json_with(value, _list_text(member_texts), 1) + "\n"
+    members = "[\n  " + ",\n  ".join(listed) + "\n ]" if listed else "[]"
+    head, tail = json.dumps(value, ensure_ascii=False, indent=1).split(_SLOT_JSON, 1)
+    return head + members + tail + "\n"
 
 
 class _NavigationText:
@@ -544,7 +552,8 @@ class StaticDts:
     document were the one part of the site stage made in the build's own process, one document
     after another), or here by `finish`, which then writes the entry point and the collection.
 
-    remembered: each document's collection entry from the last build, by its key; updated to
+    remembered: each document's collection entry from the last build (as the collection lists it,
+    `as_listed`), by its key; updated to
     this build's (a document kept from the last build is then not read at all: at 10,000
     documents, reading them for their entries took 5 s of a one-document rebuild)."""
 
@@ -579,27 +588,28 @@ class StaticDts:
         """The files of the stale documents no worker made, the entry point and the collection.
         Returns the number of references of each document whose files were made."""
         member_text = _MemberTexts(self.endpoints)
-        entries: dict[str, str] = {}
+        entries: dict[str, str] = {}  # each document's entry as the collection lists it (as_listed)
         members, counts = [], {}  # the collection keeps each document's entry, not its parsed tree
         for doc in sorted(docs, key=lambda d: d.id):
             key = self.keys[doc.id]
             if doc.id in self.made:
                 text, counts[doc.id] = self.made[doc.id]
+                listed = as_listed(text)
             elif doc.id in self.stale:
                 resource = resource_for(doc)
-                text = write_document_dts(resource, self.endpoints, self.write, member_text)
+                listed = as_listed(write_document_dts(resource, self.endpoints, self.write, member_text))
                 counts[doc.id] = len(resource.all_units())
             elif key in self.old:
-                text = self.old[key]
+                listed = self.old[key]
             else:
-                text = member_text(resource_for(doc))
-            entries[key] = text
-            members.append(text)
+                listed = as_listed(member_text(resource_for(doc)))
+            entries[key] = listed
+            members.append(listed)
         if self.remembered is not None:
             self.remembered.clear()
             self.remembered.update(entries)
         self.write.text("dts/index.json", _json(self.endpoints.entry()))
-        self.write.text("dts/collection.json", collection_text(self.endpoints, self.settings.title, members))
+        self.write.text("dts/collection.json", listed_collection_text(self.endpoints, self.settings.title, members))
         return counts
 
 
