@@ -397,6 +397,11 @@ def _names(text: str, names: dict[str, str]) -> list:
 
 def _names_after_honorific(text: str, parts: dict[str, str], honorific: str) -> list:
     """`Comrade Liri explains`: the honorific stays text, the name is the participant's."""
+    # Where no honorific stands at all, or no part of a name, nothing can match: the pattern of
+    # the record's names, a new one for each record, is then not made (its compiling was 3% of
+    # the converter's time).
+    if not any(part in text for part in parts) or not _honorific_alone(honorific).search(text):
+        return [text] if text else []
     pattern = _honorific_names_pattern(tuple(sorted(parts, key=len, reverse=True)), honorific)
     out: list = []
     position = 0
@@ -406,6 +411,12 @@ def _names_after_honorific(text: str, parts: dict[str, str], honorific: str) -> 
         position = match.end()
     out.append(text[position:])
     return [node for node in out if node != ""]
+
+
+@lru_cache(maxsize=64)
+def _honorific_alone(honorific: str) -> re.Pattern:
+    """Where `_honorific_names_pattern` can begin: an honorific, whatever name follows."""
+    return re.compile(rf"(?<!\w)(?:{honorific})")
 
 
 @lru_cache(maxsize=256)

@@ -77,9 +77,9 @@ def split_trailing_notes(blocks: list[Block], profile: Profile, head: str = "") 
     no number inside the run continues the note before it. Returns the body, the notes as
     `[n] …` blocks, and what follows the notes (a web page's footer, a citation)."""
     blocks = _one_note_a_block(blocks)
-    heading = next((i for i in range(len(blocks) - 1, -1, -1)
-                    if label_key(blocks[i].text.strip("#*: ")) in profile.note_headings
-                    and len(blocks[i].text) < 30), None)
+    heading = next((i for i in range(len(blocks) - 1, -1, -1)  # the length first: folding every paragraph was 2%
+                    if len(blocks[i].text) < 30 and label_key(blocks[i].text.strip("#*: ")) in profile.note_headings),
+                   None)
     if heading is not None:
         notes, after = _note_run(blocks[heading + 1:])
         if notes:

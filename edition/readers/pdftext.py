@@ -27,12 +27,16 @@ SEPARATORS = ":;："  # extraction turns a label's colon into a semicolon now an
 _TERMINAL = re.compile(r"[.?!:”\"’)\]…]$")  # matched against stripped text: no backtracking over spaces
 
 
+_HYPHEN_AT_LINE_END = re.compile(r"(?m)[a-z]-$")
+
+
 def looks_like(text: str) -> int:
     """Signs of PDF extraction: form feeds, hyphenated line ends, long runs of wrapped lines
     with no blank line between them, a PDF print's buttons."""
-    lines = text[:60000].split("\n")
+    head = text[:60000]
+    lines = head.split("\n")
     score = 3 * min(3, text.count("\f"))
-    score += min(4, sum(1 for line in lines if re.search(r"[a-z]-$", line)) // 3)
+    score += min(4, len(_HYPHEN_AT_LINE_END.findall(head)) // 3)  # at most one a line
     blank = sum(1 for line in lines if not line.strip())
     if len(lines) > 40 and blank < len(lines) / 12:
         score += 4

@@ -495,10 +495,15 @@ def _heading_after_label(rest: str) -> bool:
     """`AUSTRALIA-JAPAN TRADE NEGOTIATIONS: SIXTH PLENARY MEETING [1]`, `NAA: A1838, 759/1/7`:
     a label-like opening before a title or a reference, not before speech (no sentence, no
     word in lower case)."""
-    text = re.sub(r"\[\d+\]|\ue010[^\ue011]*\ue011|(?:\.\.\.|…)$", "", rest).strip()
+    text = _NOTE_OR_ELLIPSIS.sub("", rest).strip()
     return text[:1].isalnum() and len(text) < 100 and any(char.isupper() for char in text) \
-        and not any(word.islower() and len(word) >= 3 for word in re.findall(r"[^\W\d_]+", text)) \
-        and not re.search(r"[.?!…:;”\"’)\]—–。！？-]$", text)
+        and not any(word.islower() and len(word) >= 3 for word in _WORD.findall(text)) \
+        and not _SENTENCE_END.search(text)
+
+
+_NOTE_OR_ELLIPSIS = re.compile(r"\[\d+\]|\ue010[^\ue011]*\ue011|(?:\.\.\.|…)$")
+_WORD = re.compile(r"[^\W\d_]+")
+_SENTENCE_END = re.compile(r"[.?!…:;”\"’)\]—–。！？-]$")
 
 
 def label_candidates(matcher: LabelMatcher, blocks: list[Block]) -> dict[str, list]:

@@ -642,7 +642,27 @@ class _Narration:
         # the pattern matches a name or a part of one as printed (case and all)
         if not any(word in text for word in self.words):
             return None
+        # and only where the paragraph opens (after a "Then " or the like) with a name or an
+        # honorific: most paragraphs that name someone do not, and need no pattern compiled
+        if not (self._opens(text) or self._opens(text[_NARRATION_LEAD.match(text).end():])):
+            return None
         return self.pattern.match(text)
+
+    def _opens(self, text: str) -> bool:
+        return any(text.startswith(name) for name in self.names) or (
+            self._honorific is not None and self._honorific.match(text) is not None)
+
+    @functools.cached_property
+    def _honorific(self) -> re.Pattern | None:
+        return None if self.profile is None else _honorific_start(self.profile.honorific_pattern())
+
+
+_NARRATION_LEAD = re.compile(r"(?:Then |At the beginning |After that |Later )?")
+
+
+@functools.lru_cache(maxsize=64)
+def _honorific_start(honorific: str) -> re.Pattern:
+    return re.compile(honorific)
 
 
 def _narration_start(names: dict[str, str], profile=None) -> _Narration:
