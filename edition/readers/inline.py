@@ -400,7 +400,7 @@ def _names_after_honorific(text: str, parts: dict[str, str], honorific: str) -> 
     # Where no honorific stands at all, or no part of a name, nothing can match: the pattern of
     # the record's names, a new one for each record, is then not made (its compiling was 3% of
     # the converter's time).
-    if not any(part in text for part in parts) or not _honorific_alone(honorific).search(text):
+    if not any(part in text for part in parts) or not honorific_at(honorific).search(text):
         return [text] if text else []
     pattern = _honorific_names_pattern(tuple(sorted(parts, key=len, reverse=True)), honorific)
     out: list = []
@@ -414,8 +414,9 @@ def _names_after_honorific(text: str, parts: dict[str, str], honorific: str) -> 
 
 
 @lru_cache(maxsize=64)
-def _honorific_alone(honorific: str) -> re.Pattern:
-    """Where `_honorific_names_pattern` can begin: an honorific, whatever name follows."""
+def honorific_at(honorific: str) -> re.Pattern:
+    """Where `_honorific_names_pattern` can begin: an honorific (a profile's `honorific_pattern`)
+    not inside a word, whatever name follows."""
     return re.compile(rf"(?<!\w)(?:{honorific})")
 
 

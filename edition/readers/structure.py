@@ -22,7 +22,7 @@ from edition.readers.participants import (Participant, ParticipantIndex, partici
                                           title_participants)
 from edition.readers.profiles import label_key
 from edition.readers.record import Record, accept_labels
-from edition.readers.inline import InlineContext, joins_broken_word, parse_inline
+from edition.readers.inline import InlineContext, honorific_at, joins_broken_word, parse_inline
 from edition.readers.text import Block, Line
 
 TERMINAL = re.compile(r"[.?!…:;\"”’)\]*]$")
@@ -654,15 +654,11 @@ class _Narration:
 
     @functools.cached_property
     def _honorific(self) -> re.Pattern | None:
-        return None if self.profile is None else _honorific_start(self.profile.honorific_pattern())
+        # at the paragraph's start, where no word can precede it: the same as the pattern alone
+        return None if self.profile is None else honorific_at(self.profile.honorific_pattern())
 
 
 _NARRATION_LEAD = re.compile(r"(?:Then |At the beginning |After that |Later )?")
-
-
-@functools.lru_cache(maxsize=64)
-def _honorific_start(honorific: str) -> re.Pattern:
-    return re.compile(honorific)
 
 
 def _narration_start(names: dict[str, str], profile=None) -> _Narration:

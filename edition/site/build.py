@@ -569,7 +569,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
             bar.update()
 
     # The search index is made in a thread of its own while these pages are made (_SearchIndex).
-    with _SearchIndex(out, docs, settings, report, reuse, cache, fingerprint, progress) as search:
+    with _SearchIndex(out, docs, settings, report, reuse, cache, fingerprint, progress):
         # One comparison page per conversation, all its translations side by side: pages grow with
         # the translations, not with their pairs (a group of 60 gave 1,770 pages).
         for group in groups:
@@ -609,7 +609,6 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         with usual_collections():  # a document no worker made files for is parsed here
             dts.finish(docs)
         cache.catalogue.keep_texts("dts-entry", entries)
-    search.finish()
     # last, so that it lists every warning of the build (the search index's too)
     doc_paths = {str(d.path) for d in docs}
     site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
@@ -628,7 +627,7 @@ class _SearchIndex:
     """The Pagefind bundles: each one rebuilt only when one of its documents changed. Made, it
     decides which (in the build's thread: the keys are the build's); entered, it makes them in a
     thread of its own while the build renders the person and list pages (Pagefind's programs run
-    outside the interpreter, so the two overlap); `finish` waits for them and reports."""
+    outside the interpreter, so the two overlap); leaving the block waits for them and reports."""
 
     def __init__(self, out: Path, docs: list[Document], settings: Settings, report: SiteReport, reuse: Reuse,
                  cache: BuildCache, fingerprint: str, progress: bool):
@@ -659,10 +658,12 @@ class _SearchIndex:
         return self
 
     def __exit__(self, kind, error, trace) -> None:
-        if kind is not None:  # the build failed: no bundle is begun from now on, those running end
-            self._stopping.set()
-            if self._thread is not None:
-                self._thread.join()
+        if kind is None:
+            self._finish()
+            return
+        self._stopping.set()  # the build failed: no bundle is begun from now on, those running end
+        if self._thread is not None:
+            self._thread.join()
 
     def _make_all(self) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -689,7 +690,8 @@ class _SearchIndex:
         except Exception as error:  # noqa: BLE001 - whatever breaks the search, the site is still useful
             return bundle, 0, error
 
-    def finish(self) -> None:
+    def _finish(self) -> None:
+        """Wait for the bundles and report them."""
         from edition.site.search import bundle_name
 
         if self._thread is not None:
