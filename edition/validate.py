@@ -126,11 +126,16 @@ class ValidationReport:
     files: list[FileResult]
     problems: list[Problem]
     tei_all: bool = True  # whether tei_all was checked
+    # the SHA-256 of each file as it was checked, by absolute path: the site builder keys its
+    # pages by them instead of asking the file system for 10,000 files again
+    checksums: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_files(cls, files: list[FileResult], tei_all: bool) -> "ValidationReport":
+    def from_files(cls, files: list[FileResult], tei_all: bool,
+                   checksums: dict[str, str] | None = None) -> "ValidationReport":
         problems = [problem for result in files for problem in result.problems]
-        return cls(ok=all(result.ok for result in files), files=files, problems=problems, tei_all=tei_all)
+        return cls(ok=all(result.ok for result in files), files=files, problems=problems, tei_all=tei_all,
+                   checksums=checksums or {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -670,7 +675,8 @@ def validate_paths(paths: list[Path], tei_all: bool = True, cache: Path | None =
         results_cache.save(keep=max(CACHE_MAX_ENTRIES, len(files)))
     except OSError:
         pass  # the cache only saves time
-    return ValidationReport.from_files([results[path] for path in files], tei_all=tei_all)
+    return ValidationReport.from_files([results[path] for path in files], tei_all=tei_all,
+                                       checksums={os.path.abspath(path): value for path, value in digests.items()})
 
 
 def _validate_many(paths: list[Path], tei_all: bool, jobs: int, executor: ExecutorSpec,

@@ -66,3 +66,38 @@ def test_a_damaged_catalogue_is_replaced_and_the_site_is_the_same(tmp_path: Path
     _build(tmp_path)
     assert _pages(tmp_path / "site") == before
     assert Catalogue(tmp_path / "cache").keys(), "the catalogue was not rebuilt"
+
+
+def test_the_light_record_leaves_out_what_only_the_page_shows_and_a_page_made_again_still_shows_it(
+        tmp_path: Path) -> None:
+    """The catalogue's light record (decoded for every document on every rebuild) holds no
+    rights statement, revision notes or identifiers: they go with the document's text. A page
+    made again from the cache because its neighbour's title changed must still show them, byte
+    for byte as a build from nothing does."""
+    import json
+
+    _build(tmp_path)
+    db = sqlite3.connect(tmp_path / "cache" / FILE)
+    records = [json.loads(record) for (record,) in db.execute("SELECT record FROM documents")]
+    db.close()
+    from edition.site.document import Document
+    import dataclasses
+    names = [f.name for f in dataclasses.fields(Document)]
+    for record in records:
+        fields = dict(zip(names, record["fields"]))
+        for name in site_build.PAGE_ONLY_FIELDS:
+            assert fields[name] in ("", [], {"$html": ""}), (name, fields[name])
+
+    neighbour = "documents/1958-07-31_khrushchev-mao_first-conversation_wolff.html"
+    first = (tmp_path / "site" / neighbour).read_bytes()
+    path = tmp_path / "tei" / "1960-06-07_mao-zedong_albanian-delegation.xml"
+    path.write_text(path.read_text("utf-8").replace("with Comrade Mao Zedong in Hangzhou", "with Mao Zedong at Hangzhou"),
+                    "utf-8")
+    _build(tmp_path)
+    again = (tmp_path / "site" / neighbour).read_bytes()
+    assert again != first, "the neighbour's page was not made again: nothing was tested"
+    assert b"<dt>Rights</dt>" in again and b'<details class="history">' in again
+    fresh = tmp_path / "fresh"
+    site_build.build_site(tmp_path / "tei", fresh, load_settings(ROOT / "edition.toml"), progress=False, jobs=1,
+                          cache_dir=tmp_path / "fresh-cache")
+    assert again == (fresh / neighbour).read_bytes()

@@ -179,7 +179,7 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
 
     excluded = sorted({Path(str(x)).name if str(x).endswith(".xml") else f"{Path(str(x)).name}.xml" for x in exclude})
     fingerprint = digest(software_fingerprint(TEMPLATES, settings), _own_templates_digest(settings))
-    sources = _list_sources(tei_dir, set(excluded), fingerprint, report)
+    sources = _list_sources(tei_dir, set(excluded), fingerprint, report, getattr(validation, "checksums", None))
     overall = digest(fingerprint, [(path.name, key) for path, key in sources], excluded, _validation_key(validation))
     if cache.state.get("overall") == overall and (site_dir / "index.html").is_file():
         return _unchanged(report, cache.state)
@@ -303,19 +303,28 @@ def _check_folders(tei_dir: Path, site_dir: Path) -> None:
         raise EditionError(f"{TEMPLATES}: the site templates are missing")
 
 
-def _list_sources(tei_dir: Path, excluded: set[str], fingerprint: str, report: SiteReport) -> list[tuple[Path, str]]:
-    """The TEI files to publish, each with the key of its rendered form."""
+def _list_sources(tei_dir: Path, excluded: set[str], fingerprint: str, report: SiteReport,
+                  checked: dict[str, str] | None = None) -> list[tuple[Path, str]]:
+    """The TEI files to publish, each with the key of its rendered form. checked: the
+    checksums the validation run of this build took (by absolute path), used as they are."""
     sources = []
-    hashes = FileHashes(tei_dir)
+    checked = checked or {}
+    hashes = FileHashes(tei_dir) if not checked else None  # loaded only for a file validation did not see
+    folder = os.path.abspath(tei_dir)
     for path in sorted(tei_dir.glob("*.xml"), key=lambda p: p.name):
         if path.name in excluded:
             report.warnings.append(Problem(path, None, "left out of the site (excluded by the build)", "warning"))
             continue
         try:
-            sources.append((path, digest(fingerprint, path.name, hashes.sha256(path))))
+            checksum = checked.get(os.path.join(folder, path.name))
+            if checksum is None:
+                hashes = hashes or FileHashes(tei_dir)
+                checksum = hashes.sha256(path)
+            sources.append((path, digest(fingerprint, path.name, checksum)))
         except OSError as error:
             report.warnings.append(Problem(path, None, f"left out of the site: cannot read: {error}", "warning"))
-    hashes.save()
+    if hashes is not None:
+        hashes.save()
     return sources
 
 
@@ -359,6 +368,12 @@ def _prepare_documents(sources: list[tuple[Path, str]], cache: BuildCache, jobs:
     return docs
 
 
+# What only the document's own page and downloads show: kept with its text (the `full` part),
+# not in the light record every build decodes for all documents (a third of its bytes: the
+# revision notes and the rights statement of each document).
+PAGE_ONLY_FIELDS = ("funder", "uri", "idnos", "availability_html", "availability_text", "changes")
+
+
 def _prepare_one(job: tuple[str, str, str]) -> Document | str:
     """Parse and render one TEI file, keep both forms in the cache; the light form, or an error."""
     from edition.site.search import search_view
@@ -373,11 +388,13 @@ def _prepare_one(job: tuple[str, str, str]) -> Document | str:
     render_document(doc, lambda pid: f"../persons/{pid}.html" if pid in known else None)
     doc.cache_key = key
     full = {"body_html": doc.body_html, "notes": doc.notes, "plaintext": doc.plaintext, "turns": turn_texts(doc.root),
-            "turn_list": doc.turns, "mentions": doc.mentions}
+            "turn_list": doc.turns, "mentions": doc.mentions,
+            "page_fields": {name: getattr(doc, name) for name in PAGE_ONLY_FIELDS}}
     # the lists need neither the text nor the turns (most of a record: 1.4 million objects to
     # decode on every rebuild of 10,000 documents); a person's page reads them from `full`
     light = dataclasses.replace(doc, root=None, tei_bytes=b"", body_html=Markup(""), plaintext="", notes=[],
-                                turns=[], mentions=[])
+                                turns=[], mentions=[],
+                                **{name: type(getattr(doc, name))() for name in PAGE_ONLY_FIELDS})
     light.cache_key = key
     cache = BuildCache.__new__(BuildCache)
     cache.folder = Path(cache_folder)
@@ -608,7 +625,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
             _zip_tei(out / zip_name, docs, settings, write, zip_name, cache, reuse)
         with usual_collections():  # a document no worker made files for is parsed here
             dts.finish(docs)
-        cache.catalogue.keep_texts("dts-entry", entries)
+        cache.catalogue.keep_texts("dts-entry", entries, known=dts.old)
     # last, so that it lists every warning of the build (the search index's too)
     doc_paths = {str(d.path) for d in docs}
     site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
@@ -767,7 +784,8 @@ def _write_document_files(job) -> tuple[str, str, int, dict[str, int]] | None:
     cache.folder = Path(cache_folder)
     full = cache.load(doc.cache_key, "full")
     doc = dataclasses.replace(doc, body_html=full["body_html"], notes=full["notes"], plaintext=full["plaintext"],
-                              turns=full["turn_list"], mentions=full["mentions"], tei_bytes=Path(tei_path).read_bytes())
+                              turns=full["turn_list"], mentions=full["mentions"], tei_bytes=Path(tei_path).read_bytes(),
+                              **full["page_fields"])
     doc.cache_key = job[4].cache_key
     report = SiteReport(site_dir=Path(out))
     site = _Site(environment_for(settings, cache_folder), settings, _Writer(Path(out), report), zip_name=zip_name,
