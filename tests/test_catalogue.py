@@ -101,3 +101,33 @@ def test_the_light_record_leaves_out_what_only_the_page_shows_and_a_page_made_ag
     site_build.build_site(tmp_path / "tei", fresh, load_settings(ROOT / "edition.toml"), progress=False, jobs=1,
                           cache_dir=tmp_path / "fresh-cache")
     assert again == (fresh / neighbour).read_bytes()
+
+
+def test_a_persons_page_reads_the_turns_of_the_other_documents_not_their_text(tmp_path: Path, monkeypatch) -> None:
+    """A person's page made again reads each of the person's documents' turns and mentions (the
+    cache's `turns` part), not their whole text: the text part is read only for a document
+    whose own page is written."""
+    from edition.site.cache import BuildCache
+
+    _build(tmp_path)
+    path = tmp_path / "tei" / "1960-06-07_mao-zedong_albanian-delegation.xml"
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    loads: list[tuple[str, str]] = []
+    original = BuildCache.load
+
+    def load(self, key, part):
+        loads.append((key, part))
+        return original(self, key, part)
+
+    monkeypatch.setattr(BuildCache, "load", load)
+    report = _build(tmp_path)
+    assert "persons/mao-zedong.html" in report.pages
+    changed = {key for key, part in loads if part == "full"}
+    turns = {key for key, part in loads if part == "turns"}
+    assert len(turns - changed) >= 1, "no unchanged document's turns were read: nothing was tested"
+    written = {p.stem for p in (tmp_path / "site" / "documents").glob("*.html")
+               if p.stat().st_mtime_ns >= path.stat().st_mtime_ns}
+    db = sqlite3.connect(tmp_path / "cache" / FILE)
+    id_of = dict(db.execute("SELECT key, id FROM documents"))
+    db.close()
+    assert {id_of.get(key) for key in changed} <= written, "a page not written had its text read"

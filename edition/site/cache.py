@@ -79,10 +79,11 @@ class BuildCache:
 
     # --- rendered documents -----------------------------------------------------------------
 
-    # full: the page's text; search: the search view; zip: the deflated TEI. Kept apart so that
-    # the zip or a search bundle reads only its part of 10,000 documents. The light document
-    # that lists need is a row of the catalogue (catalogue.py).
-    PARTS = {"full": "json", "search": "html", "zip": "bin"}
+    # full: the page's text; turns: its turns and mentions (for persons' pages); search: the
+    # search view; zip: the deflated TEI. Kept apart so that the zip, a search bundle or a
+    # person's page reads only its part of 10,000 documents. The light document that lists
+    # need is a row of the catalogue (catalogue.py).
+    PARTS = {"full": "json", "turns": "json", "search": "html", "zip": "bin"}
 
     @functools.cached_property
     def _listings(self) -> "Listings":
