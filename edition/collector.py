@@ -60,17 +60,22 @@ def usual_collections():
 _lock = threading.Lock()
 _working = 0  # threads of this process working on documents now
 _during = _outside_build  # the thresholds to put back when the last of them is done
+_holding = 0  # builds of this process within held_for_the_build now
 
 
 @contextlib.contextmanager
 def collector_paused():
     """No pass while many objects that make no cycles are made at once (the light records of
-    10,000 documents: a quarter of a million objects)."""
+    10,000 documents: a quarter of a million objects). Within `held_for_the_build` they are
+    then held with the rest (frozen) before the collector runs again: otherwise the first new
+    object after it starts again begins a pass over all of them (0.15 s of a rebuild)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if _holding:
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -79,8 +84,11 @@ def collector_paused():
 def held_for_the_build():
     """What the build holds now (the light records) is left out of the collector's later
     passes (`gc.freeze`) until the build ends."""
+    global _holding
     gc.freeze()
+    _holding += 1
     try:
         yield
     finally:
+        _holding -= 1
         gc.unfreeze()

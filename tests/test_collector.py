@@ -54,3 +54,20 @@ def test_documents_are_worked_on_with_the_usual_collections_during_a_build(execu
         seen = set(map_work(_thresholds, list(range(40)), jobs=2, executor=executor, in_process_below=0))
         assert gc.get_threshold()[0] == BUILD_THRESHOLD
     assert seen == {usual}
+
+
+def test_what_is_made_while_the_collector_is_paused_in_a_build_is_held_and_let_go_after() -> None:
+    """Objects made in a pause of the collector within a build (the light records) are held
+    with the rest (frozen) before the collector runs again, so that its next pass does not walk
+    them all; the build's end lets them go back to it."""
+    before = gc.get_freeze_count()
+    with held_for_the_build():
+        held = gc.get_freeze_count()
+        with collector_paused():
+            records = [{"id": str(i), "persons": [i]} for i in range(20_000)]
+        assert gc.get_freeze_count() >= held + 2 * len(records)
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == before
+    with collector_paused():  # outside a build nothing is frozen
+        more = [[i] for i in range(1_000)]
+    assert gc.get_freeze_count() == before and len(more) == 1_000

@@ -185,8 +185,8 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
         return _unchanged(report, cache.state)
 
     _refuse_read_only(site_dir)  # here, not before: a build with nothing to do walks no folders
-    docs = _prepare_documents(sources, cache, jobs, progress, report, settings.language, executor)
-    with held_for_the_build():
+    with held_for_the_build():  # the light records too, as they are read
+        docs = _prepare_documents(sources, cache, jobs, progress, report, settings.language, executor)
         _build_and_publish(site_dir, settings, validation, report, progress, excluded, docs, cache, jobs,
                            fingerprint, overall, executor)
     cache.prune({doc.cache_key for doc in docs})
