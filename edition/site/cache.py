@@ -12,7 +12,9 @@ The rendered form of each TEI file (the text as HTML, turns, counts, the search 
 kept in the edition's own state folder (`.edition/`, private to its user), named by its key,
 so that a document is parsed and rendered once, until its TEI file, the templates, the
 settings or this software change. It is kept as JSON, text and raw bytes, never as a pickle:
-reading a cache must not be able to run code, whoever wrote the file.
+reading a cache must not be able to run code, whoever wrote the file. The light records and the
+build state, read on every rebuild, are encoded and decoded by msgspec: its typed decoder makes
+the edition's own classes (and only those) straight from the JSON.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ import dataclasses
 import struct
 from pathlib import Path
 
+import msgspec
 from markupsafe import Markup
 
 from edition import __version__
 from edition.collector import collector_paused
-from edition.files import Listings, remove_leftovers, write_atomic, write_json_atomic
+from edition.files import Listings, remove_leftovers, write_atomic
 
 STATE_FORMAT = 1
 # What the pages are made by: the whole package, not only the site builder (the plain text,
@@ -69,8 +72,8 @@ class BuildCache:
 
     def _load_state(self) -> dict:
         try:
-            state = json.loads((self.folder / "state.json").read_text(encoding="utf-8"))
-            if state.get("format") == STATE_FORMAT:
+            state = msgspec.json.decode((self.folder / "state.json").read_bytes())
+            if isinstance(state, dict) and state.get("format") == STATE_FORMAT:
                 return state
         except (OSError, ValueError):
             pass  # no state or a damaged one: a full build
@@ -135,9 +138,9 @@ class BuildCache:
 
     def write_state(self, state: dict, name: str, durable: bool = False) -> None:
         """`state` into the file `name` of the cache folder (edition.site.update writes the next
-        state beside the current one, then adopts it)."""
-        write_json_atomic(self.folder / name, {"format": STATE_FORMAT, **state}, durable=durable, ensure_ascii=False,
-                          sort_keys=True)
+        state beside the current one, then adopts it). At 10,000 documents the state is 20 MB of
+        JSON: json.dump's Python encoder took 0.17 s of a one-document rebuild, msgspec's 0.03 s."""
+        write_atomic(self.folder / name, _STATE_ENCODER.encode({"format": STATE_FORMAT, **state}), durable=durable)
 
     def adopt_state(self, name: str, state: dict | None = None) -> None:
         """The state written as `name` becomes the build state (a rename; done already when the
@@ -168,13 +171,17 @@ class BuildCache:
 
     def records(self, keys: list[str]) -> dict:
         """The light documents of `keys` the catalogue holds (those rendered before)."""
+        decoder = _record_codec()[1]
         with collector_paused():
-            return self.catalogue.records(keys, lambda text: json.loads(text, object_hook=_decode))
+            found = self.catalogue.records(keys, decoder.decode)
+        for key, doc in found.items():
+            doc.cache_key = key  # the row's key, not a field of the record
+        return found
 
     def keep_records(self, docs: list) -> None:
         """Light documents rendered by this build, into the catalogue in one transaction."""
-        self.catalogue.put((doc.cache_key, doc, json.dumps(_encode(doc), ensure_ascii=False, separators=(",", ":")))
-                           for doc in docs)
+        encoder = _record_codec()[0]
+        self.catalogue.put((doc.cache_key, doc, encoder.encode(doc)) for doc in docs)
 
 
 class Reuse:
@@ -223,6 +230,38 @@ class Reuse:
 
 class CacheDamaged(Exception):
     """A cached part that cannot be read back: the document is rendered again."""
+
+
+# --- the light record and the build state (msgspec) ------------------------------------------
+
+_STATE_ENCODER = msgspec.json.Encoder(order="sorted")
+
+
+@functools.cache
+def _record_codec() -> tuple[msgspec.json.Encoder, msgspec.json.Decoder]:
+    """The light record's encoder and decoder: a Document as a JSON object of its fields, read
+    back by type (10,000 records: 0.17 s against 0.29 s with json's object hook below, and
+    encoded seven times faster)."""
+    from edition.site.document import Document
+
+    return (msgspec.json.Encoder(enc_hook=_record_value),
+            msgspec.json.Decoder(type=Document, dec_hook=_record_field))
+
+
+def _record_value(value):
+    if isinstance(value, (Markup, Path)):
+        return str(value)
+    raise NotImplementedError(f"the site cache cannot keep a {type(value).__name__}")
+
+
+def _record_field(kind: type, value):
+    if kind is Markup:
+        return Markup(value)
+    if kind is Path:
+        return Path(value)
+    if kind is object:  # Document.root, the parsed tree: never kept (None)
+        return None
+    raise NotImplementedError(f"a {kind.__name__} in a cached record")
 
 
 # --- the JSON form of rendered documents ---------------------------------------------------

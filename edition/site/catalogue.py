@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 FILE = "catalogue.sqlite"
-FORMAT = "1"
+FORMAT = "2"  # 2: records encoded by msgspec (the field names, not positions)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS about (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS documents (
     year TEXT NOT NULL,
     archive TEXT NOT NULL,
     title TEXT NOT NULL,
-    record TEXT NOT NULL       -- the light record as JSON (edition.site.cache's encoding)
+    record TEXT NOT NULL       -- the light record as JSON, UTF-8 (edition.site.cache._record_codec)
 );
 CREATE INDEX IF NOT EXISTS documents_by_id ON documents (id);
 CREATE INDEX IF NOT EXISTS documents_by_year ON documents (year);
@@ -90,7 +90,7 @@ class Catalogue:
         return {key for (key,) in self.db.execute("SELECT key FROM documents")}
 
     def records(self, keys: Iterable[str], decode) -> dict[str, object]:
-        """The light records of `keys` that the catalogue holds, decoded by `decode(json_text)`."""
+        """The light records of `keys` that the catalogue holds, decoded by `decode(json)`."""
         wanted = set(keys)
         found = {}
         for key, record in self.db.execute("SELECT key, record FROM documents"):
@@ -99,7 +99,7 @@ class Catalogue:
         return found
 
     def put(self, rows: Iterable[tuple[str, object, str]]) -> None:
-        """rows: (key, light document, its record as JSON), written in one transaction."""
+        """rows: (key, light document, its record as JSON bytes), written in one transaction."""
         with self.db:
             for key, doc, record in rows:
                 self.db.execute("DELETE FROM documents WHERE key = ?", (key,))
