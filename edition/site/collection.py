@@ -142,16 +142,17 @@ def persons_index(docs: list[Document], groups: list[list[Document]] | None = No
     and mentions when a person's page lists them."""
     names: dict[str, Counter] = defaultdict(Counter)
     notes: dict[str, str] = {}
-    details: dict[str, object] = {}
+    details: dict[str, tuple[int, object]] = {}  # the record that knows most of each person: (facts, person)
     for doc in docs:
         for person in doc.persons:
             names[person.id][person.name] += 1
             if person.note and person.id not in notes:
                 notes[person.id] = person.note
-            if person.id not in details or _knows_more(person, details[person.id]):
-                details[person.id] = person
+            known = _facts(person)
+            if person.id not in details or known > details[person.id][0]:
+                details[person.id] = (known, person)
     entries = {pid: PersonEntry(pid, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0], notes.get(pid, ""),
-                                details=details.get(pid))
+                                details=details[pid][1])
                for pid, c in names.items()}
     for doc in docs:
         counts = {stat.person: (stat.turns, stat.words) for stat in doc.stats}
@@ -170,10 +171,10 @@ def persons_index(docs: list[Document], groups: list[list[Document]] | None = No
     return dict(sorted(entries.items(), key=lambda kv: kv[1].sort_key))
 
 
-def _knows_more(person, other) -> bool:
-    def facts(p) -> int:
-        return sum(bool(x) for x in (p.birth, p.death, p.occupations, p.affiliation, p.authorities, p.surname))
-    return facts(person) > facts(other)
+def _facts(person) -> int:
+    """How many of the register's facts a document's record of a person gives."""
+    return (bool(person.birth) + bool(person.death) + bool(person.occupations) + bool(person.affiliation)
+            + bool(person.authorities) + bool(person.surname))
 
 
 def translation_groups(docs: list[Document]) -> list[list[Document]]:
