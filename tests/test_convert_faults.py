@@ -170,3 +170,22 @@ def test_a_bracketed_note_keeps_its_number_even_before_a_date() -> None:
 def test_a_capital_alone_is_a_speakers_initial_an_honorific_stands_before_a_name(label: str, strength) -> None:
     candidate = LabelMatcher(profile_for("")).candidate(label)
     assert (candidate.strength if candidate else None) == strength
+
+
+def test_a_label_after_a_page_mark_keeps_the_mark_in_the_turn_and_the_remembered_answers_stay_whole() -> None:
+    """The matcher remembers its answer for each paragraph (the rules ask hundreds of times).
+    A page break before a label belongs to the turn's words; the answer for the paragraph
+    without it, asked first or after, is not changed by it."""
+    import dataclasses
+
+    matcher = LabelMatcher(profile_for(""))
+    mark = "\ue010page 12\ue011"
+    plain = "Mr. Rusk: We shall see."
+    inner = matcher.at_start(plain)
+    marked = matcher.at_start(mark + plain)
+    assert marked[0].rest == mark + "We shall see." and marked[0].label == "Mr. Rusk"
+    assert matcher.at_start(plain)[0].rest == "We shall see." == inner[0].rest
+    assert matcher.at_start(mark + plain) == marked
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        marked[0].rest = "changed"  # a remembered answer cannot be altered by a caller
+    assert LabelMatcher(profile_for("")).at_start(mark + plain) == marked, "a fresh matcher gives the same answer"

@@ -21,8 +21,9 @@ EM_OPEN, EM_CLOSE = "\ue000", "\ue001"
 FOOTNOTE_LINE = re.compile(r"^\[(\d+|\*{1,3}|[†‡§])\]\s+(.*)$", re.S)
 
 
-@dataclass
+@dataclass(frozen=True)
 class LabelMatch:
+    """A speaker's label as it opens a paragraph (remembered by the matcher: never changed)."""
     label: str  # as printed, less the colon
     manner: str | None
     rest: str
