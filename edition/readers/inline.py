@@ -134,16 +134,20 @@ def _page_breaks(nodes: list) -> list:
 
 # --- brackets --------------------------------------------------------------------------
 
+_BRACKETED = re.compile(r"\[([^\[\]]*)\]")  # compiled once (see participants._FIELD)
+_NOTE_NUMBER = re.compile(r"\s*\d+\s*")
+
+
 def _brackets(text: str, ctx: InlineContext, line: int, in_note: bool = False) -> list:
     out: list = []
     position = 0
-    for match in re.finditer(r"\[([^\[\]]*)\]", text):
+    for match in _BRACKETED.finditer(text):
         before = text[position:match.start()]
         out.append(before)
         content = match.group(1)
         char_before = text[match.start() - 1] if match.start() else " "
         char_after = text[match.end()] if match.end() < len(text) else " "
-        if in_note and (re.fullmatch(r"\s*\d+\s*", content) or _is_comment(content.strip())):
+        if in_note and (_NOTE_NUMBER.fullmatch(content) or _is_comment(content.strip())):
             out.append(match.group(0))  # a note citing another note, or an editor's comment in a note
         else:
             out.extend(_bracket(content, char_before, char_after, out, ctx, line))

@@ -22,6 +22,7 @@ from edition.readers.profiles import Profile, label_key
 
 MAX_LABEL = 64  # characters: "Minister of Foreign Affairs of the People's Republic of China" is about the longest
 MAX_WORDS = 8
+_WORD_START = re.compile(r"(?:(?<=\s)|^)\S")  # compiled once (see participants._FIELD)
 REMEMBERED_OPENINGS = 20_000  # paragraphs: a record has a few thousand at most
 # the colon may be a full-width one (`毛泽东：`), which needs no space after it
 _START = re.compile(r"(?P<label>[^:;：()\n]{1,%d}?)\s*(?:\((?P<manner>[^()\n]{1,60})\)\s*)?(?P<sep>[:;]|：)(?=\s|$|(?<=：))"
@@ -175,7 +176,7 @@ class LabelMatcher:
         if colon + 1 < len(text) and not text[colon + 1].isspace():
             return None
         window_start = max(0, colon - MAX_LABEL)
-        starts = [m.start() for m in re.finditer(r"(?:(?<=\s)|^)\S", text[window_start:colon])]
+        starts = [m.start() for m in _WORD_START.finditer(text[window_start:colon])]
         for offset in starts:  # farthest first: the longest label
             begin = window_start + offset
             if begin == 0:

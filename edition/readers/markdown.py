@@ -32,11 +32,18 @@ DEFINITION_START = re.compile(r" {0,3}\[\^\d{1,5}\]:")  # indented further, a li
 _markdown = MarkdownIt("commonmark")
 
 
+# compiled once (see participants._FIELD)
+_BOLD_LABEL = re.compile(r"(?m)^\*\*[^*\n]+:\*\*|^\*\*[^*\n]+\*\*:")
+_HEADING = re.compile(r"(?m)^#{1,6} ")
+_NOTE_DEFINITION = re.compile(r"(?m)^\[\^\d+\]:")
+_NOTE_LINK = re.compile(r"\[\(\d+\)\]\(#")
+
+
 def looks_like(text: str) -> int:
-    score = min(5, len(re.findall(r"(?m)^\*\*[^*\n]+:\*\*|^\*\*[^*\n]+\*\*:", text)))
-    score += 2 * bool(re.search(r"(?m)^#{1,6} ", text))
-    score += 2 * ("<sup>" in text) + 3 * text.startswith("---\n") + 2 * bool(re.search(r"(?m)^\[\^\d+\]:", text))
-    score += 2 * bool(re.search(r"\[\(\d+\)\]\(#", text))
+    score = min(5, len(_BOLD_LABEL.findall(text)))
+    score += 2 * bool(_HEADING.search(text))
+    score += 2 * ("<sup>" in text) + 3 * text.startswith("---\n") + 2 * bool(_NOTE_DEFINITION.search(text))
+    score += 2 * bool(_NOTE_LINK.search(text))
     return score
 
 

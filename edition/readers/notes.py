@@ -9,6 +9,7 @@ printed page's foot `63 See draft …`, under a `Notes` heading or closing the r
 
 from __future__ import annotations
 
+import functools
 import re
 
 from edition.readers.profiles import Profile, label_key
@@ -45,10 +46,13 @@ def normalise_markers(text: str) -> str:
     return text
 
 
+_BULLET = re.compile(r"^[*•-]\s+(?=\S)")  # compiled once: see participants._FIELD
+
+
 def definition(text: str, forms=None) -> tuple[str, str] | None:
     """(number, text) of a note as printed, in any of the note forms (a list bullet before
     it allowed: `* 1 The record …`)."""
-    text = re.sub(r"^[*•-]\s+(?=\S)", "", text.strip())
+    text = _BULLET.sub("", text.strip())
     for form in forms or TRAILING_FORMS:
         match = form.match(text)
         if match and match.group(1).lstrip("0"):  # notes are numbered from 1
@@ -225,6 +229,7 @@ def split_symbol_notes(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     return body, notes
 
 
+@functools.lru_cache(maxsize=512)
 def glued_marker_pattern(n: str) -> re.Pattern:
     """A note number glued to the word or punctuation before it: `Wednesday.2`, `me63`."""
     return re.compile(rf"(?<=[^\W\d_]|[.,;:)”’\"\]?!])({re.escape(n)})(?![\d])(?=[\s.,;:?!)\]—–-]|$)")

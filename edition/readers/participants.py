@@ -34,10 +34,14 @@ class Participant:
         return [w for w in label_key(self.name).split() if w not in prefix]
 
 
+# Compiled here, not by re.match's cache: the records' own patterns (their persons' names) fill
+# that cache and pushed this one out, to be compiled again hundreds of times a run.
+_FIELD = re.compile(r"^\W{0,3}(?P<field>[A-Za-z][A-Za-z &]{2,40}?)[\s*_]{0,3}:(?:\s*\[\d+\])?[\s*_]*(?P<rest>.*)$", re.S)
+
+
 def participants_field(text: str, profile: Profile) -> tuple[str, str] | None:
     """(field as printed, the rest) if a paragraph opens with a participants field."""
-    match = re.match(r"^\W{0,3}(?P<field>[A-Za-z][A-Za-z &]{2,40}?)[\s*_]{0,3}:(?:\s*\[\d+\])?[\s*_]*(?P<rest>.*)$",
-                     text, re.S)
+    match = _FIELD.match(text)
     if not match or label_key(match.group("field")) not in profile.participant_fields:
         return None
     return match.group("field"), match.group("rest")

@@ -147,11 +147,14 @@ def assemble_paragraphs(lines: list[Line], matcher: LabelMatcher) -> list[Block]
     return blocks
 
 
+_PLACE_OPENING = re.compile(r"^\[?[A-Z][\w .’'-]{1,40},?\]?,?\s")  # compiled once (see participants._FIELD)
+
+
 def _is_dateline_line(text: str) -> bool:
     """`Washington, July 27, 1970, 8:45 a.m.`: a place and a date on a short line of their own."""
     from edition.dates import parse_date
 
-    return len(text) < 90 and bool(re.match(r"^\[?[A-Z][\w .’'-]{1,40},?\]?,?\s", text)) and parse_date(text) is not None
+    return len(text) < 90 and bool(_PLACE_OPENING.match(text)) and parse_date(text) is not None
 
 
 def _repeated_labels(lines: list[Line], matcher: LabelMatcher) -> set[str]:

@@ -238,7 +238,7 @@ def _participants(blocks: list[Block], profile, title: str = "") -> list[Partici
     # the persons a title names ("Memorandum of a Conversation Between President Chiang Kai-shek
     # and Mr. Donald Nelson"), the record's own or an enclosure's, where no list names them
     titles = [title] + [block.text for block in blocks[:20] if len(block.text) < 300 and
-                        re.search(r"\b[Cc]onversations?\b.*\b(?:[Bb]etween|[Ww]ith)\b", block.text)]
+                        _CONVERSATION_TITLE.search(block.text)]
     listed = {name_words(person.name).__len__() and frozenset(name_words(person.name)) for person in people}
     for text in titles:
         for person in title_participants(text):
@@ -249,12 +249,17 @@ def _participants(blocks: list[Block], profile, title: str = "") -> list[Partici
     return people
 
 
+# compiled once (see participants._FIELD)
+_CONVERSATION_TITLE = re.compile(r"\b[Cc]onversations?\b.*\b(?:[Bb]etween|[Ww]ith)\b")
+_FIELD_LINE = re.compile(r"^\W{0,3}(?P<name>[A-Za-z][A-Za-z &/]{1,30}?)\W{0,3}:\s*(?P<value>\S.{0,150})$")
+
+
 def _place_field(blocks: list[Block], profile) -> str:
     """The place a `PLACE:` / `Place:` / `Location:` field of the record's opening gives."""
     if profile is None:
         return ""
     for block in blocks[:30]:
-        match = re.match(r"^\W{0,3}(?P<name>[A-Za-z][A-Za-z &/]{1,30}?)\W{0,3}:\s*(?P<value>\S.{0,150})$", block.text)
+        match = _FIELD_LINE.match(block.text)
         if match and profile.field_role(match.group("name")) == "place":
             return match.group("value").strip().rstrip(".")
     return ""
