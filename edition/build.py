@@ -58,8 +58,8 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
                 contextlib.ExitStack() as records_checked:  # folder: the site cache
             if _a_rebuild_of_a_large_edition(current, force, executor):
                 records_checked.enter_context(side_worker(("edition.workers:prepare_reading",),
-                                                          ("edition.workers:prepare_checking",
-                                                           _first_tei_file(current, tei_dir), tei_all)))
+                                                          later=[("edition.workers:prepare_checking",
+                                                                  _first_tei_file(current, tei_dir), tei_all)]))
             ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
                                 jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append,
                                 records_checked=records_checked.close, retry_next_time=lambda: retry.append(True))

@@ -96,7 +96,7 @@ def map_work(function: Callable[[Item], Result], items: Iterable[Item], *, jobs:
     workers = min(workers, len(items))
     side = _side_workers[-1] if _side_workers else None
     if items and apart and side is not None and len(items) < in_process_below and not getattr(side, "_broken", False):
-        return _chunked(side, function, items, 1)
+        return _on_side_worker(side, function, items)
     if not items or not apart and (workers <= 1 or len(items) < in_process_below):
         return _here(function, items)
     return _on_new_pool(ProcessPoolExecutor(max_workers=workers), function, items, workers)
@@ -131,21 +131,41 @@ def opened(executor: ExecutorSpec = None, *, shared: Iterable[Path] = ()) -> Ite
 
 
 @contextmanager
-def side_worker(*preparations: tuple[str, ...]) -> Iterator[None]:
+def side_worker(*preparations: tuple[str, ...], later: Iterable[tuple[str, ...]] = ()) -> Iterator[None]:
     """While open, `map_work(..., apart=True)` runs a batch too small for a pool of its own on
     one worker process started now, which runs `preparations` first: ("module:function",
     argument, ...), named so that this process need not import the module to start the
-    worker. Closed, the worker is let go without waiting for a preparation no work came for."""
+    worker. `later`: preparations for a later step, run just after the first batch of work (a
+    rebuild's changed record is read before the schemas for checking it are loaded: it waited
+    0.3 s behind them, while the build's own process had its bookkeeping to do). Closed, the
+    worker is let go without waiting for a preparation no work came for."""
     pool = ProcessPoolExecutor(max_workers=1)
     try:
         for name, *arguments in preparations:
             pool.submit(call_named, name, *arguments)
+        _deferred[pool] = list(later)
         _side_workers.append(pool)
         yield
     finally:
         if pool in _side_workers:
             _side_workers.remove(pool)
+        _deferred.pop(pool, None)
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+_deferred: dict[ProcessPoolExecutor, list[tuple[str, ...]]] = {}  # a side worker's `later` preparations
+
+
+def _on_side_worker(side: ProcessPoolExecutor, function: Callable, items: list) -> Iterator:
+    """A small batch on the side worker, in one task; its `later` preparations queued behind
+    the first batch it gets."""
+    future = side.submit(run_chunk, function, items)
+    for name, *arguments in _deferred.pop(side, ()):
+        side.submit(call_named, name, *arguments)
+    try:
+        yield from future.result()
+    finally:
+        future.cancel()  # a caller that stopped reading
 
 
 def call_named(name: str, *arguments):

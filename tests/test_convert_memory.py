@@ -227,3 +227,30 @@ def test_a_worker_that_does_not_see_the_tei_folder_still_keeps_the_ids_of_the_fi
     assert blind == seeing
     assert seeing != _without_seal((fresh / f"{source.stem}.xml").read_bytes().replace(b"fresh", b"tei")), \
         "the ids carried forward made no difference: nothing was tested"
+
+
+
+_PREPARED: list[int] = []
+
+
+def mark_prepared() -> None:
+    _PREPARED.append(1)
+
+
+def _prepared(_item) -> tuple[int, bool]:
+    import os
+
+    return os.getpid(), bool(_PREPARED)
+
+
+def test_a_side_workers_later_preparations_wait_for_its_first_batch() -> None:
+    """The preparations for checking run after the first batch (the changed record is read
+    first, not behind the schemas' loading), and before the next one."""
+    from edition.executor import map_work, side_worker
+
+    _PREPARED.clear()
+    with side_worker(later=[(f"{__name__}:mark_prepared",)]):
+        [(side, prepared_first)] = set(map_work(_prepared, [1], jobs=2, apart=True, in_process_below=8))
+        [(again, prepared_then)] = set(map_work(_prepared, [1], jobs=2, apart=True, in_process_below=8))
+    assert again == side
+    assert not prepared_first and prepared_then
