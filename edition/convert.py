@@ -541,9 +541,13 @@ class Made:
 
 
 def _current(out: Path, doc_id: str) -> bytes | None:
-    target = out / f"{doc_id}.xml"
+    """The TEI file of `doc_id` as it is now, None when there is none."""
+    return _bytes_or_none(out / f"{doc_id}.xml")
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
     try:
-        return target.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         return None
 
@@ -563,11 +567,7 @@ def _made_alone(job: tuple[Packed, str, str, str]) -> Made:
     """In a worker: a document with no translation, opened and made into TEI; the file it
     replaces (the absolute path given: its ids are carried forward) is read here, not sent."""
     packed, target, publisher, when = job
-    try:
-        current = Path(target).read_bytes()
-    except FileNotFoundError:
-        current = None
-    return _made(_opened_alone(packed), current, publisher, when)
+    return _made(_opened_alone(packed), _bytes_or_none(Path(target)), publisher, when)
 
 
 def _put(made: Made, current: bytes | None, out: Path, manifest: dict,

@@ -143,24 +143,21 @@ def side_worker(*preparations: tuple[str, ...], later: Iterable[tuple[str, ...]]
     try:
         for name, *arguments in preparations:
             pool.submit(call_named, name, *arguments)
-        _deferred[pool] = list(later)
+        pool.later = list(later)  # taken by the first batch (_on_side_worker)
         _side_workers.append(pool)
         yield
     finally:
         if pool in _side_workers:
             _side_workers.remove(pool)
-        _deferred.pop(pool, None)
         pool.shutdown(wait=False, cancel_futures=True)
-
-
-_deferred: dict[ProcessPoolExecutor, list[tuple[str, ...]]] = {}  # a side worker's `later` preparations
 
 
 def _on_side_worker(side: ProcessPoolExecutor, function: Callable, items: list) -> Iterator:
     """A small batch on the side worker, in one task; its `later` preparations queued behind
     the first batch it gets."""
     future = side.submit(run_chunk, function, items)
-    for name, *arguments in _deferred.pop(side, ()):
+    later, side.later = getattr(side, "later", []), []
+    for name, *arguments in later:
         side.submit(call_named, name, *arguments)
     try:
         yield from future.result()

@@ -27,8 +27,8 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
 
 def write_json_atomic(path: Path, value, durable: bool = True, **options) -> None:
     """`value` as JSON (UTF-8), written atomically as `write_atomic` does, and encoded as it is
-    written: the build state of 10,000 documents is 21 MB of JSON, which as a string and then
-    as bytes was the largest moment of a rebuild's memory. options: json.dump's."""
+    written, never held whole as a string and then as bytes (the site update's journal).
+    options: json.dump's."""
     def dump(stream) -> None:
         text = io.TextIOWrapper(stream, encoding="utf-8")
         json.dump(value, text, **options)

@@ -13,9 +13,8 @@ before a colon, and validated word by word in Python, not by a backtracking patt
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from edition.readers.base import LabelMatch
 from edition.readers.profiles import Profile, label_key
@@ -145,7 +144,7 @@ class LabelMatcher:
             found = self.at_start(text[marks.end():])
             if found:  # a page break before the label belongs to the turn's words
                 label, candidate = found
-                return dataclasses.replace(label, rest=marks.group() + label.rest), candidate
+                return replace(label, rest=marks.group() + label.rest), candidate
             return found
         match = _START.match(text)
         if not match or match.group("sep") not in self.separators:
