@@ -9,15 +9,17 @@ and a file is read again only when its size or modification time differ.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import time
 from pathlib import Path
 
+import msgspec
+
 from edition.files import write_atomic
 
 NAME = ".hash-cache.json"
+_ENCODER = msgspec.json.Encoder(order="sorted")
 
 # A file modified this recently may be modified again within the same clock tick without its
 # time changing; its checksum is not remembered (unless we wrote it ourselves, see `remember`).
@@ -34,15 +36,17 @@ class FileHashes:
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / NAME
-        try:
-            self.known: dict[str, list] = json.loads(self.path.read_text("utf-8"))
+        try:  # msgspec: the cache of 20,000 files (3.4 MB) is read twice a build, written once
+            self.known: dict[str, list] = msgspec.json.decode(self.path.read_bytes())
         except (OSError, ValueError):
+            self.known = {}
+        if not isinstance(self.known, dict):
             self.known = {}
         self.changed = False
 
     def sha256(self, path: Path) -> str:
-        stat = os.stat(path)
         key = os.path.abspath(path)
+        stat = os.stat(key)
         remembered = self.known.get(key)
         if remembered and remembered[:2] == [stat.st_size, stat.st_mtime_ns]:
             return remembered[2]
@@ -76,7 +80,7 @@ class FileHashes:
         if not self.changed or not self.path.parent.is_dir():
             return
         try:
-            write_atomic(self.path, json.dumps(self.known, sort_keys=True).encode("utf-8"), durable=False)
+            write_atomic(self.path, _ENCODER.encode(self.known), durable=False)
             self.changed = False
         except OSError:
             pass

@@ -261,7 +261,8 @@ def _validation_key(validation) -> str:
     if validation is None:
         return "none"
     files = getattr(validation, "files", None) or []
-    return digest([(Path(str(getattr(f, "path", ""))).name, getattr(f, "passed_edition_schema", None),
+    # the name by basename of the path's text, not a Path made per file (10,000 of them a rebuild)
+    return digest([(os.path.basename(os.fspath(getattr(f, "path", ""))), getattr(f, "passed_edition_schema", None),
                     getattr(f, "passed_tei_all", None), getattr(f, "passed_rules", None),
                     [str(p) for p in getattr(f, "problems", None) or []]) for f in files],
                   [str(p) for p in getattr(validation, "problems", None) or []], getattr(validation, "ok", None))
@@ -564,18 +565,21 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     dts_to_make = dts.plan(docs)
     # Document pages: a page changes with its document, its neighbours and its translations.
     jobs_to_render = []
+    # of its neighbours and translations a page shows only these (each document's date
+    # formatted once, not once for each of its two neighbours)
+    shown = [(d.id, d.title, d.display_date) for d in docs]
     for i, doc in enumerate(docs):
         others = [d for d in group_of.get(doc.id, []) if d.id != doc.id]
         prev, next_ = (docs[i - 1] if i else None), (docs[i + 1] if i + 1 < len(docs) else None)
-        # of its neighbours and translations the page shows only these
+        page = f"documents/{doc.id}.html"
         page_key = digest(doc.cache_key, [(d.id, d.title, d.translators) for d in others],
-                          [(d.id, d.title, d.display_date) for d in (prev, next_) if d], prev is None, zip_name)
-        rels = {f"documents/{doc.id}.html": page_key, f"tei/{doc.id}.xml": doc.cache_key,
-                f"text/{doc.id}.txt": doc.cache_key, f"cite/{doc.id}.bib": doc.cache_key,
-                f"cite/{doc.id}.ris": doc.cache_key, f"cite/{doc.id}.json": doc.cache_key}
-        stale = [rel for rel, key in rels.items() if not reuse.try_reuse(rel, key)]
-        for rel in rels:
-            (report.pages if rel.endswith(".html") else report.files).append(rel)
+                          [shown[j] for j in (i - 1, i + 1) if 0 <= j < len(shown)], prev is None, zip_name)
+        downloads = (f"tei/{doc.id}.xml", f"text/{doc.id}.txt", f"cite/{doc.id}.bib", f"cite/{doc.id}.ris",
+                     f"cite/{doc.id}.json")
+        stale = [page] if not reuse.try_reuse(page, page_key) else []
+        stale += [rel for rel in downloads if not reuse.try_reuse(rel, doc.cache_key)]
+        report.pages.append(page)
+        report.files.extend(downloads)
         if stale or doc.id in dts_to_make:
             jobs_to_render.append((os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
                                    os.path.abspath(doc.path), others, prev, next_, frozenset(stale),

@@ -571,8 +571,9 @@ class StaticDts:
         for doc in docs:
             key = hashlib.sha256(f"{doc.cache_key}|{self.settings.base_url}|{self.code}".encode()).hexdigest()
             self.keys[doc.id] = key
-            if _reused(doc.id, key, self.write.out, self.reuse):
-                self.write.report.files.extend(_document_files(doc.id)[1])
+            folders, files = _document_files(doc.id)
+            if _reused(folders, files, key, self.reuse):
+                self.write.report.files.extend(files)
             else:
                 self.stale.add(doc.id)
         return set(self.stale)
@@ -648,10 +649,9 @@ def _document_files(doc_id: str) -> tuple[list[str], list[str]]:
              f"dts/document/{doc_id}.xml", f"dts/collection/{doc_id}.json"])
 
 
-def _reused(doc_id: str, key: str, out: Path, reuse) -> bool:
-    """True when a document's DTS files in the live site are all current (they stay there);
-    otherwise every one of them is made anew, under this build's keys."""
-    folders, files = _document_files(doc_id)
+def _reused(folders: list[str], files: list[str], key: str, reuse) -> bool:
+    """True when a document's DTS folders and files (`_document_files`) in the live site are all
+    current (they stay there); otherwise every one of them is made anew, under this build's keys."""
     if all(reuse.try_reuse_folder(rel, key) for rel in folders) and all(reuse.try_reuse(rel, key) for rel in files):
         return True
     for rel in folders:
