@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -280,3 +281,104 @@ def worker_version() -> str:
     from edition import __version__
 
     return __version__
+
+
+# --- half of the build's own work on the other core -------------------------------------------
+
+
+class Forked:
+    """`function()` run in a child forked from this process, which holds (shared, copied only
+    where written) everything this one does: the light records of 10,000 documents and the
+    build state, which no worker could be sent in less time than the work takes. The build's
+    own bookkeeping is one core's work while the other core idles (a one-document rebuild);
+    half of it done in a child overlaps the other half.
+
+    `function` returns something picklable, writes only files no one else writes, and prints
+    nothing. `result()` waits for the child and gives (True, its value), or (False, None) when
+    it failed or could not be forked: the caller then does the work itself, so that an error
+    is raised where it happens, with its traceback. The child dies with its parent (a killed
+    build leaves no child writing into the next build's files); where that cannot be arranged
+    (not Linux), nothing is forked."""
+
+    def __init__(self, function: Callable[[], Result]):
+        self._pid = 0
+        if not can_fork():
+            return
+        parent = os.getpid()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            _run_forked(function, write, parent)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def result(self) -> tuple[bool, Result | None]:
+        if not self._pid:
+            return False, None
+        import pickle
+
+        chunks = []
+        try:
+            while chunk := os.read(self._read, 1 << 20):
+                chunks.append(chunk)
+        finally:
+            os.close(self._read)
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = 0
+        if status != 0 or not chunks:
+            return False, None
+        try:
+            return True, pickle.loads(b"".join(chunks))
+        except Exception:  # noqa: BLE001 - a result that cannot be read back: the work is done again
+            return False, None
+
+    def cancel(self) -> None:
+        """Stop the child (the build failed): killed and reaped."""
+        if not self._pid:
+            return
+        import signal
+
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self._read)
+        os.waitpid(self._pid, 0)
+        self._pid = 0
+
+
+def _run_forked(function: Callable, write: int, parent: int) -> None:
+    import pickle
+
+    code = 1
+    try:
+        if _die_with_parent() and os.getppid() == parent:  # else the parent died before the call
+            data = memoryview(pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL))
+            while data:
+                data = data[os.write(write, data):]
+            code = 0
+    except BaseException:  # noqa: BLE001 - the parent does the work again and meets the error itself
+        code = 1
+    finally:
+        os._exit(code)  # no interpreter teardown, no atexit, no flush of the parent's buffers
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> bool:
+    """Linux's prctl(PR_SET_PDEATHSIG, SIGKILL) for this process; False where it is not to be had."""
+    import ctypes
+    import signal
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def can_fork() -> bool:
+    """Whether `Forked` forks here: Linux (the child is made to die with its parent) with more
+    than one core."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and (os.cpu_count() or 1) > 1

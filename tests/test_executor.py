@@ -246,3 +246,70 @@ def test_an_opened_dask_scheduler_is_an_executor_for_any_work(dask_cluster, tmp_
     with opened(spec, shared=[tmp_path]) as executor:  # the workers, on this machine, see tmp_path
         assert isinstance(executor, Executor)
         assert list(map_work(square, range(50), executor=executor)) == [n * n for n in range(50)]
+
+
+# --- Forked: half of the build's own work in a child ------------------------------------------
+
+needs_fork = pytest.mark.skipif(not executor_module.can_fork(), reason="Forked forks on Linux with two cores or more")
+
+
+@needs_fork
+def test_a_forked_child_sees_what_this_process_holds_and_sends_its_result_back() -> None:
+    held = {"records": list(range(10_000))}  # not sent: the child has it as the parent does
+    child = executor_module.Forked(lambda: (os.getpid(), sum(held["records"]), "x" * 3_000_000))
+    done, (pid, total, large) = child.result()
+    assert done and pid != os.getpid() and total == sum(range(10_000)) and len(large) == 3_000_000
+
+
+@needs_fork
+def test_a_forked_child_that_fails_says_so_and_leaves_the_work_to_the_caller() -> None:
+    def fails():
+        raise RuntimeError("a template error")
+
+    assert executor_module.Forked(fails).result() == (False, None)
+
+
+@needs_fork
+def test_a_forked_child_dies_with_its_parent(tmp_path: Path) -> None:
+    """A build killed while its child works must not leave the child writing into the files
+    of the next build."""
+    import signal
+    import subprocess
+
+    marker, pid_file = tmp_path / "written-after-the-kill", tmp_path / "child.pid"
+    script = f"""
+import os, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from edition.executor import Forked
+def work():
+    open({str(pid_file)!r}, "w").write(str(os.getpid()))
+    time.sleep(2)
+    open({str(marker)!r}, "w").write("the child outlived its parent")
+child = Forked(work)
+time.sleep(30)
+"""
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, "the child did not start"
+            time.sleep(0.05)
+        child_pid = int(pid_file.read_text())
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 5
+        while _alive(child_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(child_pid), "the child still runs after its parent was killed"
+        time.sleep(2.5)
+        assert not marker.exists()
+    finally:
+        parent.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"  # a zombie is dead, waiting to be reaped
+    except FileNotFoundError:
+        return False

@@ -379,3 +379,74 @@ def test_a_staged_path_linked_to_the_live_site_is_unlinked_before_it_is_written(
     assert (staging / "dts/a/one.json").read_bytes() == b"new"
     writer.bytes("pages.html", b"old")  # outside a folder made whole: always a file of its own
     assert not (live / "pages.html").exists() and (staging / "pages.html").read_bytes() == b"old"
+
+
+# --- the lists and persons' pages made in a child (site.build._Apart) -----------------------
+
+
+def _state_of(cache_folder: Path) -> dict:
+    import msgspec
+
+    state = msgspec.json.decode((next(cache_folder.glob("**/state.json"))).read_bytes())
+    state["warnings"] = [[Path(path).name, *rest] for path, *rest in state["warnings"]]  # built in two folders
+    return {k: state[k] for k in ("keys", "pages", "files", "documents", "folder_files", "warnings")}
+
+
+def _built_here_and_apart(tmp_path: Path, monkeypatch, change=None):
+    """The fixture edition built (and, with `change`, changed and built again) with the lists
+    made in this process, then likewise with them made in a forked child: (sites, caches, forks)."""
+    from edition.executor import Forked
+
+    settings = load_settings(ROOT / "edition.toml")
+    forks = []
+    real_init = Forked.__init__
+
+    def counted(self, function):
+        forks.append(function)
+        real_init(self, function)
+
+    monkeypatch.setattr(Forked, "__init__", counted)
+    out = {}
+    for how, apart_from, jobs in (("here", 10**9, 1), ("apart", 0, 2)):
+        monkeypatch.setattr(site_build, "APART_FROM", apart_from)
+        tei, site, cache = tmp_path / how / "tei", tmp_path / how / "site", tmp_path / how / "cache"
+        shutil.copytree(FIXTURES, tei)
+        reports = [site_build.build_site(tei, site, settings, progress=False, jobs=jobs, cache_dir=cache)]
+        if change is not None:
+            change(tei)
+            reports.append(site_build.build_site(tei, site, settings, progress=False, jobs=jobs, cache_dir=cache))
+        out[how] = (site, cache, reports)
+    return out, forks
+
+
+def _retitle(tei: Path) -> None:
+    path = tei / ALBANIAN
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+
+
+@pytest.mark.skipif(not __import__("edition.executor").executor.can_fork(), reason="forks on Linux only")
+@pytest.mark.parametrize("change", [None, _retitle], ids=["first build", "rebuild after a change"])
+def test_lists_made_in_a_child_give_the_same_site_and_state_as_made_here(tmp_path: Path, monkeypatch, change) -> None:
+    built, forks = _built_here_and_apart(tmp_path, monkeypatch, change)
+    assert len(forks) == (1 if change is None else 2), "the lists were not made in a child: nothing was tested"
+    (here, here_cache, here_reports), (apart, apart_cache, apart_reports) = built["here"], built["apart"]
+    assert _tree(apart) == _tree(here)
+    assert _state_of(apart_cache) == _state_of(here_cache)
+    for mine, theirs in zip(apart_reports, here_reports):
+        assert (mine.pages, mine.files, mine.reused, mine.rendered) == (theirs.pages, theirs.files, theirs.reused,
+                                                                        theirs.rendered)
+        assert [(Path(str(w.path)).name, w.message) for w in mine.warnings] == \
+            [(Path(str(w.path)).name, w.message) for w in theirs.warnings]
+    assert any(rel.startswith("persons/") for rel in apart_reports[-1].pages)
+
+
+@pytest.mark.skipif(not __import__("edition.executor").executor.can_fork(), reason="forks on Linux only")
+def test_lists_whose_child_failed_are_made_here_and_the_site_is_whole(tmp_path: Path, monkeypatch) -> None:
+    def fails(self):
+        raise RuntimeError("the child's work broke")
+
+    monkeypatch.setattr(site_build._Apart, "_in_child", fails)
+    built, forks = _built_here_and_apart(tmp_path, monkeypatch)
+    assert forks, "no child was forked: nothing was tested"
+    assert _tree(built["apart"][0]) == _tree(built["here"][0])
+    assert _state_of(built["apart"][1]) == _state_of(built["here"][1])

@@ -545,7 +545,6 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
 
     groups = translation_groups(docs)
     turns_part = _turns_parts(cache)
-    persons = persons_index(docs, groups, _details(turns_part))
     for doc, target in missing_translation_refs(docs):
         report.warnings.append(Problem(doc.path, None, f"the translation {target}.xml (listRelation) is not in the edition",
                                        "warning"))
@@ -556,44 +555,52 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     compare_pages = {d.id: comparison_page(g) for g in groups for d in g}
     listed = conversations(docs, groups)
     years = by_year(listed)
-    site.page("index.html", "home.html", "home", title=settings.title,
-              **lists.home_rows(listed, years), compare_pages=compare_pages,
-              translation_name=translation_name)
+    # the lists and the persons' pages: in a child of this process while this one makes the rest
+    lists_half = functools.partial(_lists_and_persons, site, reuse, docs, groups, years, compare_pages,
+                                   fingerprint, turns_part)
+    search = _SearchIndex(out, docs, settings, report, reuse, cache, fingerprint, progress)
+    with contextlib.ExitStack() as steps:
+        lists_done = steps.enter_context(_made_apart(lists_half, site, reuse, _worth_apart(len(docs), jobs, executor)))
+        if search.few:  # a rebuild's bundle or two: begun now, they are made while everything else is
+            steps.enter_context(search)
+        site.page("index.html", "home.html", "home", title=settings.title,
+                  **lists.home_rows(listed, years), compare_pages=compare_pages,
+                  translation_name=translation_name)
 
-    entries = cache.catalogue.texts("dts-entry")
-    dts = StaticDts(settings, write, reuse, entries)  # static DTS 1.0 endpoints (edition/site/dts.py)
-    dts_to_make = dts.plan(docs)
-    # Document pages: a page changes with its document, its neighbours and its translations.
-    jobs_to_render = []
-    # of its neighbours and translations a page shows only these (each document's date
-    # formatted once, not once for each of its two neighbours)
-    shown = [(d.id, d.title, d.display_date) for d in docs]
-    for i, doc in enumerate(docs):
-        others = [d for d in group_of.get(doc.id, []) if d.id != doc.id]
-        prev, next_ = (docs[i - 1] if i else None), (docs[i + 1] if i + 1 < len(docs) else None)
-        page = f"documents/{doc.id}.html"
-        page_key = digest(doc.cache_key, [(d.id, d.title, d.translators) for d in others],
-                          [shown[j] for j in (i - 1, i + 1) if 0 <= j < len(shown)], prev is None, zip_name)
-        downloads = (f"tei/{doc.id}.xml", f"text/{doc.id}.txt", f"cite/{doc.id}.bib", f"cite/{doc.id}.ris",
-                     f"cite/{doc.id}.json")
-        stale = [page] if not reuse.try_reuse(page, page_key) else []
-        stale += [rel for rel in downloads if not reuse.try_reuse(rel, doc.cache_key)]
-        report.pages.append(page)
-        report.files.extend(downloads)
-        if stale or doc.id in dts_to_make:
-            jobs_to_render.append((os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
-                                   os.path.abspath(doc.path), others, prev, next_, frozenset(stale),
-                                   doc.id in dts_to_make, os.path.abspath(reuse.old_site)))
-    bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
-               disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
-    with bar:
-        for made in _map(_write_document_files, jobs_to_render, jobs, executor):
-            if made is not None:
-                dts.made_by_worker(*made)
-            bar.update()
+        entries = cache.catalogue.texts("dts-entry")
+        dts = StaticDts(settings, write, reuse, entries)  # static DTS 1.0 endpoints (edition/site/dts.py)
+        dts_to_make = dts.plan(docs)
+        # Document pages: a page changes with its document, its neighbours and its translations.
+        jobs_to_render = []
+        # of its neighbours and translations a page shows only these (each document's date
+        # formatted once, not once for each of its two neighbours)
+        shown = [(d.id, d.title, d.display_date) for d in docs]
+        for i, doc in enumerate(docs):
+            others = [d for d in group_of.get(doc.id, []) if d.id != doc.id]
+            prev, next_ = (docs[i - 1] if i else None), (docs[i + 1] if i + 1 < len(docs) else None)
+            page = f"documents/{doc.id}.html"
+            page_key = digest(doc.cache_key, [(d.id, d.title, d.translators) for d in others],
+                              [shown[j] for j in (i - 1, i + 1) if 0 <= j < len(shown)], prev is None, zip_name)
+            downloads = (f"tei/{doc.id}.xml", f"text/{doc.id}.txt", f"cite/{doc.id}.bib", f"cite/{doc.id}.ris",
+                         f"cite/{doc.id}.json")
+            stale = [page] if not reuse.try_reuse(page, page_key) else []
+            stale += [rel for rel in downloads if not reuse.try_reuse(rel, doc.cache_key)]
+            report.pages.append(page)
+            report.files.extend(downloads)
+            if stale or doc.id in dts_to_make:
+                jobs_to_render.append((os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
+                                       os.path.abspath(doc.path), others, prev, next_, frozenset(stale),
+                                       doc.id in dts_to_make, os.path.abspath(reuse.old_site)))
+        bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
+                   disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
+        with bar:
+            for made in _map(_write_document_files, jobs_to_render, jobs, executor):
+                if made is not None:
+                    dts.made_by_worker(*made)
+                bar.update()
 
-    # The search index is made in a thread of its own while these pages are made (_SearchIndex).
-    with _SearchIndex(out, docs, settings, report, reuse, cache, fingerprint, progress):
+        if not search.few:  # many: begun after the document pages, whose workers keep the cores busy
+            steps.enter_context(search)
         # One comparison page per conversation, all its translations side by side: pages grow with
         # the translations, not with their pairs (a group of 60 gave 1,770 pages).
         for group in groups:
@@ -604,23 +611,6 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
                 with usual_collections():
                     site.comparison([_with_tree(d) for d in group], person_href)
 
-        common = {"compare_pages": compare_pages, "translation_name": translation_name}
-        for page in lists.chronology_pages(years, sum(len(entries) for _, entries in years), fingerprint, common):
-            site.list_page(page, reuse)
-        for page in lists.person_pages(list(persons.values()), fingerprint):
-            site.list_page(page, reuse)
-        words_of = _turn_words(turns_part)
-        for entry in persons.values():
-            rel = f"persons/{entry.id}.html"
-            key = digest(fingerprint, entry.id, entry.name, entry.note,
-                         [[(a.doc.cache_key, a.role) for a in c.appearances] for c in entry.conversations])
-            if reuse.try_reuse(rel, key):
-                report.pages.append(rel)
-            else:
-                site.page(rel, "person.html", "persons", title=entry.name, person=entry, turn_text=words_of,
-                          translation_name=translation_name)
-        for page in lists.archive_pages(archives_index(docs), len(docs), fingerprint, anchor_slug):
-            site.list_page(page, reuse)
         site.page("about.html", "about.html", "about", title="About this edition", groups=groups)
         site.page("conventions.html", "conventions.html", "about", title="Editorial conventions")
         site.page("search.html", "search.html", "search", title="Search", search_bundles=_search_bundles(len(docs)))
@@ -633,6 +623,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         with usual_collections():  # a document no worker made files for is parsed here
             dts.finish(docs)
         cache.catalogue.keep_texts("dts-entry", entries, known=dts.old)
+        lists_done()  # last in the block: made here, they overlap the search index; apart, the rest
     # last, so that it lists every warning of the build (the search index's too)
     doc_paths = {str(d.path) for d in docs}
     site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
@@ -640,6 +631,101 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     if settings.base_url:
         write.text("sitemap.xml", _sitemap(sorted(report.pages), settings))
         write.text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {settings.absolute_url('sitemap.xml')}\n")
+
+
+def _lists_and_persons(site: "_Site", reuse: Reuse, docs: list[Document], groups: list[list[Document]],
+                       years: list, compare_pages: dict[str, str], fingerprint: str, turns_part) -> None:
+    """The pages that show something of every document: the chronology, the index of persons
+    and each person's page, the archives (each kept from the last build when what it shows
+    did not change)."""
+    common = {"compare_pages": compare_pages, "translation_name": translation_name}
+    for page in lists.chronology_pages(years, sum(len(entries) for _, entries in years), fingerprint, common):
+        site.list_page(page, reuse)
+    persons = persons_index(docs, groups, _details(turns_part))
+    for page in lists.person_pages(list(persons.values()), fingerprint):
+        site.list_page(page, reuse)
+    words_of = _turn_words(turns_part)
+    for entry in persons.values():
+        rel = f"persons/{entry.id}.html"
+        key = digest(fingerprint, entry.id, entry.name, entry.note,
+                     [[(a.doc.cache_key, a.role) for a in c.appearances] for c in entry.conversations])
+        if reuse.try_reuse(rel, key):
+            site.write.report.pages.append(rel)
+        else:
+            site.page(rel, "person.html", "persons", title=entry.name, person=entry, turn_text=words_of,
+                      translation_name=translation_name)
+    for page in lists.archive_pages(archives_index(docs), len(docs), fingerprint, anchor_slug):
+        site.list_page(page, reuse)
+
+
+# From this many documents the lists and the persons' pages are made in a child process while
+# the build's own makes the rest (edition.executor.Forked): at 10,000 documents they are
+# 0.7 s of a one-document rebuild's 2.3 s of bookkeeping in one process, the other core idle.
+APART_FROM = 1000
+
+
+def _worth_apart(documents: int, jobs: int, executor) -> bool:
+    """Whether `_Apart` is used: a large edition, built by worker processes of this machine."""
+    from edition.executor import can_fork, parse_spec
+
+    if documents < APART_FROM or jobs == 1 or executor is not None and (
+            not isinstance(executor, str) or parse_spec(executor) != "process"):
+        return False
+    return can_fork()
+
+
+@contextlib.contextmanager
+def _made_apart(work, site: "_Site", reuse: Reuse, apart: bool):
+    """A function that makes `work`'s pages: done in a child begun now when `apart` (_Apart),
+    waited for when called; else done when called. A build that fails stops the child."""
+    if not apart:
+        yield work
+        return
+    child = _Apart(work, site, reuse)
+    try:
+        yield child.join
+    except BaseException:
+        child.cancel()
+        raise
+
+
+class _Apart:
+    """`work(site, reuse)`'s pages made in a forked child (edition.executor.Forked), which
+    sends back what the build must know of them: the keys, pages and files it added, and its
+    counts. `join` takes them into this process's `reuse` and report, or does the work here
+    when the child failed (the error, if any, is then raised here)."""
+
+    def __init__(self, work, site: "_Site", reuse: Reuse):
+        from edition.executor import Forked
+
+        self.work, self.site, self.reuse = work, site, reuse
+        self.child = Forked(self._in_child)
+
+    def _in_child(self) -> tuple:
+        report, reuse = self.site.write.report, self.reuse
+        keys = dict(reuse.keys)
+        pages, files, warnings = len(report.pages), len(report.files), len(report.warnings)
+        reused, rendered = reuse.reused, reuse.rendered
+        self.work()
+        return ({rel: key for rel, key in reuse.keys.items() if keys.get(rel) != key}, report.pages[pages:],
+                report.files[files:], report.warnings[warnings:], reuse.reused - reused, reuse.rendered - rendered)
+
+    def join(self) -> None:
+        done, made = self.child.result()
+        if not done:
+            self.work()
+            return
+        keys, pages, files, warnings, reused, rendered = made
+        report = self.site.write.report
+        self.reuse.keys.update(keys)
+        report.pages.extend(pages)
+        report.files.extend(files)
+        report.warnings.extend(warnings)
+        self.reuse.reused += reused
+        self.reuse.rendered += rendered
+
+    def cancel(self) -> None:
+        self.child.cancel()
 
 
 # Pagefind's program keeps about 1.4 cores busy on a bundle: two bundles at a time use both
@@ -671,6 +757,8 @@ class _SearchIndex:
                 self.indexed += len(members)
             else:
                 self.stale.append((bundle, members))
+        # a bundle or two to make (a rebuild): begun before the document pages, not after them
+        self.few = len(self.stale) <= SEARCH_RUNS_AT_ONCE
         self._thread: threading.Thread | None = None
         self._outcomes: list[tuple[str, int, Exception | None]] = []
         self._stopping = threading.Event()
