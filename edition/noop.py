@@ -14,10 +14,11 @@ does for checksums), and the next build checks everything.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
+
+import msgspec  # light (already loaded by edition.hashes); the record is 2 MB at 10,000 records
 
 from edition.hashes import SETTLE_NS
 
@@ -70,7 +71,7 @@ def inputs(version: str, settings, options: dict, folders: dict[str, tuple[Path,
 def recorded_output(state_folder: Path, current: dict) -> dict | None:
     """The last build's printed lines and result when its inputs equal `current`, else None."""
     try:
-        state = json.loads((state_folder / NAME).read_text("utf-8"))
+        state = msgspec.json.decode((state_folder / NAME).read_bytes())
     except (OSError, ValueError):
         return None
     if not isinstance(state, dict) or state.get("inputs") != current:
@@ -88,7 +89,7 @@ def record(state_folder: Path, current: dict, lines: list[str], ok: bool) -> boo
         path.unlink(missing_ok=True)
         return False
     state = {"inputs": current, "output": {"lines": lines, "ok": ok}}
-    write_atomic(path, json.dumps(state, ensure_ascii=False).encode("utf-8"), durable=False)
+    write_atomic(path, msgspec.json.encode(state), durable=False)
     return True
 
 

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import re
 import sys
@@ -54,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
 
+import msgspec
 from lxml import etree
 
 from edition.errors import EditionError, Problem
@@ -527,8 +527,8 @@ class _ResultCache:
         self.changed = False
         if location is not None and location.is_file():
             try:
-                data = json.loads(location.read_text(encoding="utf-8"))
-                if data.get("format") == CACHE_FORMAT and isinstance(data.get("entries"), dict):
+                data = msgspec.json.decode(location.read_bytes())
+                if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and isinstance(data.get("entries"), dict):
                     self.entries = data["entries"]
             except (OSError, ValueError):
                 self.entries = {}  # a damaged cache is only a slower run
@@ -566,8 +566,7 @@ class _ResultCache:
         older = [(key, value) for key, value in self.entries.items() if key not in self.used]
         entries = dict(older[-keep:])
         entries.update(self.used)
-        write_atomic(self.location, json.dumps({"format": CACHE_FORMAT, "entries": entries},
-                                               separators=(",", ":")).encode("utf-8"), durable=False)
+        write_atomic(self.location, msgspec.json.encode({"format": CACHE_FORMAT, "entries": entries}), durable=False)
 
 
 @functools.cache
