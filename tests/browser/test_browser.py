@@ -527,6 +527,8 @@ def test_markup_in_sources_is_shown_as_text(visit, hostile_url):
     page.goto("search.html")
     page.locator("#search input").first.fill("Jerry")
     page.locator(".pagefind-ui__result").first.wait_for(state="visible")
+    # a result is shown with placeholders (". . .") until its fragment has loaded
+    page.wait_for_function("() => document.querySelector('#search .pagefind-ui__results').innerText.includes('Jerry')")
     results = page.locator("#search .pagefind-ui__results")
     assert "Tom & Jerry say <b>bold</b> is not markup" in squash(results.inner_text())
     assert results.locator("b, img, script").count() == 0
