@@ -8,7 +8,6 @@ reported and left out; the rest of the edition is still built.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sys
 import time
@@ -42,9 +41,8 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
     with edition_lock(tei_dir, "build"):
         started = time.perf_counter()
         folder = state_folder(tei_dir)
-        inputs = functools.partial(_noop_inputs, project, Path(corpus_dir or project.corpus), tei_dir,
-                                   Path(site_dir or project.site), tei_all)
-        current = inputs()
+        current = _noop_inputs(project, Path(corpus_dir or project.corpus), tei_dir, Path(site_dir or project.site),
+                               tei_all)
         recorded = None if force else noop.recorded_output(folder, current)
         if recorded is not None:  # nothing changed since the last build: say what it said
             *lines, outcome = recorded["lines"]
@@ -65,9 +63,8 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
                 ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
                                     jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append,
                                     records_checked=records_checked.close, retry_next_time=lambda: retry.append(True))
-        after = inputs()  # the TEI files and the site as this build left them
-        if ok and not retry and _sources_unchanged(current, after):
-            noop.record(folder, after, lines, ok)
+        if ok and not retry:
+            noop.record(folder, _as_left(current, tei_dir, Path(site_dir or project.site)), lines, ok)
         return ok
 
 
@@ -101,14 +98,16 @@ def _first_tei_file(current: dict, tei_dir: Path) -> str:
     return next((str(tei_dir / entry[0]) for entry in tei if entry[0].endswith(".xml") and entry[1] != "dir"), "")
 
 
-def _sources_unchanged(before: dict, after: dict) -> bool:
-    """True when no input but the build's own output (TEI files, site) changed during the build:
-    a source edited meanwhile was perhaps read before the edit."""
-    def sources(state: dict) -> dict:
-        return {**state, "folders": {k: v for k, v in state["folders"].items() if k != "tei"},
-                "options": {k: v for k, v in state["options"].items() if k != "site built"}}
-
-    return sources(before) == sources(after)
+def _as_left(current: dict, tei_dir: Path, site_dir: Path) -> dict:
+    """The inputs to record for the next build (noop.record): the sources, settings and code as
+    this build listed them before reading them, so that one edited during the build differs from
+    the record and the next build is a real one (listing them again cost a stat of each of
+    10,000 sources); the TEI files, which the build writes, and whether the site is built, as
+    the build left them."""
+    folders = dict(current["folders"])
+    folders["tei"] = [folders["tei"][0], noop.folder_listing(tei_dir)]
+    return {**current, "folders": folders,
+            "options": {**current["options"], "site built": (site_dir / "index.html").is_file()}}
 
 
 def _noop_inputs(project: Project, corpus_dir: Path, tei_dir: Path, site_dir: Path, tei_all: bool) -> dict:

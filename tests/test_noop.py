@@ -139,3 +139,30 @@ def test_a_build_whose_search_index_failed_is_not_recorded_and_the_next_one_make
     if not (edition_folder / "site" / "pagefind" / "pagefind-entry.json").is_file():
         pytest.skip("pagefind not available")
     assert _build(edition_folder) and calls == [True]  # now complete: the next one is a no-op
+
+
+def test_a_source_edited_while_the_build_runs_makes_the_next_build_a_real_one(edition_folder, monkeypatch):
+    """The record holds the sources as the build listed them before reading them: one edited
+    after it was read (while the site is made) differs from the record, and the next build
+    converts it, rather than taking the new text for published."""
+    import edition.site as site_module
+
+    monkeypatch.setattr(noop, "SETTLE_NS", 0)
+    source = edition_folder / "corpus" / f"{DOCUMENT}.txt"
+    real_site = site_module.build_site
+
+    def site_then_edit(*args, **kwargs):
+        made = real_site(*args, **kwargs)
+        text = source.read_text("utf-8")
+        assert "the entire socialist camp is behind you" in text
+        source.write_text(text.replace("the entire socialist camp is behind you",
+                                       "the entire socialist camp stands behind you"), "utf-8")
+        return made
+
+    monkeypatch.setattr(site_module, "build_site", site_then_edit)
+    assert _build(edition_folder)
+    monkeypatch.setattr(site_module, "build_site", real_site)
+    calls = _checks_everything(monkeypatch)
+    assert _build(edition_folder)
+    assert calls == [True], "the edited source was taken for published"
+    assert "camp stands behind you" in (edition_folder / "tei" / f"{DOCUMENT}.xml").read_text("utf-8")
