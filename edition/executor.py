@@ -305,8 +305,16 @@ class Forked:
         if not can_fork():
             return
         parent = os.getpid()
-        read, write = os.pipe()
-        pid = os.fork()
+        try:
+            read, write = os.pipe()
+        except OSError:  # no descriptor left: the caller does the work
+            return
+        try:
+            pid = os.fork()
+        except OSError:  # no process or memory to be had: the caller does the work
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: never returns
             os.close(read)
             _run_forked(function, write, parent)

@@ -269,6 +269,15 @@ def test_a_forked_child_that_fails_says_so_and_leaves_the_work_to_the_caller() -
     assert executor_module.Forked(fails).result() == (False, None)
 
 
+def test_a_child_that_cannot_be_forked_leaves_the_work_to_the_caller(monkeypatch) -> None:
+    def no_process():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(executor_module.os, "fork", no_process)
+    monkeypatch.setattr(executor_module, "can_fork", lambda: True)
+    assert executor_module.Forked(lambda: "done").result() == (False, None)
+
+
 @needs_fork
 def test_a_forked_child_dies_with_its_parent(tmp_path: Path) -> None:
     """A build killed while its child works must not leave the child writing into the files
