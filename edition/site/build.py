@@ -690,9 +690,9 @@ def _made_apart(work, site: "_Site", reuse: Reuse, apart: bool):
 
 
 class _Apart:
-    """`work(site, reuse)`'s pages made in a forked child (edition.executor.Forked), which
-    sends back what the build must know of them: the keys, pages and files it added, and its
-    counts. `join` takes them into this process's `reuse` and report, or does the work here
+    """`work()`'s pages made in a forked child (edition.executor.Forked), which sends back what
+    the build must know of them: the keys, pages, files, folders kept and warnings it added, and
+    its counts. `join` takes them into this process's `reuse` and report, or does the work here
     when the child failed (the error, if any, is then raised here)."""
 
     def __init__(self, work, site: "_Site", reuse: Reuse):
@@ -703,21 +703,27 @@ class _Apart:
 
     def _in_child(self) -> tuple:
         report, reuse = self.site.write.report, self.reuse
-        keys = dict(reuse.keys)
+        keys, kept, counted = dict(reuse.keys), set(reuse.reused_folders), dict(report.folder_files)
         pages, files, warnings = len(report.pages), len(report.files), len(report.warnings)
         reused, rendered = reuse.reused, reuse.rendered
         self.work()
         return ({rel: key for rel, key in reuse.keys.items() if keys.get(rel) != key}, report.pages[pages:],
-                report.files[files:], report.warnings[warnings:], reuse.reused - reused, reuse.rendered - rendered)
+                report.files[files:], report.warnings[warnings:], reuse.reused_folders - kept,
+                {folder: count - counted.get(folder, 0) for folder, count in report.folder_files.items()
+                 if count != counted.get(folder, 0)},
+                reuse.reused - reused, reuse.rendered - rendered)
 
     def join(self) -> None:
         done, made = self.child.result()
         if not done:
             self.work()
             return
-        keys, pages, files, warnings, reused, rendered = made
+        keys, pages, files, warnings, kept, counted, reused, rendered = made
         report = self.site.write.report
         self.reuse.keys.update(keys)
+        self.reuse.reused_folders |= kept
+        for folder, count in counted.items():
+            report.folder_files[folder] = report.folder_files.get(folder, 0) + count
         report.pages.extend(pages)
         report.files.extend(files)
         report.warnings.extend(warnings)
