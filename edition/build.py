@@ -59,7 +59,7 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
                 records_checked.enter_context(side_worker(("edition.workers:prepare_reading",),
                                                           later=[("edition.workers:prepare_checking",
                                                                   _first_tei_file(current, tei_dir), tei_all)]))
-            with listed(_listed_files(current)):  # the checksums of unchanged files without a stat each
+            with listed(noop.file_stats(current, ("corpus", "tei"))):  # the checksums of unchanged files without a stat each
                 ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
                                     jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append,
                                     records_checked=records_checked.close, retry_next_time=lambda: retry.append(True))
@@ -77,18 +77,6 @@ def _a_rebuild_of_a_large_edition(current: dict, force: bool, executor: Executor
         return False
     corpus = current["folders"]["corpus"][1] or []
     return sum(1 for entry in corpus if entry[1] != "dir") >= LARGE_EDITION
-
-
-def _listed_files(current: dict) -> dict[str, tuple[int, int]]:
-    """The size and modification time of each source and TEI file as the no-op check listed
-    them at the start of this build (edition.hashes.listed), by absolute path."""
-    found = {}
-    for name in ("corpus", "tei"):
-        folder, listing = current["folders"][name]
-        for entry in listing or []:
-            if len(entry) == 3:  # [name, size, mtime_ns]; a folder or an unreadable entry has two
-                found[os.path.join(folder, entry[0])] = (entry[1], entry[2])
-    return found
 
 
 def _first_tei_file(current: dict, tei_dir: Path) -> str:

@@ -50,6 +50,18 @@ def folder_listing(folder: Path, recursive: bool = False) -> list | None:
     return listing
 
 
+def file_stats(recorded: dict, folders) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of each file listed in the named folders of `inputs`' record, by
+    absolute path (for edition.hashes.listed)."""
+    found = {}
+    for name in folders:
+        folder, listing = recorded["folders"][name]
+        for entry in listing or []:
+            if len(entry) == 3:  # [name, size, mtime_ns]; a folder or an unreadable entry has two
+                found[os.path.join(folder, entry[0])] = (entry[1], entry[2])
+    return found
+
+
 def file_listing(path: Path) -> list | None:
     try:
         info = os.stat(path)

@@ -198,23 +198,16 @@ class Reuse:
         self.keys: dict[str, str] = {}
         self.reused_folders: set[str] = set()
         self._listings = Listings()
-        self._live_names: dict[str, frozenset[str]] = {}  # by folder relative to the site
-        self._live_folders: dict[str, frozenset[str]] = {}
         self.reused = 0
         self.rendered = 0
 
     def try_reuse(self, rel: str, key: str) -> bool:
         """True when the live file is current (nothing to write). Asked 120,000 times by a
-        rebuild of 10,000 documents: the key first, then the live folder's listing (kept by
-        relative folder, so that a question costs two look-ups)."""
+        rebuild of 10,000 documents: the key first, then the live folder's listing."""
         self.keys[rel] = key
         if self.old_keys.get(rel) == key:
             folder, _, name = rel.rpartition("/")
-            names = self._live_names.get(folder)
-            if names is None:
-                names = self._live_names[folder] = self._listings.names(
-                    f"{self._old_root}/{folder}" if folder else self._old_root)
-            if name in names:
+            if name in self._listings.names(f"{self._old_root}/{folder}" if folder else self._old_root):
                 self.reused += 1
                 return True
         self.rendered += 1
@@ -223,19 +216,11 @@ class Reuse:
     def try_reuse_folder(self, rel: str, key: str) -> bool:
         """The same for a whole folder made in one step (a search bundle, a document's passages)."""
         self.keys[rel + "/"] = key
-        if self.old_keys.get(rel + "/") == key and self._holds_live_folder(rel):
+        if self.old_keys.get(rel + "/") == key and self._listings.holds_folder(self._old_root, rel):
             self.reused_folders.add(rel + "/")
             self.reused += 1
             return True
         return False
-
-    def _holds_live_folder(self, rel: str) -> bool:
-        parent, _, name = rel.rpartition("/")
-        folders = self._live_folders.get(parent)
-        if folders is None:
-            folders = self._live_folders[parent] = self._listings.folders(
-                f"{self._old_root}/{parent}" if parent else self._old_root)
-        return name in folders
 
     def live_or_new(self, rel: str) -> Path:
         """Where a file or folder of the new site is now: staged, or kept in the live site."""
