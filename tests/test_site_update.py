@@ -242,6 +242,73 @@ def test_a_rebuild_counts_the_files_it_kept_and_lists_no_passage_file(tmp_path: 
     assert second.file_count == sum(1 for p in site.rglob("*") if p.is_file()) - len(second.pages) == on_disk
 
 
+def _sample_tei(tmp_path: Path) -> Path:
+    """The TEI files of the sample edition (their DTS passages fill their folders)."""
+    tei = tmp_path / "tei"
+    tei.mkdir()
+    for path in (ROOT / "tei").glob("*.xml"):
+        shutil.copy(path, tei / path.name)
+    return tei
+
+
+def test_the_state_keys_a_documents_own_files_by_document_and_a_document_removed_takes_them_all(
+        tmp_path: Path) -> None:
+    """A document's page, downloads and DTS files are named by its id and keyed by part in the
+    build state (edition.site.outputs), not file by file; a rebuild without the document removes
+    every one of them from the live site, in place, and keeps every other file."""
+    from edition.site import outputs
+    from edition.site.cache import BuildCache
+
+    tei, site = _sample_tei(tmp_path), tmp_path / "site"
+    settings = load_settings(ROOT / "edition.toml")
+    first = site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    state = BuildCache(site_build.site_cache_folder(tei, site)).state
+    ids = sorted(p.stem for p in tei.glob("*.xml"))
+    assert sorted(state["document_keys"]) == ids
+    assert all(set(parts) == set(outputs.PARTS) for parts in state["document_keys"].values())
+    pages, files, folders = outputs.files_of(ids)
+    listed = {*state["pages"], *state["files"], *state["keys"]}
+    assert listed and not listed & {*pages, *files, *folders}
+    assert not [rel for rel in listed if rel.startswith(("documents/", "tei/", "cite/", "dts/navigation/"))]
+    assert set(pages) <= set(first.pages) and set(files) <= set(first.files)
+    assert all((site / rel).is_dir() and any((site / rel).iterdir()) for rel in folders)
+
+    gone = Path(ALBANIAN).stem
+    before = _snapshot(site)
+    (tei / ALBANIAN).unlink()
+    report = site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert report.reused > 0, "the site was made anew, not updated in place: nothing was tested"
+    left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if gone in p.name)
+    assert left == [], f"files of the removed document are still in the site: {left}"
+    after = _snapshot(site)
+    kept = [rel for rel in before if gone not in rel and after.get(rel) == before[rel]]
+    assert f"tei/{ids[0]}.xml" in kept and f"dts/collection/{ids[0]}.json" in kept
+    fresh = tmp_path / "fresh"
+    site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
+    assert {rel: digest for rel, (_, _, digest) in after.items()} == \
+        {rel: digest for rel, (_, _, digest) in _snapshot(fresh).items()}
+
+
+def test_a_documents_file_deleted_from_the_live_site_is_made_again(tmp_path: Path) -> None:
+    """A document's part is kept only when every file and folder of it is in the live site."""
+    tei, site = _sample_tei(tmp_path), tmp_path / "site"
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    stem = Path(ALBANIAN).stem
+    wanted = {rel: (site / rel).read_bytes() for rel in (f"cite/{stem}.ris", f"dts/navigation/{stem};down=1.json")}
+    passages = _tree(site / "dts" / "navigation" / stem)
+    assert passages, "the document has no passages: nothing was tested"
+    shutil.rmtree(site / "dts" / "navigation" / stem)
+    for rel in wanted:
+        (site / rel).unlink()
+    # a change elsewhere, so that the build is not one with nothing to do
+    other = next(p for p in tei.glob("*.xml") if p.name != ALBANIAN)
+    other.write_text(other.read_text("utf-8").replace("</TEI>", "<!-- touched --></TEI>"), "utf-8")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert {rel: (site / rel).read_bytes() for rel in wanted} == wanted
+    assert _tree(site / "dts" / "navigation" / stem) == passages
+
+
 def test_a_rebuild_takes_the_kept_documents_dts_entries_from_the_catalogue(tmp_path: Path, monkeypatch) -> None:
     from edition.site import dts
 

@@ -47,7 +47,7 @@ from edition.site.collection import (
     persons_index,
     translation_groups,
 )
-from edition.site import lists, update
+from edition.site import lists, outputs, update
 from edition.collector import held_for_the_build, usual_collections
 from edition.site.cache import STATE_FORMAT, BuildCache, CacheDamaged, Listings, Reuse, digest, software_fingerprint
 from edition.site.dts import Endpoints, StaticDts, dts_folders, resource_for, write_document_dts
@@ -100,10 +100,12 @@ class _Writer:
     edition writes hundreds of thousands of small files (the DTS passages): each folder is made
     once, and each file is one open, write and close."""
 
-    def __init__(self, out: Path, report: SiteReport, keys: dict[str, str] | None = None, live: Path | None = None):
+    def __init__(self, out: Path, report: SiteReport, keys: dict[str, str] | None = None, live: Path | None = None,
+                 whole: set[str] | None = None):
         self.out = out
         self.report = report
         self.keys = keys if keys is not None else {}  # the build's keys: "folder/" for folders made whole
+        self.whole = whole if whole is not None else set()  # and the documents' folders made whole (Reuse.whole)
         self._folders: set[str] = set()
         # live: the live site, from which a file of a folder made whole is linked when its bytes
         # are unchanged (edition.files.link_if_identical)
@@ -120,11 +122,15 @@ class _Writer:
         self._list(rel)
 
     def _list(self, rel: str) -> None:
-        folder = update.keyed_folder(rel, self.keys)
+        folder = self._whole_folder(rel)
         if folder is not None:
             self.report.folder_files[folder] = self.report.folder_files.get(folder, 0) + 1
         else:
             (self.report.pages if rel.endswith(".html") else self.report.files).append(rel)
+
+    def _whole_folder(self, rel: str) -> str | None:
+        """The folder made whole ("x/") that holds `rel`, or None."""
+        return update.keyed_folder(rel, self.keys) or (update.keyed_folder(rel, self.whole) if self.whole else None)
 
     def _write(self, rel: str, data: bytes) -> None:
         folder, _, name = rel.rpartition("/")
@@ -135,7 +141,7 @@ class _Writer:
         if rel in self._linked:  # never written through: the live site holds these bytes too
             os.unlink(target)
             self._linked.discard(rel)
-        if self.live is not None and update.keyed_folder(rel, self.keys) is not None:
+        if self.live is not None and self._whole_folder(rel) is not None:
             live_folder = os.path.join(self.live, folder)
             if name in self._live.names(live_folder) and link_if_identical(os.path.join(live_folder, name), target, data):
                 self._linked.add(rel)
@@ -200,7 +206,7 @@ def _build_and_publish(site_dir: Path, settings: Settings, validation, report: S
     staging = update.staging_folder(site_dir)
     remove_tree(staging, what="a staging folder left by an earlier build")
     staging.mkdir(parents=True)
-    reuse = Reuse(site_dir, staging, cache.state.get("keys", {}))
+    reuse = Reuse(site_dir, staging, cache.state.get("keys", {}), cache.state.get("document_keys", {}))
     try:
         _build_into(staging, docs, settings, validation, report, progress, excluded, reuse, cache, jobs,
                     fingerprint, executor)
@@ -211,8 +217,12 @@ def _build_and_publish(site_dir: Path, settings: Settings, validation, report: S
         for folder in reuse.reused_folders:
             if folder not in report.folder_files and folder in kept:
                 report.folder_files[folder] = kept[folder]
-        state = {"format": STATE_FORMAT, "overall": None if report.retry else overall, "keys": reuse.keys, "pages": report.pages,
-                 "files": report.files, "documents": report.documents, "search_pages": report.search_pages,
+        # the documents' own files are not listed: they are named by the documents' ids, keyed by part
+        state = {"format": STATE_FORMAT, "overall": None if report.retry else overall, "keys": reuse.keys,
+                 "document_keys": reuse.documents,
+                 "pages": [rel for rel in report.pages if not outputs.of_a_document(rel)],
+                 "files": [rel for rel in report.files if not outputs.of_a_document(rel)],
+                 "documents": report.documents, "search_pages": report.search_pages,
                  "folder_files": report.folder_files,
                  "warnings": [[str(w.path), w.line, w.message, w.severity] for w in report.warnings]}
         if site_dir.is_dir() and (reuse.reused or _has_foreign_files(site_dir, staging, cache.state)):
@@ -230,16 +240,19 @@ def _update_in_place(site_dir: Path, staging: Path, reuse: Reuse, cache: BuildCa
     """Put what this build made into the live site, file by file, behind a journal
     (edition/site/update.py): the files kept from the last build are not touched."""
     old = cache.state
-    old_outputs = {*old.get("pages", []), *old.get("files", []), *old.get("keys", {})}
+    # a document's files have the same names in both builds: only those of documents gone are compared
+    gone = outputs.files_of(doc_id for doc_id in old.get("document_keys", {}) if doc_id not in state["document_keys"])
+    old_outputs = {*old.get("pages", []), *old.get("files", []), *old.get("keys", {}), *gone[0], *gone[1], *gone[2]}
     new_outputs = {*state["pages"], *state["files"], *state["keys"]}
     staged = Listings()  # the staging folder is finished: list each of its folders once, not a stat per key
     replaced = {rel.rstrip("/") for rel in state["keys"] if rel.endswith("/")
                 and (rel not in reuse.reused_folders or staged.holds_folder(staging, rel.rstrip("/")))}
+    replaced |= {rel.rstrip("/") for rel in reuse.whole}
     plan = update.plan_update(staging, old_outputs, new_outputs, replaced)
     # the last build's state is not needed again: let it go before the new one is written (at
-    # 10,000 documents each holds 123,000 file keys, and this is the rebuild's fullest moment)
+    # 10,000 documents each holds 3,000 file keys and 10,000 documents' keys; this is the rebuild's fullest moment)
     del old, old_outputs, new_outputs
-    cache.state, reuse.old_keys = {}, {}
+    cache.state, reuse.old_keys, reuse.old_documents = {}, {}, {}
     touched = [*plan.files, *plan.deletions, *plan.folders]
     _refuse_read_only(site_dir, {os.path.dirname(rel) for rel in touched} | set(plan.folders))
     update.apply(site_dir, cache.folder, plan, state, cache)
@@ -248,7 +261,8 @@ def _update_in_place(site_dir: Path, staging: Path, reuse: Reuse, cache: BuildCa
 def _unchanged(report: SiteReport, state: dict) -> SiteReport:
     """Nothing changed since the last build: report what that build wrote and warned."""
     report.up_to_date = True
-    report.pages, report.files = list(state["pages"]), list(state["files"])
+    pages, files, _ = outputs.files_of(state.get("document_keys", {}))
+    report.pages, report.files = sorted([*state["pages"], *pages]), sorted([*state["files"], *files])
     report.documents, report.search_pages = state["documents"], state["search_pages"]
     report.folder_files = dict(state.get("folder_files", {}))
     report.warnings = [Problem(Path(path) if path not in ("edition.toml", "search") else path, line, message,
@@ -440,7 +454,8 @@ def _refuse_read_only(site_dir: Path, folders: Iterable[str] | None = None) -> N
 def _has_foreign_files(site_dir: Path, building: Path, state: dict) -> bool:
     if not site_dir.is_dir():
         return False
-    known = set(state.get("pages", [])) | set(state.get("files", []))
+    pages, files, _ = outputs.files_of(state.get("document_keys", {}))
+    known = {*state.get("pages", []), *state.get("files", []), *pages, *files}
     ours = {entry.name for entry in os.scandir(building)}
     for folder, subfolders, files in os.walk(site_dir):
         rel_folder = os.path.relpath(folder, site_dir)
@@ -530,7 +545,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
                 fingerprint: str, executor=None) -> None:
     from tqdm import tqdm
 
-    write = _Writer(out, report, reuse.keys, live=reuse.old_site)
+    write = _Writer(out, report, reuse.keys, live=reuse.old_site, whole=reuse.whole)
     env = environment_for(settings, cache.folder)
     person_ids = {p.id for d in docs for p in d.persons}
 
@@ -575,22 +590,24 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         # of its neighbours and translations a page shows only these (each document's date
         # formatted once, not once for each of its two neighbours)
         shown = [(d.id, d.title, d.display_date) for d in docs]
-        for i, doc in enumerate(docs):
-            others = [d for d in group_of.get(doc.id, []) if d.id != doc.id]
+        others_of = [[d for d in group_of.get(doc.id, []) if d.id != doc.id] for doc in docs]
+        page_keys = [digest(doc.cache_key, [(d.id, d.title, d.translators) for d in others_of[i]],
+                            [shown[j] for j in (i - 1, i + 1) if 0 <= j < len(shown)], i == 0, zip_name)
+                     for i, doc in enumerate(docs)]
+        ids = [d.id for d in docs]
+        page_current = reuse.try_reuse_documents("page", ids, page_keys)
+        files_current = reuse.try_reuse_documents("files", ids, [d.cache_key for d in docs])
+        report.pages += [name for doc_id in ids for name in outputs.PAGE.file_names(doc_id)]
+        report.files += [name for doc_id in ids for name in outputs.DOWNLOADS.file_names(doc_id)]
+        for i, (doc, page_ok, files_ok) in enumerate(zip(docs, page_current, files_current)):
+            if page_ok and files_ok and doc.id not in dts_to_make:
+                continue
+            stale = frozenset([*([] if page_ok else outputs.PAGE.file_names(doc.id)),
+                               *([] if files_ok else outputs.DOWNLOADS.file_names(doc.id))])
             prev, next_ = (docs[i - 1] if i else None), (docs[i + 1] if i + 1 < len(docs) else None)
-            page = f"documents/{doc.id}.html"
-            page_key = digest(doc.cache_key, [(d.id, d.title, d.translators) for d in others],
-                              [shown[j] for j in (i - 1, i + 1) if 0 <= j < len(shown)], prev is None, zip_name)
-            downloads = (f"tei/{doc.id}.xml", f"text/{doc.id}.txt", f"cite/{doc.id}.bib", f"cite/{doc.id}.ris",
-                         f"cite/{doc.id}.json")
-            stale = [page] if not reuse.try_reuse(page, page_key) else []
-            stale += [rel for rel in downloads if not reuse.try_reuse(rel, doc.cache_key)]
-            report.pages.append(page)
-            report.files.extend(downloads)
-            if stale or doc.id in dts_to_make:
-                jobs_to_render.append((os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
-                                       os.path.abspath(doc.path), others, prev, next_, frozenset(stale),
-                                       doc.id in dts_to_make, os.path.abspath(reuse.old_site)))
+            jobs_to_render.append((os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
+                                   os.path.abspath(doc.path), others_of[i], prev, next_, stale,
+                                   doc.id in dts_to_make, os.path.abspath(reuse.old_site)))
         bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
                    disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
         with bar:
@@ -1076,7 +1093,7 @@ def _zip_tei(path: Path, docs: list[Document], settings: Settings, write: _Write
         run = _KeptRun(old, out)
         for doc in sorted(docs, key=lambda d: d.id):
             name = f"{folder}/{doc.id}.xml".encode("utf-8")
-            kept = old_members.get(name) if reuse.old_keys.get(f"tei/{doc.id}.xml") == doc.cache_key else None
+            kept = old_members.get(name) if reuse.old_document_key(doc.id, "files") == doc.cache_key else None
             if kept is not None:
                 crc, size, compressed, old_offset = kept
                 length = 30 + len(name) + compressed

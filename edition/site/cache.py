@@ -34,8 +34,9 @@ from markupsafe import Markup
 from edition import __version__
 from edition.collector import collector_paused
 from edition.files import Listings, remove_leftovers, write_atomic
+from edition.site import outputs
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: the documents' own files keyed by document and part (edition.site.outputs)
 # What the pages are made by: the whole package, not only the site builder (the plain text,
 # the table of behaviours, the dates and the persons' names are made outside site/; a
 # change there left pages made by the old code standing).
@@ -77,8 +78,8 @@ class BuildCache:
                 return state
         except (OSError, ValueError):
             pass  # no state or a damaged one: a full build
-        return {"format": STATE_FORMAT, "overall": None, "keys": {}, "warnings": [], "pages": [], "files": [],
-                "documents": 0, "search_pages": 0}
+        return {"format": STATE_FORMAT, "overall": None, "keys": {}, "document_keys": {}, "warnings": [], "pages": [],
+                "files": [], "documents": 0, "search_pages": 0}
 
     # --- rendered documents -----------------------------------------------------------------
 
@@ -185,18 +186,23 @@ class BuildCache:
 
 
 class Reuse:
-    """Decides, file by file, whether the live site's copy of a file stands in the new build.
+    """Decides, file by file (a document's files part by part), whether the live site's copy
+    of a file stands in the new build.
 
     A file whose key is unchanged is left where it is (the site is updated in place, see
     edition/site/update.py); the others are written into the staging folder `new_site`."""
 
-    def __init__(self, old_site: Path, new_site: Path, old_keys: dict[str, str]):
+    def __init__(self, old_site: Path, new_site: Path, old_keys: dict[str, str],
+                 old_documents: dict[str, dict[str, str]] | None = None):
         self.old_site = old_site
         self._old_root = os.fspath(old_site)
         self.new_site = new_site
-        self.old_keys = old_keys
+        self.old_keys = old_keys  # by file (folder: "x/"), but for the documents' own files:
+        self.old_documents = old_documents or {}  # by document id and part (edition.site.outputs)
         self.keys: dict[str, str] = {}
+        self.documents: dict[str, dict[str, str]] = {}
         self.reused_folders: set[str] = set()
+        self.whole: set[str] = set()  # the documents' folders ("x/") made anew, whole, by this build
         self._listings = Listings()
         self.reused = 0
         self.rendered = 0
@@ -221,6 +227,34 @@ class Reuse:
             self.reused += 1
             return True
         return False
+
+    def try_reuse_documents(self, part: str, ids: list[str], keys: list[str]) -> list[bool]:
+        """For each document (ids[i], under keys[i]), whether its files and folders of one part
+        (edition.site.outputs.PARTS: its page, its downloads, its DTS files) are all current in
+        the live site; a part not current is made anew whole, its folders replacing the live ones."""
+        shape = outputs.PARTS[part]
+        root = self._old_root
+        files = [(self._listings.names(f"{root}/{folder}"), ending) for folder, ending in shape.files]
+        folders = [self._listings.folders(f"{root}/{folder}") for folder in shape.folders]
+        old, new = self.old_documents, self.documents
+        current = []
+        for doc_id, key in zip(ids, keys, strict=True):
+            new.setdefault(doc_id, {})[part] = key
+            was = old.get(doc_id)
+            current.append(was is not None and was.get(part) == key
+                           and all(f"{doc_id}{ending}" in names for names, ending in files)
+                           and all(doc_id in names for names in folders))
+        if shape.folders:
+            for doc_id, ok in zip(ids, current):
+                (self.reused_folders if ok else self.whole).update(shape.folder_names(doc_id))
+        reused = sum(current)
+        self.reused += reused * len(shape.files)
+        self.rendered += (len(current) - reused) * len(shape.files)
+        return current
+
+    def old_document_key(self, doc_id: str, part: str) -> str | None:
+        """The key of a document's part in the last build."""
+        return self.old_documents.get(doc_id, {}).get(part)
 
     def live_or_new(self, rel: str) -> Path:
         """Where a file or folder of the new site is now: staged, or kept in the live site."""

@@ -32,6 +32,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from edition.site.outputs import DTS
+
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 DTS_NS = "https://w3id.org/api/dts#"
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
@@ -567,15 +569,18 @@ class StaticDts:
         self.made: dict[str, tuple[str, int]] = {}  # by the workers: document id → its entry, its units
 
     def plan(self, docs) -> set[str]:
-        """The ids of the documents whose DTS files are to be made; the others are listed as kept."""
-        for doc in docs:
-            key = hashlib.sha256(f"{doc.cache_key}|{self.settings.base_url}|{self.code}".encode()).hexdigest()
-            self.keys[doc.id] = key
-            folders, files = _document_files(doc.id)
-            if _reused(folders, files, key, self.reuse):
-                self.write.report.files.extend(files)
+        """The ids of the documents whose DTS files are to be made; the others are listed as kept.
+        A document's files are kept only all together, each file and folder current."""
+        ids = [doc.id for doc in docs]
+        keys = [hashlib.sha256(f"{doc.cache_key}|{self.settings.base_url}|{self.code}".encode()).hexdigest()
+                for doc in docs]
+        self.keys.update(zip(ids, keys))
+        listed = self.write.report.files
+        for doc_id, current in zip(ids, self.reuse.try_reuse_documents("dts", ids, keys)):
+            if current:
+                listed.extend(DTS.file_names(doc_id))
             else:
-                self.stale.add(doc.id)
+                self.stale.add(doc_id)
         return set(self.stale)
 
     def made_by_worker(self, doc_id: str, member_text: str, units: int, folder_files: dict[str, int]) -> None:
@@ -644,19 +649,4 @@ def dts_folders(doc_id: str) -> list[str]:
 
 def _document_files(doc_id: str) -> tuple[list[str], list[str]]:
     """A document's DTS folders (made whole) and files, under the site."""
-    return ([f"dts/navigation/{doc_id}", f"dts/document/{doc_id}"],
-            [f"dts/navigation/{doc_id};down=1.json", f"dts/navigation/{doc_id};down=-1.json",
-             f"dts/document/{doc_id}.xml", f"dts/collection/{doc_id}.json"])
-
-
-def _reused(folders: list[str], files: list[str], key: str, reuse) -> bool:
-    """True when a document's DTS folders and files (`_document_files`) in the live site are all
-    current (they stay there); otherwise every one of them is made anew, under this build's keys."""
-    if all(reuse.try_reuse_folder(rel, key) for rel in folders) and all(reuse.try_reuse(rel, key) for rel in files):
-        return True
-    for rel in folders:
-        reuse.keys[rel + "/"] = key
-        reuse.reused_folders.discard(rel + "/")  # made anew: the staged folder replaces the live one
-    for rel in files:
-        reuse.keys[rel] = key
-    return False
+    return [folder.rstrip("/") for folder in DTS.folder_names(doc_id)], DTS.file_names(doc_id)
