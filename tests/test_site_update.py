@@ -309,6 +309,34 @@ def test_a_documents_file_deleted_from_the_live_site_is_made_again(tmp_path: Pat
     assert _tree(site / "dts" / "navigation" / stem) == passages
 
 
+def test_a_rebuild_lists_no_folder_of_documents_files_that_is_as_the_last_build_left_it(tmp_path: Path,
+                                                                                         monkeypatch) -> None:
+    """The folders of documents' files (30,000 names in a large edition's DTS navigation) are
+    listed only when something changed in them since the last build (their time says so)."""
+    from edition.files import Listings
+    from edition.site import outputs
+
+    tei, site = _sample_tei(tmp_path), tmp_path / "site"
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    listed = []
+    real = Listings._listing
+    monkeypatch.setattr(Listings, "_listing", lambda self, folder: listed.append(folder) or real(self, folder))
+
+    def rebuild_listing() -> set[str]:
+        other = next(p for p in tei.glob("*.xml") if p.name != ALBANIAN)
+        other.write_text(other.read_text("utf-8").replace("</TEI>", "<!-- touched --></TEI>", 1), "utf-8")
+        listed.clear()
+        site_build.build_site(tei, site, settings, progress=False, jobs=1)
+        return {Path(folder).relative_to(site).as_posix() for folder in listed if Path(folder).is_relative_to(site)}
+
+    assert not rebuild_listing() & outputs.FOLDERS
+    (site / "cite" / f"{Path(ALBANIAN).stem}.bib").unlink()
+    assert "cite" in rebuild_listing()
+    assert (site / "cite" / f"{Path(ALBANIAN).stem}.bib").is_file()
+    assert not rebuild_listing() & outputs.FOLDERS
+
+
 def test_a_rebuild_takes_the_kept_documents_dts_entries_from_the_catalogue(tmp_path: Path, monkeypatch) -> None:
     from edition.site import dts
 

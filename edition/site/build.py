@@ -206,7 +206,8 @@ def _build_and_publish(site_dir: Path, settings: Settings, validation, report: S
     staging = update.staging_folder(site_dir)
     remove_tree(staging, what="a staging folder left by an earlier build")
     staging.mkdir(parents=True)
-    reuse = Reuse(site_dir, staging, cache.state.get("keys", {}), cache.state.get("document_keys", {}))
+    reuse = Reuse(site_dir, staging, cache.state.get("keys", {}), cache.state.get("document_keys", {}),
+                  cache.folder_stamps())
     try:
         _build_into(staging, docs, settings, validation, report, progress, excluded, reuse, cache, jobs,
                     fingerprint, executor)
@@ -230,6 +231,7 @@ def _build_and_publish(site_dir: Path, settings: Settings, validation, report: S
         else:  # nothing to keep from the live site: the new one is whole in the staging folder
             _swap(staging, site_dir, report)
             cache.save_state(state)
+        cache.stamp_folders(site_dir, outputs.FOLDERS)
     except BaseException:
         if not (cache.folder / update.JOURNAL).exists():  # not committed: the live site is the old one
             shutil.rmtree(staging, ignore_errors=True)

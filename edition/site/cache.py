@@ -36,6 +36,7 @@ from edition.collector import collector_paused
 from edition.files import Listings, remove_leftovers, write_atomic
 from edition.site import outputs
 
+FOLDER_STAMPS = "folders.json"
 STATE_FORMAT = 2  # 2: the documents' own files keyed by document and part (edition.site.outputs)
 # What the pages are made by: the whole package, not only the site builder (the plain text,
 # the table of behaviours, the dates and the persons' names are made outside site/; a
@@ -133,6 +134,27 @@ class BuildCache:
 
     # --- the state of the last build --------------------------------------------------------
 
+    def folder_stamps(self) -> dict[str, int]:
+        """The modification times of the site's folders of documents' files (edition.site.outputs)
+        as the last build left them (`stamp_folders`), by folder relative to the site."""
+        try:
+            stamps = json.loads((self.folder / FOLDER_STAMPS).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        return stamps if isinstance(stamps, dict) else {}
+
+    def stamp_folders(self, site_dir: Path, folders) -> None:
+        """Recorded once the live site is what the build state says: each of its documents' files
+        is in it. A build killed before this leaves the times of the build before, which its
+        update changed, so the next build lists those folders again."""
+        stamps = {}
+        for rel in sorted(folders):
+            try:
+                stamps[rel] = os.stat(site_dir / rel).st_mtime_ns
+            except OSError:
+                pass
+        write_atomic(self.folder / FOLDER_STAMPS, json.dumps(stamps, indent=1).encode("utf-8"), durable=False)
+
     def save_state(self, state: dict) -> None:
         self.write_state(state, "state.json")
         self.state = {"format": STATE_FORMAT, **state}
@@ -193,8 +215,9 @@ class Reuse:
     edition/site/update.py); the others are written into the staging folder `new_site`."""
 
     def __init__(self, old_site: Path, new_site: Path, old_keys: dict[str, str],
-                 old_documents: dict[str, dict[str, str]] | None = None):
+                 old_documents: dict[str, dict[str, str]] | None = None, stamps: dict[str, int] | None = None):
         self.old_site = old_site
+        self._stamps = stamps or {}  # BuildCache.folder_stamps
         self._old_root = os.fspath(old_site)
         self.new_site = new_site
         self.old_keys = old_keys  # by file (folder: "x/"), but for the documents' own files:
@@ -234,8 +257,10 @@ class Reuse:
         the live site; a part not current is made anew whole, its folders replacing the live ones."""
         shape = outputs.PARTS[part]
         root = self._old_root
-        files = [(self._listings.names(f"{root}/{folder}"), ending) for folder, ending in shape.files]
-        folders = [self._listings.folders(f"{root}/{folder}") for folder in shape.folders]
+        # a folder as the last build left it holds every file of the documents it kept keys for
+        files = [(self._listings.names(f"{root}/{folder}"), ending) for folder, ending in shape.files
+                 if not self._as_left(folder)]
+        folders = [self._listings.folders(f"{root}/{folder}") for folder in shape.folders if not self._as_left(folder)]
         old, new = self.old_documents, self.documents
         current = []
         for doc_id, key in zip(ids, keys, strict=True):
@@ -251,6 +276,16 @@ class Reuse:
         self.reused += reused * len(shape.files)
         self.rendered += (len(current) - reused) * len(shape.files)
         return current
+
+    def _as_left(self, folder: str) -> bool:
+        """Whether a folder of the live site is as the last build left it: its time is the one
+        recorded then. A file added, removed or renamed in it since changes that time, so its
+        listing (30,000 names for a large edition's DTS navigation) is needed only then."""
+        stamp = self._stamps.get(folder)
+        try:
+            return stamp is not None and os.stat(f"{self._old_root}/{folder}").st_mtime_ns == stamp
+        except OSError:
+            return False
 
     def old_document_key(self, doc_id: str, part: str) -> str | None:
         """The key of a document's part in the last build."""
