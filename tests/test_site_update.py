@@ -352,6 +352,45 @@ def test_a_rebuild_takes_the_kept_documents_dts_entries_from_the_catalogue(tmp_p
     assert (site / "dts" / "collection.json").read_bytes() == (fresh / "dts" / "collection.json").read_bytes()
 
 
+@pytest.mark.parametrize("change", ["one document", "a document removed", "the title", "the live file edited"])
+def test_the_dts_collection_of_a_rebuild_is_the_live_one_spliced_or_made_whole_and_equals_a_fresh_one(
+        tmp_path: Path, monkeypatch, change: str) -> None:
+    """A rebuild that changed a few documents of the same edition replaces their entries in the
+    live collection (no entry of the others is read); any other change makes it whole."""
+    import dataclasses
+
+    from edition.site.catalogue import Catalogue
+
+    tei, site = _sample_tei(tmp_path), tmp_path / "site"
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    path = tei / ALBANIAN
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    if change == "a document removed":
+        next(p for p in tei.glob("*.xml") if p.name != ALBANIAN).unlink()
+    elif change == "the title":
+        settings = dataclasses.replace(settings, title="Another title")
+    elif change == "the live file edited":
+        live = site / "dts" / "collection.json"
+        live.write_text(live.read_text("utf-8").replace('"title"', '"title" ', 1), "utf-8")
+    read_all = []
+    real = Catalogue.texts
+    monkeypatch.setattr(Catalogue, "texts", lambda self, kind: read_all.append(kind) or real(self, kind))
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert (read_all == []) == (change == "one document")
+    fresh = tmp_path / "fresh"
+    site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
+    collection = (site / "dts" / "collection.json").read_bytes()
+    assert collection == (fresh / "dts" / "collection.json").read_bytes()
+    assert b"at Hangzhou" in collection
+    # and the next build, which changes nothing of the collection, splices again from what this one kept
+    read_all.clear()
+    path.write_text(path.read_text("utf-8").replace("at Hangzhou (7 June 1960)", "in Hangzhou (7 June 1960)"), "utf-8")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert read_all == []
+    assert b"at Hangzhou" not in (site / "dts" / "collection.json").read_bytes()
+
+
 def test_a_persons_page_written_again_lists_the_turns_of_the_documents_not_rendered_again(tmp_path: Path) -> None:
     """The light records the site keeps of its documents hold no turns (a person's page reads
     them from the rendered document): a page written again when one of the person's documents

@@ -584,8 +584,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
                   **lists.home_rows(listed, years), compare_pages=compare_pages,
                   translation_name=translation_name)
 
-        entries = cache.catalogue.texts("dts-entry")
-        dts = StaticDts(settings, write, reuse, entries)  # static DTS 1.0 endpoints (edition/site/dts.py)
+        dts = StaticDts(settings, write, reuse, cache.catalogue)  # static DTS 1.0 endpoints (edition/site/dts.py)
         dts_to_make = dts.plan(docs)
         # Document pages: a page changes with its document, its neighbours and its translations.
         jobs_to_render = []
@@ -641,7 +640,6 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
             _zip_tei(out / zip_name, docs, settings, write, zip_name, cache, reuse)
         with usual_collections():  # a document no worker made files for is parsed here
             dts.finish(docs)
-        cache.catalogue.keep_texts("dts-entry", entries, known=dts.old)
         lists_done()  # last in the block: made here, they overlap the search index; apart, the rest
     # last, so that it lists every warning of the build (the search index's too)
     doc_paths = {str(d.path) for d in docs}

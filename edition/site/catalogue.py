@@ -130,6 +130,28 @@ class Catalogue:
             self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
                                 [(kind, key, text) for key, text in texts.items() if known.get(key) != text])
 
+    def text(self, kind: str, key: str) -> str | None:
+        """One text `texts` would give, or None."""
+        row = self.db.execute("SELECT text FROM texts WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        return None if row is None else row[0]
+
+    def replace_texts(self, kind: str, texts: dict[str, str], gone: Iterable[str]) -> None:
+        """The texts of the keys `gone` deleted and `texts` written, in one transaction (what
+        `keep_texts` does when the caller knows which of the last build's texts changed)."""
+        with self.db:
+            self.db.executemany("DELETE FROM texts WHERE kind = ? AND key = ?", [(kind, key) for key in gone])
+            self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
+                                [(kind, key, text) for key, text in texts.items()])
+
+    def value(self, name: str) -> str | None:
+        """A value the build keeps beside the catalogue (`set_value`), or None."""
+        row = self.db.execute("SELECT value FROM about WHERE name = ?", (f"value:{name}",)).fetchone()
+        return None if row is None else row[0]
+
+    def set_value(self, name: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO about VALUES (?, ?)", (f"value:{name}", value))
+
     def documents_of_person(self, person: str) -> list[str]:
         """The ids of the documents a person speaks in or is present at."""
         return [doc_id for (doc_id,) in self.db.execute(
