@@ -360,9 +360,9 @@ def _encode(value):
         return [_encode(item) for item in value]
     if isinstance(value, dict):
         return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    if dataclasses.is_dataclass(value) and type(value).__name__ in _classes():
-        encoded = {"$class": type(value).__name__,
-                   "fields": [_encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
+    if type(value).__name__ in _classes() and (dataclasses.is_dataclass(value) or isinstance(value, msgspec.Struct)):
+        names = value.__struct_fields__ if isinstance(value, msgspec.Struct) else [f.name for f in dataclasses.fields(value)]
+        encoded = {"$class": type(value).__name__, "fields": [_encode(getattr(value, name)) for name in names]}
         if getattr(value, "cache_key", None) is not None:
             encoded["cache_key"] = value.cache_key
         return encoded

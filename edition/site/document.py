@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -23,8 +24,14 @@ from edition.site.tei import XML_LANG, count_words, find, findall, first_of, nam
 from edition.site.text import plaintext, reading_text
 
 
-@dataclass
-class Person:
+# The parts of a document's light record (Person, Resp, Source, Stat) are msgspec Structs
+# whose empty fields are left out of the record: a rebuild of 10,000 documents decodes every
+# record (24 MB as dataclasses with every field written out, 19 MB so, and a third faster).
+class _RecordPart(msgspec.Struct, omit_defaults=True):
+    pass
+
+
+class Person(_RecordPart):
     id: str
     name: str
     role: str  # "speaker" or "present"
@@ -32,14 +39,13 @@ class Person:
     # what the register knows (the TEI person's birth, death, occupation, affiliation, idno)
     birth: str = ""
     death: str = ""
-    occupations: list[str] = field(default_factory=list)
+    occupations: list[str] = []
     affiliation: str = ""
-    authorities: list[tuple[str, str]] = field(default_factory=list)  # (wikidata|viaf|gnd, id)
+    authorities: list[tuple[str, str]] = []  # (wikidata|viaf|gnd, id)
     surname: str = ""  # persName/surname, when the TEI gives it
 
 
-@dataclass
-class Resp:
+class Resp(_RecordPart):
     resp: str
     names: list[str]
 
@@ -68,23 +74,22 @@ class Mention:
     snippet: str
 
 
-@dataclass
-class Source:
-    citation_html: Markup = field(default_factory=Markup)
+class Source(_RecordPart):
+    citation_html: Markup = Markup()
     citation_text: str = ""
     country: str = ""
     settlement: str = ""
     repository: str = ""
     collection: str = ""
     abbreviation: str = ""
-    idnos: list[tuple[str, str]] = field(default_factory=list)
+    idnos: list[tuple[str, str]] = []
     locus: str = ""
     locus_from: str = ""
     locus_to: str = ""
     locus_note: str = ""  # the edition's reading of folios printed wrong, and why
     language: str = ""
     language_code: str = ""
-    surrogates: list[Markup] = field(default_factory=list)
+    surrogates: list[Markup] = []
 
     @property
     def archive(self) -> str:
@@ -106,8 +111,7 @@ class Source:
         return ", ".join(x for x in (self.settlement, self.country) if x)
 
 
-@dataclass
-class Stat:
+class Stat(_RecordPart):
     person: str
     name: str
     role: str
