@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -620,9 +621,9 @@ class StaticDts:
         self.spliced = collection is not None
         if collection is None:
             collection = self._whole(ordered, made, member_text)
-        if self.store is not None:
-            self.store.set_value(COLLECTION_DIGEST, hashlib.sha256(collection.encode("utf-8")).hexdigest())
         self.write.text("dts/collection.json", collection)
+        if self.store is not None:  # what the live file will be (a rename keeps a file's time)
+            self.store.set_value(COLLECTION_STAMP, _stamp(os.stat(self.write.out / "dts" / "collection.json")))
         return counts
 
     def _whole(self, ordered, made: dict[str, str], member_text: "_MemberTexts") -> str:
@@ -640,19 +641,19 @@ class StaticDts:
     def _spliced(self, ordered, made: dict[str, str]) -> str | None:
         """The live collection with the entries of the documents this build made replaced, when
         the edition holds the same documents as the last build, few of them changed, and the live
-        collection is the one the last build wrote (its digest); otherwise None. At 10,000
+        collection is the one the last build wrote (its size and time); otherwise None. At 10,000
         documents this reads one 15 MB file rather than 10,000 entries from the catalogue."""
         old_documents = self.reuse.old_documents
         if self.store is None or len(made) > SPLICED_AT_MOST or len(old_documents) != len(ordered) \
                 or any(doc.id not in old_documents for doc in ordered):
             return None
+        path = self.reuse.old_site / "dts" / "collection.json"
         try:
-            live = (self.reuse.old_site / "dts" / "collection.json").read_bytes()
-        except OSError:
+            if _stamp(os.stat(path)) != self.store.value(COLLECTION_STAMP):
+                return None
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
             return None
-        if hashlib.sha256(live).hexdigest() != self.store.value(COLLECTION_DIGEST):
-            return None
-        text = live.decode("utf-8")
         head, tail = _collection_ends(self.endpoints, self.settings.title, len(ordered))
         if not ordered or not text.startswith(head + _MEMBERS_OPEN) or not text.endswith(_MEMBERS_CLOSE + tail):
             return None
@@ -675,8 +676,12 @@ class StaticDts:
 
 
 ENTRY = "dts-entry"  # the kind of text a document's collection entry is in the store
-COLLECTION_DIGEST = "dts-collection-sha256"  # the store's value: the digest of the collection last written
+COLLECTION_STAMP = "dts-collection-stamp"  # the store's value: the size and time of the collection last written
 SPLICED_AT_MOST = 16  # documents whose entries change: beyond, the collection is made whole
+
+
+def _stamp(info: os.stat_result) -> str:
+    return f"{info.st_size} {info.st_mtime_ns}"
 
 
 def _member_at(text: str, member: str, start: int) -> int:
