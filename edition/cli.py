@@ -263,6 +263,9 @@ def _count(number: int, noun: str) -> str:
 
 
 def main() -> None:
+    from edition import collector
+
+    collector.LEAVE_TO_EXIT = True  # this process ends with _leave, which frees nothing
     try:
         cli(standalone_mode=True)
     except EditionError as error:

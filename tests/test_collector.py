@@ -71,3 +71,36 @@ def test_what_is_made_while_the_collector_is_paused_in_a_build_is_held_and_let_g
     with collector_paused():  # outside a build nothing is frozen
         more = [[i] for i in range(1_000)]
     assert gc.get_freeze_count() == before and len(more) == 1_000
+
+
+def test_the_console_command_leaves_the_builds_records_to_its_end_and_a_library_call_keeps_nothing(
+        tmp_path: Path, monkeypatch) -> None:
+    """The console command ends without freeing its heap: the site builder's records and
+    bookkeeping are held to its end rather than freed one by one when it returns; called as a
+    library (the tests, an editor's script) the builder holds nothing once it returns."""
+    import weakref
+
+    from edition import collector
+    from edition.site.document import Document
+
+    tei = tmp_path / "tei"
+    shutil.copytree(ROOT / "tei", tei, ignore=shutil.ignore_patterns(".*"))
+    settings = load_settings(ROOT / "edition.toml")
+    made: list = []
+    real_init = Document.__init__
+
+    def tracked(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        made.append(weakref.ref(self))
+
+    monkeypatch.setattr(Document, "__init__", tracked)
+    monkeypatch.setattr(collector, "_left", [])
+    for leave, site in ((False, tmp_path / "library"), (True, tmp_path / "console")):
+        monkeypatch.setattr(collector, "LEAVE_TO_EXIT", leave)
+        made.clear()
+        site_build.build_site(tei, site, settings, progress=False, jobs=1)
+        gc.collect()
+        assert made, "the build made no documents: nothing was tested"
+        alive = [ref for ref in made if ref() is not None]
+        assert bool(alive) == leave, f"{len(alive)} of the build's documents alive after it (left to exit: {leave})"
+    assert collector._left

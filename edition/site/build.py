@@ -48,7 +48,7 @@ from edition.site.collection import (
     translation_groups,
 )
 from edition.site import lists, outputs, update
-from edition.collector import held_for_the_build, usual_collections
+from edition.collector import held_for_the_build, leave_to_exit, usual_collections
 from edition.site.cache import STATE_FORMAT, BuildCache, CacheDamaged, Listings, Reuse, digest, software_fingerprint
 from edition.site.dts import Endpoints, StaticDts, dts_folders, resource_for, write_document_dts
 from edition.site.compare import compare
@@ -196,6 +196,7 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
         _build_and_publish(site_dir, settings, validation, report, progress, excluded, docs, cache, jobs,
                            fingerprint, overall, executor)
     cache.prune({doc.cache_key for doc in docs})
+    leave_to_exit(docs, sources, cache.state)
     return report
 
 
@@ -258,6 +259,7 @@ def _update_in_place(site_dir: Path, staging: Path, reuse: Reuse, cache: BuildCa
     touched = [*plan.files, *plan.deletions, *plan.folders]
     _refuse_read_only(site_dir, {os.path.dirname(rel) for rel in touched} | set(plan.folders))
     update.apply(site_dir, cache.folder, plan, state, cache)
+    leave_to_exit(reuse, plan)
 
 
 def _unchanged(report: SiteReport, state: dict) -> SiteReport:
