@@ -12,9 +12,16 @@ from pathlib import Path
 
 
 def prepare_reading() -> None:
-    """The readers, and the word list that judges a word broken at a line end."""
+    """The readers (imported on first use: edition/readers/__init__.py), and the word list that
+    judges a word broken at a line end."""
+    import importlib
+
+    from edition import readers
     from edition.readers import inline
 
+    readers._readers()
+    for module in ("profiles", "structure", "text"):  # what reading the first record loads
+        importlib.import_module(f"edition.readers.{module}")
     inline._zipf("edition")
 
 

@@ -459,3 +459,19 @@ def test_a_run_interrupted_before_the_manifest_is_not_mistaken_for_a_hand_edit(t
     report = convert_corpus(corpus, tei, progress=False, jobs=1)
     assert report.failed == [] and report.count("refused") == 0
     assert not list(tei.glob(".*.xml.*"))  # no temporary files left
+
+
+def test_the_converter_loads_the_readers_only_to_read_a_record() -> None:
+    """A rebuild's own process names every source (document_id) but reads none when a side
+    worker reads the changed one: importing the converter loads no reader, and the first read
+    loads them."""
+    import subprocess
+    import sys
+
+    code = ("import sys, edition.convert, edition.readers as r; "
+            "heavy = [m for m in ('edition.readers.markdown', 'edition.readers.structure', 'markdown_it') "
+            "if m in sys.modules]; print(heavy); r.detect_reader('KISSINGER: Yes.'); "
+            "print('edition.readers.markdown' in sys.modules)")
+    said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=TEI_DIR.parent)
+    assert said.returncode == 0, said.stderr
+    assert said.stdout.split("\n")[:2] == ["[]", "True"]

@@ -1,10 +1,16 @@
 """Source readers, one per route a transcript took to us, detected automatically.
 
 `read_source` is the only entry point: bytes on disk → the document model.
+
+The readers (and what they load: markdown-it, the word lists) are imported on first use, not
+with the package: a build names every source by `document_id`, but a rebuild of a large
+edition reads its one changed record in a side worker, and the build's own process had spent
+a tenth of a second importing readers it never ran.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -12,17 +18,24 @@ from pathlib import Path
 from edition.errors import SourceError
 from edition.model import Document
 from edition.persons import Register, ascii_fold
-from edition.readers import markdown, pdftext, webpage
-from edition.readers.profiles import profile_for
-from edition.readers.structure import build_document
-from edition.readers.text import decode_source, split_lines
 
-READERS = {"markdown": markdown, "pdf": pdftext, "web": webpage}
+
+@functools.cache
+def _readers() -> dict:
+    from edition.readers import markdown, pdftext, webpage
+
+    return {"markdown": markdown, "pdf": pdftext, "web": webpage}
+
+
+def __getattr__(name: str):
+    if name == "READERS":  # by route: "markdown", "pdf", "web"
+        return _readers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def detect_reader(text: str) -> str:
     """The route a text took: the reader whose signs it shows most (ties go to the web page)."""
-    scores = {name: module.looks_like(text) for name, module in READERS.items()}
+    scores = {name: module.looks_like(text) for name, module in _readers().items()}
     best = max(scores.values())
     if best == 0:
         return "web"  # plain text with no sign of a route: the simplest reader
@@ -73,6 +86,7 @@ def _second_opinion(extracted, route: str, text: str, profile, name: str):
     most turns is kept, with a warning naming both."""
     from edition.errors import Problem
     from edition.readers.record import Record
+    from edition.readers.text import split_lines
 
     def turns(record) -> int:
         if not isinstance(record, Record):
@@ -85,10 +99,10 @@ def _second_opinion(extracted, route: str, text: str, profile, name: str):
     if label_lines < 2 or found >= label_lines / 2:
         return extracted
     best, best_turns = extracted, found
-    for other in READERS:
+    for other, reader in _readers().items():
         if other == route:
             continue
-        candidate = READERS[other].read(split_lines(text), profile)
+        candidate = reader.read(split_lines(text), profile)
         count = turns(candidate)
         if count > best_turns:
             best, best_turns = candidate, count
@@ -104,13 +118,17 @@ def read_source(path: Path, source_name: str | None = None, register: Register |
                 annotations=()) -> Document:
     """archives: the edition's archive register (None: the packaged one); profiles: the edition's
     folder of source profiles (`registers/profiles/`), added to the packaged ones."""
+    from edition.readers.profiles import profile_for
+    from edition.readers.structure import build_document
+    from edition.readers.text import decode_source, split_lines
+
     data = path.read_bytes() if data is None else data
     name = source_name or path.as_posix()
     text, problems = decode_source(data, name)
     route = detect_reader(text)
     profile = profile_for(text, profiles)
     _archives_are_no_speakers(profile, archives)
-    extracted = READERS[route].read(split_lines(text), profile)
+    extracted = _readers()[route].read(split_lines(text), profile)
     extracted = _second_opinion(extracted, route, text, profile, name)
     extracted.problems = problems + extracted.problems
     if not extracted.body:
