@@ -458,8 +458,8 @@ def _refuse_read_only(site_dir: Path, folders: Iterable[str] | None = None) -> N
 def _has_foreign_files(site_dir: Path, building: Path, state: dict) -> bool:
     if not site_dir.is_dir():
         return False
-    pages, files, _ = outputs.files_of(state.get("document_keys", {}))
-    known = {*state.get("pages", []), *state.get("files", []), *pages, *files}
+    doc_pages, doc_files, _ = outputs.files_of(state.get("document_keys", {}))
+    known = {*state.get("pages", []), *state.get("files", []), *doc_pages, *doc_files}
     ours = {entry.name for entry in os.scandir(building)}
     for folder, subfolders, files in os.walk(site_dir):
         rel_folder = os.path.relpath(folder, site_dir)
