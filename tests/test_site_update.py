@@ -154,6 +154,24 @@ def test_a_journal_of_the_earlier_version_with_the_state_in_it_is_replayed(tmp_p
     assert json.loads((tmp_path / "state.json").read_text())["overall"] == "new"
 
 
+def test_a_journal_of_an_earlier_state_format_is_replayed_and_its_state_is_no_state(tmp_path: Path) -> None:
+    """A state of another format (format 1 keyed every file, documents' files too) is not taken
+    as this version's: the next update would delete every document's file it no longer lists."""
+    from edition.site.cache import STATE_FORMAT
+
+    site, staging, old, new, plan = _old_and_new(tmp_path)
+    earlier = {"format": STATE_FORMAT - 1, "overall": "new", "pages": ["documents/a.html"],
+               "keys": {"tei/a.xml": "k"}}
+    journal = {"format": update.JOURNAL_FORMAT, "site": os.path.abspath(site), "steps": plan.steps(),
+               "state": earlier}
+    (tmp_path / update.JOURNAL).write_text(json.dumps(journal))
+    states = _States(tmp_path)
+    assert update.replay(site, tmp_path, states)
+    assert _tree(site) == new
+    assert states.cache.state["pages"] == [] and states.cache.state["keys"] == {}
+    assert states.cache.state["format"] == STATE_FORMAT and states.cache.state["document_keys"] == {}
+
+
 @pytest.mark.parametrize("kill_after", range(1, 7))
 def test_an_update_killed_after_any_step_is_finished_by_the_journal(tmp_path: Path, monkeypatch,
                                                                       kill_after: int) -> None:
@@ -335,6 +353,28 @@ def test_a_rebuild_lists_no_folder_of_documents_files_that_is_as_the_last_build_
     assert "cite" in rebuild_listing()
     assert (site / "cite" / f"{Path(ALBANIAN).stem}.bib").is_file()
     assert not rebuild_listing() & outputs.FOLDERS
+
+
+def test_folder_times_are_recorded_in_the_past_so_that_a_change_in_the_same_clock_tick_shows(
+        tmp_path: Path) -> None:
+    """On a file system whose clock ticks in whole seconds, a file deleted just after the build
+    would leave its folder's time as recorded: the time recorded is set seconds into the past
+    first, so any later change gives the folder another."""
+    import time
+
+    from edition.site.cache import STAMP_BEFORE_NS, BuildCache
+
+    tei, site = _sample_tei(tmp_path), tmp_path / "site"
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    stamps = BuildCache(site_build.site_cache_folder(tei, site)).folder_stamps()
+    assert stamps and set(stamps) <= {"documents", "tei", "text", "cite", "dts/navigation", "dts/document",
+                                      "dts/collection"}
+    now = time.time_ns()
+    for rel, stamp in stamps.items():
+        assert stamp == (site / rel).stat().st_mtime_ns and stamp <= now - STAMP_BEFORE_NS + 1_000_000_000
+    (site / "cite" / f"{Path(ALBANIAN).stem}.ris").unlink()
+    assert (site / "cite").stat().st_mtime_ns != stamps["cite"]
 
 
 def test_a_rebuild_takes_the_kept_documents_dts_entries_from_the_catalogue(tmp_path: Path, monkeypatch) -> None:

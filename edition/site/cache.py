@@ -26,6 +26,7 @@ import os
 import base64
 import dataclasses
 import struct
+import time
 from pathlib import Path
 
 import msgspec
@@ -37,6 +38,7 @@ from edition.files import Listings, remove_leftovers, write_atomic
 from edition.site import outputs
 
 FOLDER_STAMPS = "folders.json"
+STAMP_BEFORE_NS = 5_000_000_000  # how far into the past a folder's time is set before it is recorded
 STATE_FORMAT = 2  # 2: the documents' own files keyed by document and part (edition.site.outputs)
 # What the pages are made by: the whole package, not only the site builder (the plain text,
 # the table of behaviours, the dates and the persons' names are made outside site/; a
@@ -146,11 +148,19 @@ class BuildCache:
     def stamp_folders(self, site_dir: Path, folders) -> None:
         """Recorded once the live site is what the build state says: each of its documents' files
         is in it. A build killed before this leaves the times of the build before, which its
-        update changed, so the next build lists those folders again."""
+        update changed, so the next build lists those folders again. A folder's time is first
+        set a little into the past (STAMP_BEFORE_NS): a change made to it later, even within the
+        file system's clock tick (1 or 2 s on some), then gives it a time other than the one
+        recorded (as Git treats a "racy" index entry)."""
         stamps = {}
+        past = time.time_ns() - STAMP_BEFORE_NS
         for rel in sorted(folders):
+            path = site_dir / rel
             try:
-                stamps[rel] = os.stat(site_dir / rel).st_mtime_ns
+                info = os.stat(path)
+                if info.st_mtime_ns > past:
+                    os.utime(path, ns=(info.st_atime_ns, past))
+                stamps[rel] = os.stat(path).st_mtime_ns
             except OSError:
                 pass
         write_atomic(self.folder / FOLDER_STAMPS, json.dumps(stamps, indent=1).encode("utf-8"), durable=False)
@@ -172,7 +182,10 @@ class BuildCache:
         path = self.folder / name
         if name != "state.json" and path.exists():
             os.replace(path, self.folder / "state.json")
-        self.state = {"format": STATE_FORMAT, **state} if state is not None else self._load_state()
+        if state is not None and state.get("format", STATE_FORMAT) == STATE_FORMAT:
+            self.state = {"format": STATE_FORMAT, **state}
+        else:  # read back; a state of another format (an earlier version's journal) is no state
+            self.state = self._load_state()
 
     def prune(self, keep: set[str]) -> None:
         """Forget rendered documents no longer in the edition (keeps the cache the corpus's size):
