@@ -50,7 +50,7 @@ from edition.site.collection import (
 from edition.site import lists, outputs, update
 from edition.collector import held_for_the_build, leave_to_exit, usual_collections
 from edition.site.cache import STATE_FORMAT, BuildCache, CacheDamaged, Listings, Reuse, digest, software_fingerprint
-from edition.site.dts import Endpoints, StaticDts, dts_folders, resource_for, write_document_dts
+from edition.site.dts import Endpoints, StaticDts, resource_for, write_document_dts
 from edition.site.compare import compare
 from edition.site.document import (AUTHORITY_URLS, DATE_STYLES, Document, format_date, load_document,
                                    render_document, set_date_style, translation_name, turn_texts)
@@ -914,7 +914,7 @@ def _write_document_files(job) -> tuple[str, str, int, dict[str, int]] | None:
     if not make_dts:
         return None
     resource = resource_for(doc)
-    folders = {f"{folder}/": "" for folder in dts_folders(doc.id)}  # the files are counted by folder
+    folders = {folder: "" for folder in outputs.DTS.folder_names(doc.id)}  # the files are counted by folder
     dts_report = SiteReport(site_dir=Path(out))
     member = write_document_dts(resource, Endpoints(settings.base_url), _Writer(Path(out), dts_report, folders,
                                                                                  live=Path(live)))

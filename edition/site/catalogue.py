@@ -124,11 +124,8 @@ class Catalogue:
         of texts no longer used deleted, the others untouched. known: the last build's, when the
         caller read them (`texts`) and has not changed them since (10,000 entries: 15 MB)."""
         known = self.texts(kind) if known is None else known
-        with self.db:
-            self.db.executemany("DELETE FROM texts WHERE kind = ? AND key = ?",
-                                [(kind, key) for key in known.keys() - texts.keys()])
-            self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
-                                [(kind, key, text) for key, text in texts.items() if known.get(key) != text])
+        self.replace_texts(kind, {key: text for key, text in texts.items() if known.get(key) != text},
+                           known.keys() - texts.keys())
 
     def text(self, kind: str, key: str) -> str | None:
         """One text `texts` would give, or None."""
@@ -136,8 +133,8 @@ class Catalogue:
         return None if row is None else row[0]
 
     def replace_texts(self, kind: str, texts: dict[str, str], gone: Iterable[str]) -> None:
-        """The texts of the keys `gone` deleted and `texts` written, in one transaction (what
-        `keep_texts` does when the caller knows which of the last build's texts changed)."""
+        """The texts of the keys `gone` deleted and `texts` written, in one transaction (for a
+        caller that knows which of the last build's texts changed; `keep_texts` works it out)."""
         with self.db:
             self.db.executemany("DELETE FROM texts WHERE kind = ? AND key = ?", [(kind, key) for key in gone])
             self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",

@@ -577,7 +577,6 @@ class StaticDts:
         self.keys: dict[str, str] = {}
         self.stale: set[str] = set()
         self.made: dict[str, tuple[str, int]] = {}  # by the workers: document id → its entry, its units
-        self.spliced = False  # the collection was the live one with the changed entries replaced
 
     def plan(self, docs) -> set[str]:
         """The ids of the documents whose DTS files are to be made; the others are listed as kept.
@@ -597,7 +596,7 @@ class StaticDts:
     def made_by_worker(self, doc_id: str, member_text: str, units: int, folder_files: dict[str, int]) -> None:
         """A worker made the document's files (`write_document_dts`): they are listed as this build's."""
         self.made[doc_id] = (member_text, units)
-        self.write.report.files.extend(_document_files(doc_id)[1])
+        self.write.report.files.extend(DTS.file_names(doc_id))
         for folder, count in folder_files.items():
             self.write.report.folder_files[folder] = self.write.report.folder_files.get(folder, 0) + count
 
@@ -618,7 +617,6 @@ class StaticDts:
                 counts[doc.id] = len(resource.all_units())
         self.write.text("dts/index.json", _json(self.endpoints.entry()))
         collection = self._spliced(ordered, made)
-        self.spliced = collection is not None
         if collection is None:
             collection = self._whole(ordered, made, member_text)
         self.write.text("dts/collection.json", collection)
@@ -701,7 +699,7 @@ def write_document_dts(resource: Resource, endpoints: Endpoints, write, member_t
     """Every DTS file of one document (its navigation, its passages, its collection entry);
     returns its entry as the collection lists it."""
     member = (member_text or _MemberTexts(endpoints))(resource)
-    for folder in _document_files(resource.id)[0]:  # made even when empty: a folder there is a folder current
+    for folder in DTS.folder_names(resource.id):  # made even when empty: a folder there is a folder current
         (write.out / folder).mkdir(parents=True, exist_ok=True)
     for rel, text in navigation_texts(resource, endpoints, member).items():
         write.text(f"dts/{rel}", text)
@@ -709,13 +707,3 @@ def write_document_dts(resource: Resource, endpoints: Endpoints, write, member_t
         write.bytes(f"dts/{rel}", data)
     write.text(f"dts/collection/{resource.id}.json", _json(endpoints.resource_document(resource)))
     return member
-
-
-def dts_folders(doc_id: str) -> list[str]:
-    """A document's DTS folders under the site, each made whole."""
-    return _document_files(doc_id)[0]
-
-
-def _document_files(doc_id: str) -> tuple[list[str], list[str]]:
-    """A document's DTS folders (made whole) and files, under the site."""
-    return [folder.rstrip("/") for folder in DTS.folder_names(doc_id)], DTS.file_names(doc_id)
