@@ -52,6 +52,7 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
             return recorded["ok"]
         noop.forget(folder)  # a build killed from here on must not leave the old record standing
         lines: list[str] = []
+        written: set[str] = set()  # the names of the TEI files the build wrote
         retry: list[bool] = []  # a part of the site failed (Pagefind crashed): the next build tries again
         with opened(executor, shared=[Path(corpus_dir or project.corpus), folder]) as work, fewer_collections(), \
                 contextlib.ExitStack() as records_checked:  # folder: the site cache
@@ -61,10 +62,10 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
                                                                   _first_tei_file(current, tei_dir), tei_all)]))
             with listed(noop.file_stats(current, ("corpus", "tei"))):  # the checksums of unchanged files without a stat each
                 ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
-                                    jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append,
+                                    jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append, wrote=written.update,
                                     records_checked=records_checked.close, retry_next_time=lambda: retry.append(True))
         if ok and not retry:
-            noop.record(folder, _as_left(current, tei_dir, Path(site_dir or project.site)), lines, ok)
+            noop.record(folder, _as_left(current, tei_dir, Path(site_dir or project.site), written), lines, ok)
         return ok
 
 
@@ -86,14 +87,14 @@ def _first_tei_file(current: dict, tei_dir: Path) -> str:
     return next((str(tei_dir / entry[0]) for entry in tei if entry[0].endswith(".xml") and entry[1] != "dir"), "")
 
 
-def _as_left(current: dict, tei_dir: Path, site_dir: Path) -> dict:
+def _as_left(current: dict, tei_dir: Path, site_dir: Path, written: set[str]) -> dict:
     """The inputs to record for the next build (noop.record): the sources, settings and code as
     this build listed them before reading them, so that one edited during the build differs from
     the record and the next build is a real one (listing them again cost a stat of each of
-    10,000 sources); the TEI files, which the build writes, and whether the site is built, as
-    the build left them."""
+    10,000 sources); the TEI files as the build left them (those it wrote, `written`, and any
+    added or removed, asked about again), and whether the site is built."""
     folders = dict(current["folders"])
-    folders["tei"] = [folders["tei"][0], noop.folder_listing(tei_dir)]
+    folders["tei"] = [folders["tei"][0], noop.relisted(tei_dir, folders["tei"][1], written)]
     return {**current, "folders": folders,
             "options": {**current["options"], "site built": (site_dir / "index.html").is_file()}}
 
@@ -112,8 +113,10 @@ def _noop_inputs(project: Project, corpus_dir: Path, tei_dir: Path, site_dir: Pa
 
 def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path | None, site_dir: Path | None,
                    force: bool, jobs: int, tei_all: bool, progress: bool, executor: ExecutorSpec = None,
-                   said=lambda line: None, records_checked=lambda: None, retry_next_time=lambda: None) -> bool:
+                   said=lambda line: None, records_checked=lambda: None, retry_next_time=lambda: None,
+                   wrote=lambda names: None) -> bool:
     """said: given the lines a build of the same inputs with nothing to do would print.
+    wrote: given the names of the TEI files the build wrote.
     records_checked: called once the records are converted and checked (lets the side worker go).
     retry_next_time: called when a part of the site failed for a reason the inputs do not hold
     (the search index's program crashed): a build of the same inputs is then not a no-op."""
@@ -134,6 +137,7 @@ def _build_edition(project: Project, *, corpus_dir: Path | None, tei_dir: Path |
     report = convert_corpus(corpus_dir, tei_dir, force=force, jobs=jobs, publisher=settings.publisher,
                             progress=progress, registers=project.registers,
                             follow_links=settings.follow_corpus_links, executor=executor)
+    wrote({f"{result.doc_id}.xml" for result in report.results if result.status == "written"})
     say(f"convert   {report.count('written')} written, {report.count('unchanged')} unchanged, "
         f"{len(report.failed)} failed")
 

@@ -34,20 +34,39 @@ def folder_listing(folder: Path, recursive: bool = False) -> list | None:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    listing = []
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name == "__pycache__":
-            continue
-        try:
-            if entry.is_dir():
-                listing.append([entry.name, folder_listing(Path(entry.path), True) if recursive else "dir"])
-                continue
-            info = entry.stat()
-        except OSError:
-            listing.append([entry.name, "unreadable"])
-            continue
-        listing.append([entry.name, info.st_size, info.st_mtime_ns])
-    return listing
+    return [_entry(entry, recursive) for entry in entries if _listed(entry.name)]
+
+
+def _listed(name: str) -> bool:
+    return not name.startswith(".") and name != "__pycache__"
+
+
+def _entry(entry: os.DirEntry, recursive: bool) -> list:
+    try:
+        if entry.is_dir():
+            return [entry.name, folder_listing(Path(entry.path), True) if recursive else "dir"]
+        info = entry.stat()
+    except OSError:
+        return [entry.name, "unreadable"]
+    return [entry.name, info.st_size, info.st_mtime_ns]
+
+
+def relisted(folder: Path, before: list | None, changed: set[str]) -> list | None:
+    """`folder_listing(folder)` (not recursive) of a folder listed as `before`, whose files
+    have since been written only as `changed` names them: the entries of the others are taken
+    from `before`, and only the files changed or new are asked about (the build's TEI folder:
+    a stat of each of 10,000 files to find the one the build wrote). A file changed by someone
+    else meanwhile keeps its earlier entry, so the next build sees that it differs."""
+    if before is None:
+        return folder_listing(folder)
+    known = {entry[0]: entry for entry in before if len(entry) == 3}
+    try:
+        with os.scandir(folder) as entries:
+            return [known[entry.name] if entry.name in known and entry.name not in changed
+                    else _entry(entry, False)
+                    for entry in sorted(entries, key=lambda entry: entry.name) if _listed(entry.name)]
+    except (FileNotFoundError, NotADirectoryError):
+        return None
 
 
 def file_stats(recorded: dict, folders) -> dict[str, tuple[int, int]]:
@@ -56,9 +75,9 @@ def file_stats(recorded: dict, folders) -> dict[str, tuple[int, int]]:
     found = {}
     for name in folders:
         folder, listing = recorded["folders"][name]
-        for entry in listing or []:
-            if len(entry) == 3:  # [name, size, mtime_ns]; a folder or an unreadable entry has two
-                found[os.path.join(folder, entry[0])] = (entry[1], entry[2])
+        prefix = os.path.join(folder, "")  # os.path.join of folder and name, without a call for each
+        found.update((prefix + entry[0], (entry[1], entry[2]))
+                     for entry in listing or () if len(entry) == 3)  # a folder or an unreadable entry has two
     return found
 
 

@@ -166,3 +166,50 @@ def test_a_source_edited_while_the_build_runs_makes_the_next_build_a_real_one(ed
     assert _build(edition_folder)
     assert calls == [True], "the edited source was taken for published"
     assert "camp stands behind you" in (edition_folder / "tei" / f"{DOCUMENT}.xml").read_text("utf-8")
+
+
+def test_a_tei_file_edited_while_the_site_is_made_makes_the_next_build_a_real_one(edition_folder, monkeypatch):
+    """The record holds the TEI files the build wrote as it left them and the others as they
+    were listed before the build: a TEI file edited by hand after it was checked differs from
+    the record, and the next build publishes the edit."""
+    import edition.site as site_module
+
+    monkeypatch.setattr(noop, "SETTLE_NS", 0)
+    assert _build(edition_folder)  # converts: the TEI file is written
+    (edition_folder / "corpus" / f"{DOCUMENT}.txt").touch()  # a real build that writes no TEI file
+    tei = edition_folder / "tei" / f"{DOCUMENT}.xml"
+    real_site = site_module.build_site
+
+    def site_then_edit(*args, **kwargs):
+        made = real_site(*args, **kwargs)
+        tei.write_text(tei.read_text("utf-8").replace("the entire socialist camp is behind you",
+                                                      "the entire socialist camp stands behind you"), "utf-8")
+        return made
+
+    monkeypatch.setattr(site_module, "build_site", site_then_edit)
+    assert _build(edition_folder)
+    monkeypatch.setattr(site_module, "build_site", real_site)
+    calls = _checks_everything(monkeypatch)
+    _build(edition_folder)
+    assert calls == [True], "the TEI file edited during the build was taken for published"
+    page = (edition_folder / "site" / "documents" / f"{DOCUMENT}.html").read_text("utf-8")
+    assert "camp stands behind you" in page
+
+
+def test_a_folder_listed_again_asks_only_about_the_files_written_added_or_removed(tmp_path, monkeypatch):
+    for name in ("a.xml", "b.xml", "c.xml"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "sub").mkdir()
+    before = noop.folder_listing(tmp_path)
+    (tmp_path / "b.xml").write_text("written again, longer")
+    (tmp_path / "c.xml").unlink()
+    (tmp_path / "d.xml").write_text("new")
+    (tmp_path / ".hidden").write_text("left out")
+    (tmp_path / "a.xml").write_text("changed by someone else")
+    listing = noop.relisted(tmp_path, before, {"b.xml"})
+    assert [entry[0] for entry in listing] == ["a.xml", "b.xml", "d.xml", "sub"]
+    fresh = {entry[0]: entry for entry in noop.folder_listing(tmp_path)}
+    assert listing[1] == fresh["b.xml"] and listing[2] == fresh["d.xml"] and listing[3] == ["sub", "dir"]
+    assert listing[0] == before[0] != fresh["a.xml"]  # not asked about: it still differs from the folder
+    assert noop.relisted(tmp_path / "gone", None, set()) is None
+    assert noop.relisted(tmp_path / "gone", before, set()) is None
