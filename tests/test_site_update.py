@@ -624,3 +624,37 @@ def test_lists_whose_child_failed_are_made_here_and_the_site_is_whole(tmp_path: 
     assert forks, "no child was forked: nothing was tested"
     assert _tree(built["apart"][0]) == _tree(built["here"][0])
     assert _state_of(built["apart"][1]) == _state_of(built["here"][1])
+
+
+def test_a_rebuild_lists_no_folder_of_the_cache_left_as_it_was_and_renders_a_document_whose_part_was_deleted(
+        tmp_path: Path, monkeypatch) -> None:
+    """The cache's folders of rendered documents are listed (to see that each document has all
+    its parts) only when their time differs from the one the last build recorded."""
+    from edition.files import Listings
+    from edition.site.cache import BuildCache
+
+    tei, site = _sample_tei(tmp_path), tmp_path / "site"
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    cache_folder = site_build.site_cache_folder(tei, site)
+    listed = []
+    real_listing = Listings._listing
+    monkeypatch.setattr(Listings, "_listing", lambda self, folder: listed.append(folder) or real_listing(self, folder))
+    rendered = []
+    real_prepare = site_build._prepare_one
+    monkeypatch.setattr(site_build, "_prepare_one", lambda job: rendered.append(Path(job[0]).name) or real_prepare(job))
+    path = tei / ALBANIAN
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert rendered == [ALBANIAN]
+    assert not [folder for folder in listed if folder.startswith(os.fspath(cache_folder))]
+
+    other = next(p for p in sorted(tei.glob("*.xml")) if p.name != ALBANIAN)
+    key = next(key for key, doc in BuildCache(cache_folder).records(
+        list(BuildCache(cache_folder).catalogue.keys())).items() if doc.id == other.stem)
+    BuildCache(cache_folder).document_path(key, "turns").unlink()  # a part lost: its folder's time changes
+    rendered.clear()
+    path.write_text(path.read_text("utf-8").replace("at Hangzhou (7 June 1960)", "in Hangzhou (7 June 1960)"), "utf-8")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert sorted(rendered) == sorted([ALBANIAN, other.name])
+    assert BuildCache(cache_folder).document_path(key, "turns").is_file()

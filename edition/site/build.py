@@ -196,6 +196,7 @@ def build_site(tei_dir: Path, site_dir: Path, settings: Settings, validation=Non
         _build_and_publish(site_dir, settings, validation, report, progress, excluded, docs, cache, jobs,
                            fingerprint, overall, executor)
     cache.prune({doc.cache_key for doc in docs})
+    cache.stamp_documents()
     leave_to_exit(docs, sources, cache.state)
     return report
 

@@ -38,6 +38,7 @@ from edition.files import Listings, remove_leftovers, write_atomic
 from edition.site import outputs
 
 FOLDER_STAMPS = "folders.json"
+DOCUMENT_STAMPS = "document-folders.json"  # the times of the cache's folders of rendered documents
 STAMP_BEFORE_NS = 5_000_000_000  # how far into the past a folder's time is set before it is recorded
 STATE_FORMAT = 2  # 2: the documents' own files keyed by document and part (edition.site.outputs)
 # What the pages are made by: the whole package, not only the site builder (the plain text,
@@ -106,10 +107,30 @@ class BuildCache:
         return self.folder / "documents" / key[:2] / f"{key}.{part}.{self.PARTS[part]}"
 
     def has_document(self, key: str) -> bool:
-        """All the parts of a rendered document are in the cache (one listing per folder of
-        the cache, not a look-up per part: 40,000 of them for an edition of 10,000)."""
-        names = self._listings.names(os.path.join(self.folder, "documents", key[:2]))
+        """All the parts of a rendered document that the catalogue holds are in the cache: so
+        in a folder of the cache that the last build left as it was (`stamp_documents`), else
+        by one listing of the folder (not a look-up per part: 40,000 of them for an edition of
+        10,000; and at 10,000 the 256 listings of 160 files each cost more than the rest of the
+        check)."""
+        folder = key[:2]
+        if folder in self._folders_as_left:
+            return True
+        names = self._listings.names(os.path.join(self.folder, "documents", folder))
         return all(f"{key}.{part}.{suffix}" in names for part, suffix in self.PARTS.items())
+
+    @functools.cached_property
+    def _folders_as_left(self) -> frozenset[str]:
+        """The folders of rendered documents whose time is the one `stamp_documents` recorded."""
+        root = os.path.join(self.folder, "documents")
+        return frozenset(folder for folder, stamp in _read_stamps(self.folder / DOCUMENT_STAMPS).items()
+                         if _time_of(os.path.join(root, folder)) == stamp)
+
+    def stamp_documents(self) -> None:
+        """Recorded once each document the catalogue holds has all its parts in the cache (the
+        build's end, after `prune`), as `stamp_folders` does for the site."""
+        root = self.folder / "documents"
+        folders = sorted(entry.name for entry in os.scandir(root) if entry.is_dir()) if root.is_dir() else []
+        _write_stamps(self.folder / DOCUMENT_STAMPS, root, folders)
 
     def load(self, key: str, part: str):
         """A stored part; CacheDamaged when the file cannot be read back."""
@@ -139,11 +160,7 @@ class BuildCache:
     def folder_stamps(self) -> dict[str, int]:
         """The modification times of the site's folders of documents' files (edition.site.outputs)
         as the last build left them (`stamp_folders`), by folder relative to the site."""
-        try:
-            stamps = json.loads((self.folder / FOLDER_STAMPS).read_bytes())
-        except (OSError, ValueError):
-            return {}
-        return stamps if isinstance(stamps, dict) else {}
+        return _read_stamps(self.folder / FOLDER_STAMPS)
 
     def stamp_folders(self, site_dir: Path, folders) -> None:
         """Recorded once the live site is what the build state says: each of its documents' files
@@ -152,18 +169,7 @@ class BuildCache:
         set a little into the past (STAMP_BEFORE_NS): a change made to it later, even within the
         file system's clock tick (1 or 2 s on some), then gives it a time other than the one
         recorded (as Git treats a "racy" index entry)."""
-        stamps = {}
-        past = time.time_ns() - STAMP_BEFORE_NS
-        for rel in sorted(folders):
-            path = site_dir / rel
-            try:
-                info = os.stat(path)
-                if info.st_mtime_ns > past:
-                    os.utime(path, ns=(info.st_atime_ns, past))
-                stamps[rel] = os.stat(path).st_mtime_ns
-            except OSError:
-                pass
-        write_atomic(self.folder / FOLDER_STAMPS, json.dumps(stamps, indent=1).encode("utf-8"), durable=False)
+        _write_stamps(self.folder / FOLDER_STAMPS, site_dir, folders)
 
     def save_state(self, state: dict) -> None:
         self.write_state(state, "state.json")
@@ -218,6 +224,38 @@ class BuildCache:
         """Light documents rendered by this build, into the catalogue in one transaction."""
         encoder = _record_codec()[0]
         self.catalogue.put((doc.cache_key, doc, encoder.encode(doc)) for doc in docs)
+
+
+def _read_stamps(path: Path) -> dict[str, int]:
+    try:
+        stamps = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return stamps if isinstance(stamps, dict) else {}
+
+
+def _write_stamps(path: Path, root: Path, folders) -> None:
+    """The times of `folders` (relative to `root`) into the file `path`, each first set a little
+    into the past (STAMP_BEFORE_NS)."""
+    stamps = {}
+    past = time.time_ns() - STAMP_BEFORE_NS
+    for rel in sorted(folders):
+        folder = os.path.join(root, rel)
+        try:
+            info = os.stat(folder)
+            if info.st_mtime_ns > past:
+                os.utime(folder, ns=(info.st_atime_ns, past))
+            stamps[rel] = os.stat(folder).st_mtime_ns
+        except OSError:
+            pass
+    write_atomic(path, json.dumps(stamps, indent=1).encode("utf-8"), durable=False)
+
+
+def _time_of(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 class Reuse:
