@@ -84,3 +84,18 @@ def test_a_small_edition_keeps_its_single_pages(tmp_path: Path) -> None:
     build_site(tei, site, load_settings(ROOT / "edition.toml"), progress=False, jobs=1)
     assert not (site / "chronology").exists() and not (site / "archives").exists()
     assert html.fromstring((site / "chronology.html").read_bytes()).xpath("//section[@id='year-1958']")
+
+
+def test_a_large_editions_home_page_is_kept_while_its_numbers_stand(large) -> None:
+    tei, site, settings = large
+    home = site / "index.html"
+    before = home.stat().st_ino
+    path = tei / f"{ALBANIAN}.xml"
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    build_site(tei, site, settings, progress=False, jobs=1)
+    assert home.stat().st_ino == before  # the numbers a year did not change
+    path.unlink()  # 1960 loses its conversation
+    build_site(tei, site, settings, progress=False, jobs=1)
+    assert home.stat().st_ino != before
+    heading = html.fromstring(home.read_bytes()).xpath("string(//h2[@id='documents-heading'])")
+    assert "(1, in 2 documents)" in " ".join(heading.split())

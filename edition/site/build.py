@@ -583,9 +583,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         lists_done = steps.enter_context(_made_apart(lists_half, site, reuse, _worth_apart(len(docs), jobs, executor)))
         if search.few:  # a rebuild's bundle or two: begun now, they are made while everything else is
             steps.enter_context(search)
-        site.page("index.html", "home.html", "home", title=settings.title,
-                  **lists.home_rows(listed, years), compare_pages=compare_pages,
-                  translation_name=translation_name)
+        site.list_page(lists.home_page(listed, years, len(docs), settings.title, fingerprint, zip_name,
+                                       {"compare_pages": compare_pages, "translation_name": translation_name}), reuse)
 
         dts = StaticDts(settings, write, reuse, cache.catalogue)  # static DTS 1.0 endpoints (edition/site/dts.py)
         dts_to_make = dts.plan(docs)
