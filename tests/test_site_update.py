@@ -658,3 +658,44 @@ def test_a_rebuild_lists_no_folder_of_the_cache_left_as_it_was_and_renders_a_doc
     site_build.build_site(tei, site, settings, progress=False, jobs=1)
     assert sorted(rendered) == sorted([ALBANIAN, other.name])
     assert BuildCache(cache_folder).document_path(key, "turns").is_file()
+
+
+def test_a_page_whose_record_stands_keeps_its_citations_and_one_whose_record_changed_makes_them_again(
+        tmp_path: Path, monkeypatch) -> None:
+    """A page's citations are remembered with what they were made from (the CSL record, the URL,
+    the software): a change to the text keeps them, a change to the title makes them again; the
+    page equals a fresh build's either way."""
+    from edition.site import cite
+
+    tei, site = _sample_tei(tmp_path), tmp_path / "site"
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    made = []
+    real = cite.page_citations
+    monkeypatch.setattr(cite, "page_citations", lambda doc, s, url: made.append(doc.id) or real(doc, s, url))
+    path, page = tei / ALBANIAN, f"documents/{Path(ALBANIAN).stem}.html"
+
+    def fresh_page(name: str) -> bytes:
+        fresh = tmp_path / name
+        site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / f"{name}-cache")
+        return (fresh / page).read_bytes()
+
+    path.write_text(path.read_text("utf-8").replace("camp is behind you", "camp stands behind you"), "utf-8")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert made == []
+    assert "camp stands behind you" in (site / page).read_text("utf-8")
+    assert (site / page).read_bytes() == fresh_page("fresh")
+
+    made.clear()
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert Path(ALBANIAN).stem in made
+    citation = html_of(site / page).xpath("string(//p[@id='citation'])")
+    assert "at Hangzhou" in citation
+    assert (site / page).read_bytes() == fresh_page("fresh-2")
+
+
+def html_of(path: Path):
+    from lxml import html
+
+    return html.fromstring(path.read_bytes())

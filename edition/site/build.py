@@ -608,16 +608,22 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
             stale = frozenset([*([] if page_ok else outputs.PAGE.file_names(doc.id)),
                                *([] if files_ok else outputs.DOWNLOADS.file_names(doc.id))])
             prev, next_ = (docs[i - 1] if i else None), (docs[i + 1] if i + 1 < len(docs) else None)
-            jobs_to_render.append((os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
+            jobs_to_render.append([os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
                                    os.path.abspath(doc.path), others_of[i], prev, next_, stale,
-                                   doc.id in dts_to_make, os.path.abspath(reuse.old_site)))
+                                   doc.id in dts_to_make, os.path.abspath(reuse.old_site), fingerprint, None])
+        citations = _Citations(cache.catalogue, [job[4].id for job in jobs_to_render])
+        for job in jobs_to_render:
+            job[-1] = citations.remembered(job[4].id)
         bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
                    disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
         with bar:
-            for made in _map(_write_document_files, jobs_to_render, jobs, executor):
+            for doc_id, made_citations, made in _map(_write_document_files, [tuple(job) for job in jobs_to_render],
+                                                     jobs, executor):
+                citations.made(doc_id, made_citations)
                 if made is not None:
                     dts.made_by_worker(*made)
                 bar.update()
+        citations.keep({d.id for d in docs})
 
         if not search.few:  # many: begun after the document pages, whose workers keep the cores busy
             steps.enter_context(search)
@@ -854,6 +860,39 @@ class _SearchIndex:
                 len(names) for _, _, names in os.walk(self.reuse.live_or_new(bundle)))
 
 
+class _Citations:
+    """The citations of document pages, remembered from build to build in the catalogue (by
+    document id; `cite.remembered_page_citations` decides whether one stands)."""
+
+    KIND = "citations"
+
+    def __init__(self, catalogue, doc_ids: list[str]):
+        self.catalogue = catalogue
+        if len(doc_ids) <= 64:  # a rebuild: a look-up each
+            texts = {doc_id: catalogue.text(self.KIND, doc_id) for doc_id in doc_ids}
+        else:
+            texts = catalogue.texts(self.KIND)
+        self.known = {doc_id: text for doc_id, text in texts.items() if text}
+        self.new: dict[str, str] = {}
+
+    def remembered(self, doc_id: str) -> list | None:
+        text = self.known.get(doc_id)
+        try:
+            return json.loads(text) if text else None
+        except ValueError:
+            return None
+
+    def made(self, doc_id: str, citations: list | None) -> None:
+        if citations is not None:
+            self.new[doc_id] = json.dumps(citations, ensure_ascii=False)
+
+    def keep(self, doc_ids: set[str]) -> None:
+        """The new ones written; those of documents no longer in the edition forgotten."""
+        gone = [doc_id for doc_id in self.catalogue.text_keys(self.KIND) if doc_id not in doc_ids]
+        if self.new or gone:
+            self.catalogue.replace_texts(self.KIND, self.new, gone)
+
+
 def _turns_parts(cache: BuildCache):
     """key → a rendered document's turns and mentions, read from the cache a document at a time
     (a person's page reads the documents the person appears in); {} for a damaged one."""
@@ -894,11 +933,13 @@ def _with_tree(doc: Document) -> Document:
     return dataclasses.replace(doc, root=loaded.root, tei_bytes=loaded.tei_bytes)
 
 
-def _write_document_files(job) -> tuple[str, str, int, dict[str, int]] | None:
+def _write_document_files(job) -> tuple[str, list | None, tuple[str, str, int, dict[str, int]] | None]:
     """A document's page and downloads, and its DTS files when they are stale (in a worker
-    process when there are many): then its DTS collection entry, its number of citable units
-    and its files by DTS folder, for StaticDts.made_by_worker."""
-    out, settings, zip_name, cache_folder, doc, tei_path, others, prev, next_, stale, make_dts, live = job
+    process when there are many). Returns the document's id, the citations its page made (None:
+    the remembered ones stood) and, when the DTS files were made, its DTS collection entry, its
+    number of citable units and its files by DTS folder, for StaticDts.made_by_worker."""
+    (out, settings, zip_name, cache_folder, doc, tei_path, others, prev, next_, stale, make_dts, live,
+     fingerprint, citations) = job
     set_date_style(settings.date_style)  # a worker process has its own module state
     cache = BuildCache.__new__(BuildCache)
     cache.folder = Path(cache_folder)
@@ -909,16 +950,17 @@ def _write_document_files(job) -> tuple[str, str, int, dict[str, int]] | None:
     doc.cache_key = job[4].cache_key
     report = SiteReport(site_dir=Path(out))
     site = _Site(environment_for(settings, cache_folder), settings, _Writer(Path(out), report), zip_name=zip_name,
-                 documents=[])
+                 documents=[], fingerprint=fingerprint, citations={doc.id: citations} if citations else None)
     site.document(doc, others, prev=prev, next=next_, only=stale)
+    made_citations = site.made_citations.get(doc.id)
     if not make_dts:
-        return None
+        return doc.id, made_citations, None
     resource = resource_for(doc)
     folders = {folder: "" for folder in outputs.DTS.folder_names(doc.id)}  # the files are counted by folder
     dts_report = SiteReport(site_dir=Path(out))
     member = write_document_dts(resource, Endpoints(settings.base_url), _Writer(Path(out), dts_report, folders,
                                                                                  live=Path(live)))
-    return doc.id, member, len(resource.all_units()), dts_report.folder_files
+    return doc.id, made_citations, (doc.id, member, len(resource.all_units()), dts_report.folder_files)
 
 
 def template_folders(settings: Settings) -> list[Path]:
@@ -979,12 +1021,16 @@ def _environment(folders: tuple[str, ...], bytecode: str | None = None) -> Envir
 class _Site:
     """Renders pages with the shared context: relative root, canonical URL, settings."""
 
-    def __init__(self, env: Environment, settings: Settings, write: _Writer, zip_name: str, documents: list[Document]):
+    def __init__(self, env: Environment, settings: Settings, write: _Writer, zip_name: str, documents: list[Document],
+                 fingerprint: str = "", citations: dict[str, list] | None = None):
         self.env = env
         self.settings = settings
         self.write = write
         self.zip_name = zip_name
         self.documents = documents
+        self.fingerprint = fingerprint  # with `citations`: the last build's citations of pages, by document id
+        self.citations = citations or {}
+        self.made_citations: dict[str, list] = {}  # those this one made, to remember
 
     def page(self, path: str, template: str, section: str, title: str, **context) -> None:
         root = "../" * path.count("/")
@@ -1024,7 +1070,10 @@ class _Site:
     def _document_page(self, doc: Document, others: list[Document], prev: Document | None, next: Document | None,
                        page: str, url: str, tei_url: str, text_url: str) -> None:
         s = self.settings
-        cite_plain, cite_html, passage_plain = cite.page_citations(doc, s, url)
+        (cite_plain, cite_html, passage_plain), made = cite.remembered_page_citations(
+            doc, s, url, self.fingerprint, self.citations.get(doc.id))
+        if made is not None:
+            self.made_citations[doc.id] = made
         compare = {o.id: f"../{comparison_page([doc, *others])}" for o in others}
         doc = dataclasses.replace(doc, body_html=name_translations(doc.body_html,
                                                                    {o.id: translation_name(o) for o in others}))

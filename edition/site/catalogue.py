@@ -127,6 +127,9 @@ class Catalogue:
         self.replace_texts(kind, {key: text for key, text in texts.items() if known.get(key) != text},
                            known.keys() - texts.keys())
 
+    def text_keys(self, kind: str) -> list[str]:
+        return [key for (key,) in self.db.execute("SELECT key FROM texts WHERE kind = ?", (kind,))]
+
     def text(self, kind: str, key: str) -> str | None:
         """One text `texts` would give, or None."""
         row = self.db.execute("SELECT text FROM texts WHERE kind = ? AND key = ?", (kind, key)).fetchone()
