@@ -15,6 +15,7 @@ does for checksums), and the next build checks everything.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -34,7 +35,29 @@ def folder_listing(folder: Path, recursive: bool = False) -> list | None:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return [_entry(entry, recursive) for entry in entries if _listed(entry.name)]
+    return _entries([entry for entry in entries if _listed(entry.name)], recursive)
+
+
+# From this many files a folder's files are asked about by two threads: a stat waits on the file
+# system, which answers two at once (20,000 files that the system has not read lately: 0.7 s
+# against 0.5 s; 0.06 s either way when it has).
+TWO_THREADS_FROM = 2_000
+
+
+def _entries(entries: list[os.DirEntry], recursive: bool) -> list:
+    if len(entries) < TWO_THREADS_FROM:
+        return [_entry(entry, recursive) for entry in entries]
+    listing: list = [None] * len(entries)
+
+    def every_other(start: int) -> None:
+        for index in range(start, len(entries), 2):
+            listing[index] = _entry(entries[index], recursive)
+
+    helper = threading.Thread(target=every_other, args=(1,), daemon=True)
+    helper.start()
+    every_other(0)
+    helper.join()
+    return listing
 
 
 def _listed(name: str) -> bool:

@@ -213,3 +213,14 @@ def test_a_folder_listed_again_asks_only_about_the_files_written_added_or_remove
     assert listing[0] == before[0] != fresh["a.xml"]  # not asked about: it still differs from the folder
     assert noop.relisted(tmp_path / "gone", None, set()) is None
     assert noop.relisted(tmp_path / "gone", before, set()) is None
+
+
+def test_a_large_folder_is_listed_by_two_threads_as_by_one(tmp_path, monkeypatch):
+    files = noop.TWO_THREADS_FROM + 1
+    for index in range(files):
+        (tmp_path / f"{index:05d}.txt").write_text("x" * (index % 7))
+    (tmp_path / "sub").mkdir()
+    by_two = noop.folder_listing(tmp_path)
+    monkeypatch.setattr(noop, "TWO_THREADS_FROM", 10**9)
+    assert by_two == noop.folder_listing(tmp_path)
+    assert len(by_two) == files + 1 and by_two[-1] == ["sub", "dir"] and by_two[3][1] == 3
