@@ -311,11 +311,12 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
         written(document.id, _put(made, current, out, manifest, force))
     # The documents with no translation are made into TEI by the workers (the TEI writer takes
     # 2 ms a document: 22 s at 10,000, one core idle, when the build's own process made them
-    # all); each file is written here, where the manifest is.
+    # all); each file is written here, where the manifest is. A few are made here too: the side
+    # worker that read them is loading the schemas by now, and they waited 0.15 s behind it.
     alone = [packed for packed in documents if packed.id not in related]
     jobs_to_make = [(packed, os.path.abspath(out / f"{packed.id}.xml"), publisher, when) for packed in alone]
     for packed, made in zip(alone, _map(_made_alone, jobs_to_make, jobs, executor, progress, "writing",
-                                        apart=large)):
+                                        apart=large and len(jobs_to_make) >= READ_IN_PROCESS_BELOW)):
         current = _current(out, packed.id)
         if current is not None and not made.replacing:  # a worker that does not see the TEI folder
             made = _made(_opened_alone(packed), current, publisher, when)
