@@ -154,7 +154,9 @@ def persons_index(docs: list[Document], groups: list[list[Document]] | None = No
     entries = {pid: PersonEntry(pid, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0], notes.get(pid, ""),
                                 details=details[pid][1])
                for pid, c in names.items()}
-    for doc in docs:
+    # the documents in date order once, so that each person's appearances come in that order
+    # (sorting each person's again took a fifth of this at 10,000 documents)
+    for doc in sorted(docs, key=lambda d: d.sort_key):
         counts = {stat.person: (stat.turns, stat.words) for stat in doc.stats}
         for person in doc.persons:
             turns, words = counts.get(person.id, (0, 0))
@@ -162,11 +164,10 @@ def persons_index(docs: list[Document], groups: list[list[Document]] | None = No
     group_of = {d.id: min(g, key=lambda x: x.id).id for g in (groups if groups is not None else translation_groups(docs))
                 for d in g}
     for entry in entries.values():
-        entry.appearances.sort(key=lambda a: a.doc.sort_key)
         by_conversation: dict[str, list[Appearance]] = {}
         for appearance in entry.appearances:
             by_conversation.setdefault(group_of.get(appearance.doc.id, appearance.doc.id), []).append(appearance)
-        entry.conversations = [Conversation(sorted(found, key=lambda a: -a.turn_count))
+        entry.conversations = [Conversation(found if len(found) == 1 else sorted(found, key=lambda a: -a.turn_count))
                                for found in by_conversation.values()]
     return dict(sorted(entries.items(), key=lambda kv: kv[1].sort_key))
 
