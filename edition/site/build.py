@@ -601,8 +601,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         ids = [d.id for d in docs]
         page_current = reuse.try_reuse_documents("page", ids, page_keys)
         files_current = reuse.try_reuse_documents("files", ids, [d.cache_key for d in docs])
-        report.pages += [name for doc_id in ids for name in outputs.PAGE.file_names(doc_id)]
-        report.files += [name for doc_id in ids for name in outputs.DOWNLOADS.file_names(doc_id)]
+        report.pages += outputs.PAGE.names_of(ids)
+        report.files += outputs.DOWNLOADS.names_of(ids)
         for i, (doc, page_ok, files_ok) in enumerate(zip(docs, page_current, files_current)):
             if page_ok and files_ok and doc.id not in dts_to_make:
                 continue

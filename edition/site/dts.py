@@ -585,12 +585,9 @@ class StaticDts:
         keys = [hashlib.sha256(f"{doc.cache_key}|{self.settings.base_url}|{self.code}".encode()).hexdigest()
                 for doc in docs]
         self.keys.update(zip(ids, keys))
-        listed = self.write.report.files
-        for doc_id, current in zip(ids, self.reuse.try_reuse_documents("dts", ids, keys)):
-            if current:
-                listed.extend(DTS.file_names(doc_id))
-            else:
-                self.stale.add(doc_id)
+        current = self.reuse.try_reuse_documents("dts", ids, keys)
+        self.stale.update(doc_id for doc_id, ok in zip(ids, current) if not ok)
+        self.write.report.files += DTS.names_of([doc_id for doc_id, ok in zip(ids, current) if ok])
         return set(self.stale)
 
     def made_by_worker(self, doc_id: str, member_text: str, units: int, folder_files: dict[str, int]) -> None:

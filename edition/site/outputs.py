@@ -23,6 +23,10 @@ class Part:
     def file_names(self, doc_id: str) -> list[str]:
         return [f"{folder}/{doc_id}{ending}" for folder, ending in self.files]
 
+    def names_of(self, doc_ids) -> list[str]:
+        """`file_names` of each of `doc_ids`, in one list (10,000 documents: no call for each)."""
+        return [f"{folder}/{doc_id}{ending}" for doc_id in doc_ids for folder, ending in self.files]
+
     def folder_names(self, doc_id: str) -> list[str]:
         """With the trailing "/" that marks a folder among the build's outputs."""
         return [f"{folder}/{doc_id}/" for folder in self.folders]
