@@ -555,7 +555,7 @@ def test_a_staged_path_linked_to_the_live_site_is_unlinked_before_it_is_written(
     assert not (live / "pages.html").exists() and (staging / "pages.html").read_bytes() == b"old"
 
 
-# --- the lists and persons' pages made in a child (site.build._Apart) -----------------------
+# --- the persons' pages made in a child (site.build._Apart) ---------------------------------
 
 
 def _state_of(cache_folder: Path) -> dict:

@@ -576,12 +576,12 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
     compare_pages = {d.id: comparison_page(g) for g in groups for d in g}
     listed = conversations(docs, groups)
     years = by_year(listed)
-    # the lists and the persons' pages: in a child of this process while this one makes the rest
-    lists_half = functools.partial(_lists_and_persons, site, reuse, docs, groups, years, compare_pages,
-                                   fingerprint, turns_part)
+    # the persons' pages: in a child of this process while this one makes the rest
+    persons_half = functools.partial(_persons, site, reuse, docs, groups, fingerprint, turns_part)
     search = _SearchIndex(out, docs, settings, report, reuse, cache, fingerprint, progress)
     with contextlib.ExitStack() as steps:
-        lists_done = steps.enter_context(_made_apart(lists_half, site, reuse, _worth_apart(len(docs), jobs, executor)))
+        persons_done = steps.enter_context(_made_apart(persons_half, site, reuse,
+                                                       _worth_apart(len(docs), jobs, executor)))
         if search.few:  # a rebuild's bundle or two: begun now, they are made while everything else is
             steps.enter_context(search)
         site.list_page(lists.home_page(listed, years, len(docs), settings.title, fingerprint, zip_name,
@@ -649,7 +649,8 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
             _zip_tei(out / zip_name, docs, settings, write, zip_name, cache, reuse)
         with usual_collections():  # a document no worker made files for is parsed here
             dts.finish(docs)
-        lists_done()  # last in the block: made here, they overlap the search index; apart, the rest
+        _lists(site, reuse, docs, years, compare_pages, fingerprint)
+        persons_done()  # last in the block: made here, they overlap the search index; apart, the rest
     # last, so that it lists every warning of the build (the search index's too)
     doc_paths = {str(d.path) for d in docs}
     site.page("quality.html", "quality.html", "quality", title="Quality report", quality=_quality(docs, validation),
@@ -659,14 +660,23 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         write.text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {settings.absolute_url('sitemap.xml')}\n")
 
 
-def _lists_and_persons(site: "_Site", reuse: Reuse, docs: list[Document], groups: list[list[Document]],
-                       years: list, compare_pages: dict[str, str], fingerprint: str, turns_part) -> None:
-    """The pages that show something of every document: the chronology, the index of persons
-    and each person's page, the archives (each kept from the last build when what it shows
-    did not change)."""
+def _lists(site: "_Site", reuse: Reuse, docs: list[Document], years: list, compare_pages: dict[str, str],
+           fingerprint: str) -> None:
+    """The lists of every document: the chronology and the archives (each page kept from the
+    last build when what it shows did not change)."""
     common = {"compare_pages": compare_pages, "translation_name": translation_name}
     for page in lists.chronology_pages(years, sum(len(entries) for _, entries in years), fingerprint, common):
         site.list_page(page, reuse)
+    for page in lists.archive_pages(archives_index(docs), len(docs), fingerprint, anchor_slug):
+        site.list_page(page, reuse)
+
+
+def _persons(site: "_Site", reuse: Reuse, docs: list[Document], groups: list[list[Document]], fingerprint: str,
+             turns_part) -> None:
+    """The index of persons and each person's page (each kept from the last build when what it
+    shows did not change). In a large edition they are made in a child process while this one
+    makes the rest, the lists among it: at 10,000 documents the child, which did both, was
+    the last to finish by half a second."""
     persons = persons_index(docs, groups, _details(turns_part))
     for page in lists.person_pages(list(persons.values()), fingerprint):
         site.list_page(page, reuse)
@@ -682,13 +692,11 @@ def _lists_and_persons(site: "_Site", reuse: Reuse, docs: list[Document], groups
         else:
             site.page(rel, "person.html", "persons", title=entry.name, person=entry, turn_text=words_of,
                       translation_name=translation_name)
-    for page in lists.archive_pages(archives_index(docs), len(docs), fingerprint, anchor_slug):
-        site.list_page(page, reuse)
 
 
-# From this many documents the lists and the persons' pages are made in a child process while
-# the build's own makes the rest (edition.executor.Forked): at 10,000 documents they are
-# 0.7 s of a one-document rebuild's 2.3 s of bookkeeping in one process, the other core idle.
+# From this many documents the persons' pages are made in a child process while the build's own
+# makes the rest (edition.executor.Forked): at 10,000 documents they and the lists were 0.7 s of a
+# one-document rebuild's 2.3 s of bookkeeping in one process, the other core idle.
 APART_FROM = 1000
 
 
