@@ -38,6 +38,7 @@ import pstats
 import re
 import shutil
 import signal
+import tempfile
 import subprocess
 import sys
 import threading
@@ -148,6 +149,38 @@ def machine_info() -> dict:
     return {"cores": os.cpu_count(), "cpu": model or platform.processor(), "memory": memory,
             "python": platform.python_version(), "platform": platform.platform(), "versions": versions,
             "loadavg": os.getloadavg()}
+
+
+def yardsticks(folder: Path) -> dict:
+    """How fast the machine is now, by two measures no change of the edition's touches: a fixed
+    Python loop (ms) and the writing of small files like the site's DTS passages (µs a file, in
+    a new folder beside the output, then removed). A shared machine's speed varies through the
+    day by two or three times; a build's figures are read against these, taken just before and
+    just after."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(2_000_000):
+        total += number * number
+    loop_ms = (time.perf_counter() - started) * 1000
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="yardstick-", dir=folder))
+    data = b"x" * 800
+    try:
+        started = time.perf_counter()
+        for number in range(2000):
+            handle = os.open(scratch / f"{number}.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            os.write(handle, data)
+            os.close(handle)
+        file_us = (time.perf_counter() - started) / 2000 * 1e6
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {"python_loop_ms": round(loop_ms, 1), "small_file_us": round(file_us, 1)}
+
+
+def yardstick_text(sticks: dict | None) -> str:
+    if not sticks:
+        return "–"
+    return f"{sticks['python_loop_ms']:.0f} ms / {sticks['small_file_us']:.0f} µs"
 
 
 def git_state() -> str:
@@ -708,6 +741,7 @@ def run_size(count: int, args: argparse.Namespace) -> dict:
     result = {**previous, "n": count, "jobs": args.jobs, "seed": args.seed, "commit": args.commit,
               "generator": synth.GENERATOR_VERSION,
               "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine_info(),
+              "yardsticks_before": yardsticks(Path(args.out)),
               "corpus": {"bytes": info["bytes"], "families": dict(families), "quirks": dict(quirks)}}
     settings = Path(args.settings).resolve()
     if not args.skip_stages:
@@ -724,6 +758,9 @@ def run_size(count: int, args: argparse.Namespace) -> dict:
     if not args.skip_render:
         result["render_compare"] = compare_renderers(args, folder)
     result["machine"]["loadavg_end"] = os.getloadavg()
+    result["yardsticks_after"] = yardsticks(Path(args.out))
+    print(f"  machine speed: Python loop / small file {yardstick_text(result['yardsticks_before'])} before, "
+          f"{yardstick_text(result['yardsticks_after'])} after", flush=True)
     (folder / "results.json").write_text(json.dumps(result, indent=1, default=str))
     return result
 
@@ -881,6 +918,10 @@ def target_table(results: list[dict]) -> str:
     for name, cell, target in rows:
         lines.append(f"| {name} | " + " | ".join(cell(by_size[n]) if n in by_size else "–" for n in sizes)
                      + f" | {target} |")
+    lines.append("| machine speed before / after the size's runs (a Python loop; a small file written) | "
+                 + " | ".join(f"{yardstick_text(by_size[n].get('yardsticks_before'))} / "
+                              f"{yardstick_text(by_size[n].get('yardsticks_after'))}" if n in by_size else "–"
+                              for n in sizes) + " | – |")
     compares = [r["render_compare"] for r in results if (r.get("render_compare") or {}).get("documents")]
     notes = ["", "Builds: `python -m edition build` as a subprocess, wall time; full = from empty tei/ and site/; "
              "no-op = again, nothing changed; one-document = after one paragraph of one source changed. Peak memory: "

@@ -80,3 +80,13 @@ def test_lengths_are_those_of_real_records():
     within = sum(5 <= n <= 80 for n in counts) / len(counts)
     assert 0.8 <= within <= 0.9
     assert max(counts) <= 220 and min(counts) >= 1
+
+
+def test_the_benchmark_measures_the_machines_speed_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    import run
+
+    sticks = run.yardsticks(tmp_path)
+    assert sticks["python_loop_ms"] > 0 and sticks["small_file_us"] > 0
+    assert list(tmp_path.iterdir()) == []
+    text = run.target_table([{"n": 100, "yardsticks_before": sticks, "yardsticks_after": sticks}])
+    assert f"{sticks['python_loop_ms']:.0f} ms / {sticks['small_file_us']:.0f} µs" in text
