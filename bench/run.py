@@ -154,8 +154,8 @@ def machine_info() -> dict:
 def yardsticks(folder: Path) -> dict:
     """How fast the machine is now, by two measures no change of the edition's touches: a fixed
     Python loop (ms) and the writing of small files like the site's DTS passages (µs a file, in
-    a new folder beside the output, then removed). A shared machine's speed varies through the
-    day by two or three times; a build's figures are read against these, taken just before and
+    a new folder beside the output, then removed). A shared machine's speed varies through a
+    day two- to tenfold; a build's figures are read against these, taken just before and
     just after."""
     started = time.perf_counter()
     total = 0

@@ -610,12 +610,13 @@ def _remove_orphans(out: Path, files: dict, present: set[str], notices: list[Pro
     converter made is removed, and the manifest forgets it; a file edited by hand is kept and
     reported; a TEI file the converter never made (no manifest entry, no checksum of its own)
     is the editor's and left alone."""
-    try:  # names, not paths: 10,000 files, one or two of them orphans
+    try:  # names, not paths: 10,000 files, one or two of them orphans ("*.xml" as glob matches it here)
         with os.scandir(out) as entries:
-            stems = [entry.name[:-4] for entry in entries if entry.name.endswith(".xml")]
-    except FileNotFoundError:
+            stems = [(entry.name[:-4], entry.name) for entry in entries
+                     if os.path.normcase(entry.name).endswith(".xml")]
+    except (FileNotFoundError, NotADirectoryError):
         stems = []
-    candidates = {stem: out / f"{stem}.xml" for stem in stems if stem.casefold() not in present}
+    candidates = {stem: out / name for stem, name in stems if stem.casefold() not in present}
     for doc_id in sorted(set(candidates) | {d for d in files if d.casefold() not in present}):
         entry = files.pop(doc_id, None)
         path = candidates.get(doc_id)

@@ -1,9 +1,10 @@
 """Knowing that a build has nothing to do, before any of the heavy modules is imported.
 
 At the end of a build that published everything it had, the inputs are recorded in one state
-file (`.edition/noop.json`): each input folder's files by name, size and modification time,
-read with one `scandir` per folder, together with the settings, the options and the lines the
-build printed. A build whose inputs are recorded so prints those lines again and stops; any
+file (`.edition/noop.json`): each input folder's files by name, size and modification time, as
+the build listed them before it began (one `scandir` per folder), the TEI folder's with the
+files the build wrote asked about again (`relisted`), together with the settings, the options
+and the lines the build printed. A build whose inputs are recorded so prints those lines again and stops; any
 difference (a file added, removed, touched, a setting changed, another release of the
 edition) makes it the full build, whose own checks decide what to redo.
 
@@ -48,15 +49,21 @@ def _entries(entries: list[os.DirEntry], recursive: bool) -> list:
     if len(entries) < TWO_THREADS_FROM:
         return [_entry(entry, recursive) for entry in entries]
     listing: list = [None] * len(entries)
+    failed: list[BaseException] = []
 
     def every_other(start: int) -> None:
-        for index in range(start, len(entries), 2):
-            listing[index] = _entry(entries[index], recursive)
+        try:
+            for index in range(start, len(entries), 2):
+                listing[index] = _entry(entries[index], recursive)
+        except BaseException as error:  # raised again by the caller's thread, not lost with the helper
+            failed.append(error)
 
     helper = threading.Thread(target=every_other, args=(1,), daemon=True)
     helper.start()
     every_other(0)
     helper.join()
+    if failed:
+        raise failed[0]
     return listing
 
 
@@ -83,9 +90,10 @@ def relisted(folder: Path, before: list | None, changed: set[str]) -> list | Non
     if before is None:
         return folder_listing(folder)
     known = {entry[0]: entry for entry in before if len(entry) == 3}
+    changed = {name.casefold() for name in changed}  # as the build spelt them: Foo.xml on disk may be foo.xml
     try:
         with os.scandir(folder) as entries:
-            return [known[entry.name] if entry.name in known and entry.name not in changed
+            return [known[entry.name] if entry.name in known and entry.name.casefold() not in changed
                     else _entry(entry, False)
                     for entry in sorted(entries, key=lambda entry: entry.name) if _listed(entry.name)]
     except (FileNotFoundError, NotADirectoryError):

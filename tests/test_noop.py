@@ -224,3 +224,25 @@ def test_a_large_folder_is_listed_by_two_threads_as_by_one(tmp_path, monkeypatch
     monkeypatch.setattr(noop, "TWO_THREADS_FROM", 10**9)
     assert by_two == noop.folder_listing(tmp_path)
     assert len(by_two) == files + 1 and by_two[-1] == ["sub", "dir"] and by_two[3][1] == 3
+
+
+def test_an_error_in_the_second_listing_thread_is_raised_not_lost(tmp_path, monkeypatch):
+    for index in range(noop.TWO_THREADS_FROM + 1):
+        (tmp_path / f"{index:05d}.txt").write_text("x")
+    real = noop._entry
+
+    def breaks_on_odd(entry, recursive):
+        if int(entry.name[:5]) == 7:  # an entry the helper thread asks about
+            raise RuntimeError("the file system broke")
+        return real(entry, recursive)
+
+    monkeypatch.setattr(noop, "_entry", breaks_on_odd)
+    with pytest.raises(RuntimeError, match="file system broke"):
+        noop.folder_listing(tmp_path)
+
+
+def test_a_file_the_build_wrote_is_asked_about_again_whatever_the_case_of_its_name(tmp_path):
+    (tmp_path / "Doc.xml").write_text("before")
+    before = noop.folder_listing(tmp_path)
+    (tmp_path / "Doc.xml").write_text("written again")
+    assert noop.relisted(tmp_path, before, {"doc.xml"}) == noop.folder_listing(tmp_path) != before

