@@ -705,3 +705,20 @@ def html_of(path: Path):
     from lxml import html
 
     return html.fromstring(path.read_bytes())
+
+
+def test_the_citations_a_build_makes_are_written_in_batches_and_all_kept(tmp_path: Path, monkeypatch) -> None:
+    from edition.site.catalogue import Catalogue
+
+    monkeypatch.setattr(site_build._Citations, "BATCH", 2)
+    written = []
+    real = Catalogue.replace_texts
+    monkeypatch.setattr(Catalogue, "replace_texts",
+                        lambda self, kind, texts, gone: (written.append(len(texts)) if kind == "citations" else None)
+                        or real(self, kind, texts, gone))
+    tei, site = _sample_tei(tmp_path), tmp_path / "site"
+    site_build.build_site(tei, site, load_settings(ROOT / "edition.toml"), progress=False, jobs=1)
+    documents = len(list(tei.glob("*.xml")))
+    assert written[0] == 2 and sum(written) == documents
+    cache = site_build.BuildCache(site_build.site_cache_folder(tei, site))
+    assert len(cache.catalogue.text_keys("citations")) == documents
