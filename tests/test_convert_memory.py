@@ -259,3 +259,23 @@ def test_a_side_workers_later_preparations_wait_for_its_first_batch() -> None:
         [(again, prepared_then)] = set(map_work(_prepared, [1], jobs=2, apart=True, in_process_below=8))
     assert again == side
     assert not prepared_first and prepared_then
+
+
+def test_writing_a_read_records_tei_in_the_builds_process_loads_no_reader(tmp_path: Path) -> None:
+    """A rebuild writes the TEI of a few changed records in its own process: that must not load
+    the readers (or their word lists), which only the side worker holds."""
+    import pickle
+    import subprocess
+    import sys
+
+    source = sorted((ROOT / "corpus").glob("*.txt"))[0]
+    _, packed, _ = convert_module._read((str(source), source.name))
+    (tmp_path / "packed.pickle").write_bytes(pickle.dumps(packed))
+    code = ("import pickle, sys, edition.convert as c; "
+            f"packed = pickle.loads(open({str(tmp_path / 'packed.pickle')!r}, 'rb').read()); "
+            f"made = c._made_alone((packed, {str(tmp_path / 'none.xml')!r}, 'edition', '2026-01-01')); "
+            "print(len(made.data) > 1000, sorted(m for m in sys.modules if m.startswith('edition.readers.') "
+            "or m in ('wordfreq', 'ftfy', 'markdown_it')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "[]"]
