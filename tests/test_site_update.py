@@ -722,3 +722,22 @@ def test_the_citations_a_build_makes_are_written_in_batches_and_all_kept(tmp_pat
     assert written[0] == 2 and sum(written) == documents
     cache = site_build.BuildCache(site_build.site_cache_folder(tei, site))
     assert len(cache.catalogue.text_keys("citations")) == documents
+
+
+def test_a_damaged_remembered_citation_is_made_again(tmp_path: Path, monkeypatch) -> None:
+    from edition.site import cite
+    from edition.site.cache import BuildCache
+
+    tei, site = _sample_tei(tmp_path), tmp_path / "site"
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    catalogue = BuildCache(site_build.site_cache_folder(tei, site)).catalogue
+    catalogue.replace_texts("citations", {Path(ALBANIAN).stem: "{not json"}, [])
+    made = []
+    real = cite.page_citations
+    monkeypatch.setattr(cite, "page_citations", lambda doc, s, url: made.append(doc.id) or real(doc, s, url))
+    path = tei / ALBANIAN
+    path.write_text(path.read_text("utf-8").replace("camp is behind you", "camp stands behind you"), "utf-8")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert made == [Path(ALBANIAN).stem]
+    assert catalogue.text("citations", Path(ALBANIAN).stem).startswith("[")

@@ -614,7 +614,7 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
                                    doc.id in dts_to_make, os.path.abspath(reuse.old_site), fingerprint, None])
         citations = _Citations(cache.catalogue, [job[4].id for job in jobs_to_render])
         for job in jobs_to_render:
-            job[-1] = citations.remembered(job[4].id)
+            job[-1] = citations.remembered(job[4].id)  # the text: read where the page is made
         bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
                    disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
         with bar:
@@ -886,6 +886,13 @@ def _page_key(cache_key: str, others: list[Document], neighbours: list[tuple[str
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def _json_or_none(text: str | None):
+    try:
+        return json.loads(text) if text else None
+    except ValueError:  # a damaged row: the citations are made again
+        return None
+
+
 class _Citations:
     """The citations of document pages, remembered from build to build in the catalogue (by
     document id; `cite.remembered_page_citations` decides whether one stands)."""
@@ -901,12 +908,10 @@ class _Citations:
         self.known = {doc_id: text for doc_id, text in texts.items() if text}
         self.new: dict[str, str] = {}
 
-    def remembered(self, doc_id: str) -> list | None:
-        text = self.known.get(doc_id)
-        try:
-            return json.loads(text) if text else None
-        except ValueError:
-            return None
+    def remembered(self, doc_id: str) -> str | None:
+        """The last build's citations of the document's page (as the catalogue holds them, JSON),
+        given once: a rebuild of every page holds no second copy of 10,000 of them."""
+        return self.known.pop(doc_id, None)
 
     # Written in batches: a full build of 10,000 makes 15 MB of them, which the build's process
     # held until the end.
@@ -984,7 +989,7 @@ def _write_document_files(job) -> tuple[str, list | None, tuple[str, str, int, d
     doc.cache_key = job[4].cache_key
     report = SiteReport(site_dir=Path(out))
     site = _Site(environment_for(settings, cache_folder), settings, _Writer(Path(out), report), zip_name=zip_name,
-                 documents=[], fingerprint=fingerprint, citations={doc.id: citations} if citations else None)
+                 documents=[], fingerprint=fingerprint, citations={doc.id: _json_or_none(citations)})
     site.document(doc, others, prev=prev, next=next_, only=stale)
     made_citations = site.made_citations.get(doc.id)
     if not make_dts:
