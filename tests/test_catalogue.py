@@ -74,11 +74,11 @@ def test_the_light_record_leaves_out_what_only_the_page_shows_and_a_page_made_ag
     rights statement, revision notes or identifiers: they go with the document's text. A page
     made again from the cache because its neighbour's title changed must still show them, byte
     for byte as a build from nothing does."""
-    import json
+    import msgspec
 
     _build(tmp_path)
     db = sqlite3.connect(tmp_path / "cache" / FILE)
-    records = [json.loads(record) for (record,) in db.execute("SELECT record FROM documents")]
+    records = [msgspec.msgpack.decode(record) for (record,) in db.execute("SELECT record FROM documents")]
     db.close()
     assert records
     for fields in records:

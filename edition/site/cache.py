@@ -361,14 +361,15 @@ _STATE_ENCODER = msgspec.json.Encoder(order="sorted")
 
 
 @functools.cache
-def _record_codec() -> tuple[msgspec.json.Encoder, msgspec.json.Decoder]:
-    """The light record's encoder and decoder: a Document as a JSON object of its fields, read
-    back by type (10,000 records: 0.17 s against 0.29 s with json's object hook below, and
-    encoded seven times faster)."""
+def _record_codec() -> tuple[msgspec.msgpack.Encoder, msgspec.msgpack.Decoder]:
+    """The light record's encoder and decoder: a Document as a MessagePack map of its fields,
+    read back by type (10,000 records: 0.34 s against 0.44 s as JSON, and 17 MB against 20 MB
+    to read from the catalogue on every rebuild; JSON was 0.17 s against 0.29 s with json's
+    object hook below)."""
     from edition.site.document import Document
 
-    return (msgspec.json.Encoder(enc_hook=_record_value),
-            msgspec.json.Decoder(type=Document, dec_hook=_record_field))
+    return (msgspec.msgpack.Encoder(enc_hook=_record_value),
+            msgspec.msgpack.Decoder(type=Document, dec_hook=_record_field))
 
 
 def _record_value(value):

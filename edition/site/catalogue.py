@@ -11,7 +11,7 @@ again. The year, archive and persons of each document are columns of their own, 
 questions a list asks ("which documents of 1949?", "who appears where?").
 
 The file lives in the edition's private state folder (`.edition/site/…/catalogue.sqlite`);
-records are JSON decoded into the edition's own classes, never pickles (see cache.py).
+records are MessagePack decoded into the edition's own classes, never pickles (see cache.py).
 A build killed in the middle of writing leaves the last committed catalogue (SQLite's own
 journal); a damaged file is set aside and the documents are rendered again.
 """
@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 FILE = "catalogue.sqlite"
-FORMAT = "2"  # 2: records encoded by msgspec (the field names, not positions)
+FORMAT = "3"  # 2: records encoded by msgspec (the field names, not positions); 3: as MessagePack
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS about (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS documents (
     year TEXT NOT NULL,
     archive TEXT NOT NULL,
     title TEXT NOT NULL,
-    record TEXT NOT NULL       -- the light record as JSON, UTF-8 (edition.site.cache._record_codec)
+    record BLOB NOT NULL       -- the light record as MessagePack (edition.site.cache._record_codec)
 );
 CREATE INDEX IF NOT EXISTS documents_by_id ON documents (id);
 CREATE INDEX IF NOT EXISTS documents_by_year ON documents (year);
@@ -90,7 +90,7 @@ class Catalogue:
         return {key for (key,) in self.db.execute("SELECT key FROM documents")}
 
     def records(self, keys: Iterable[str], decode) -> dict[str, object]:
-        """The light records of `keys` that the catalogue holds, decoded by `decode(json)`."""
+        """The light records of `keys` that the catalogue holds, decoded by `decode(record)`."""
         wanted = set(keys)
         found = {}
         for key, record in self.db.execute("SELECT key, record FROM documents"):
@@ -99,7 +99,7 @@ class Catalogue:
         return found
 
     def put(self, rows: Iterable[tuple[str, object, str]]) -> None:
-        """rows: (key, light document, its record as JSON bytes), written in one transaction."""
+        """rows: (key, light document, its encoded record), written in one transaction."""
         with self.db:
             for key, doc, record in rows:
                 self.db.execute("DELETE FROM documents WHERE key = ?", (key,))
