@@ -62,8 +62,9 @@ def build_edition(project: Project, *, corpus_dir: Path | None = None, tei_dir: 
                                                                   _first_tei_file(current, tei_dir), tei_all)]))
             with listed(noop.file_stats(current, ("corpus", "tei"))):  # the checksums of unchanged files without a stat each
                 ok = _build_edition(project, corpus_dir=corpus_dir, tei_dir=tei_dir, site_dir=site_dir, force=force,
-                                    jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append, wrote=written.update,
-                                    records_checked=records_checked.close, retry_next_time=lambda: retry.append(True))
+                                    jobs=jobs, tei_all=tei_all, progress=progress, executor=work, said=lines.append,
+                                    wrote=written.update, records_checked=records_checked.close,
+                                    retry_next_time=lambda: retry.append(True))
         if ok and not retry:
             noop.record(folder, _as_left(current, tei_dir, Path(site_dir or project.site), written), lines, ok)
         return ok

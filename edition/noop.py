@@ -32,11 +32,17 @@ PACKAGE = Path(__file__).resolve().parent
 def folder_listing(folder: Path, recursive: bool = False) -> list | None:
     """[name, size, mtime_ns] of each entry of `folder` (dot files, the build's own caches,
     left out), sub-folders' listings nested when recursive; None when there is no folder."""
+    entries = _scanned(folder)
+    return None if entries is None else _entries(entries, recursive)
+
+
+def _scanned(folder: Path) -> list[os.DirEntry] | None:
+    """The entries of `folder` that a listing holds, by name; None when there is no folder."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        with os.scandir(folder) as found:
+            return sorted((entry for entry in found if _listed(entry.name)), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return _entries([entry for entry in entries if _listed(entry.name)], recursive)
 
 
 # From this many files a folder's files are asked about by two threads: a stat waits on the file
@@ -91,13 +97,10 @@ def relisted(folder: Path, before: list | None, changed: set[str]) -> list | Non
         return folder_listing(folder)
     known = {entry[0]: entry for entry in before if len(entry) == 3}
     changed = {name.casefold() for name in changed}  # as the build spelt them: Foo.xml on disk may be foo.xml
-    try:
-        with os.scandir(folder) as entries:
-            return [known[entry.name] if entry.name in known and entry.name.casefold() not in changed
-                    else _entry(entry, False)
-                    for entry in sorted(entries, key=lambda entry: entry.name) if _listed(entry.name)]
-    except (FileNotFoundError, NotADirectoryError):
-        return None
+    entries = _scanned(folder)
+    return None if entries is None else [
+        known[entry.name] if entry.name in known and entry.name.casefold() not in changed else _entry(entry, False)
+        for entry in entries]
 
 
 def file_stats(recorded: dict, folders) -> dict[str, tuple[int, int]]:

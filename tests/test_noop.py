@@ -141,27 +141,32 @@ def test_a_build_whose_search_index_failed_is_not_recorded_and_the_next_one_make
     assert _build(edition_folder) and calls == [True]  # now complete: the next one is a no-op
 
 
-def test_a_source_edited_while_the_build_runs_makes_the_next_build_a_real_one(edition_folder, monkeypatch):
-    """The record holds the sources as the build listed them before reading them: one edited
-    after it was read (while the site is made) differs from the record, and the next build
-    converts it, rather than taking the new text for published."""
+def _built_then_edited(folder: Path, monkeypatch, path: Path) -> None:
+    """A build during which, once the site is made, `path` is edited (a sentence of the
+    document changed), as an editor saving a file while the build runs would."""
     import edition.site as site_module
 
-    monkeypatch.setattr(noop, "SETTLE_NS", 0)
-    source = edition_folder / "corpus" / f"{DOCUMENT}.txt"
     real_site = site_module.build_site
 
     def site_then_edit(*args, **kwargs):
         made = real_site(*args, **kwargs)
-        text = source.read_text("utf-8")
+        text = path.read_text("utf-8")
         assert "the entire socialist camp is behind you" in text
-        source.write_text(text.replace("the entire socialist camp is behind you",
-                                       "the entire socialist camp stands behind you"), "utf-8")
+        path.write_text(text.replace("the entire socialist camp is behind you",
+                                     "the entire socialist camp stands behind you"), "utf-8")
         return made
 
     monkeypatch.setattr(site_module, "build_site", site_then_edit)
-    assert _build(edition_folder)
+    assert _build(folder)
     monkeypatch.setattr(site_module, "build_site", real_site)
+
+
+def test_a_source_edited_while_the_build_runs_makes_the_next_build_a_real_one(edition_folder, monkeypatch):
+    """The record holds the sources as the build listed them before reading them: one edited
+    after it was read (while the site is made) differs from the record, and the next build
+    converts it, rather than taking the new text for published."""
+    monkeypatch.setattr(noop, "SETTLE_NS", 0)
+    _built_then_edited(edition_folder, monkeypatch, edition_folder / "corpus" / f"{DOCUMENT}.txt")
     calls = _checks_everything(monkeypatch)
     assert _build(edition_folder)
     assert calls == [True], "the edited source was taken for published"
@@ -172,23 +177,10 @@ def test_a_tei_file_edited_while_the_site_is_made_makes_the_next_build_a_real_on
     """The record holds the TEI files the build wrote as it left them and the others as they
     were listed before the build: a TEI file edited by hand after it was checked differs from
     the record, and the next build publishes the edit."""
-    import edition.site as site_module
-
     monkeypatch.setattr(noop, "SETTLE_NS", 0)
     assert _build(edition_folder)  # converts: the TEI file is written
     (edition_folder / "corpus" / f"{DOCUMENT}.txt").touch()  # a real build that writes no TEI file
-    tei = edition_folder / "tei" / f"{DOCUMENT}.xml"
-    real_site = site_module.build_site
-
-    def site_then_edit(*args, **kwargs):
-        made = real_site(*args, **kwargs)
-        tei.write_text(tei.read_text("utf-8").replace("the entire socialist camp is behind you",
-                                                      "the entire socialist camp stands behind you"), "utf-8")
-        return made
-
-    monkeypatch.setattr(site_module, "build_site", site_then_edit)
-    assert _build(edition_folder)
-    monkeypatch.setattr(site_module, "build_site", real_site)
+    _built_then_edited(edition_folder, monkeypatch, edition_folder / "tei" / f"{DOCUMENT}.xml")
     calls = _checks_everything(monkeypatch)
     _build(edition_folder)
     assert calls == [True], "the TEI file edited during the build was taken for published"

@@ -590,7 +590,6 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         dts = StaticDts(settings, write, reuse, cache.catalogue)  # static DTS 1.0 endpoints (edition/site/dts.py)
         dts_to_make = dts.plan(docs)
         # Document pages: a page changes with its document, its neighbours and its translations.
-        jobs_to_render = []
         # of its neighbours and translations a page shows only these (each document's date
         # formatted once, not once for each of its two neighbours)
         shown = [(d.id, d.title, d.display_date) for d in docs]
@@ -603,23 +602,21 @@ def _build_into(out: Path, docs: list[Document], settings: Settings, validation,
         files_current = reuse.try_reuse_documents("files", ids, [d.cache_key for d in docs])
         report.pages += outputs.PAGE.names_of(ids)
         report.files += outputs.DOWNLOADS.names_of(ids)
+        stale_of = {}  # by the index of each document whose page, downloads or DTS files are to be made
         for i, (doc, page_ok, files_ok) in enumerate(zip(docs, page_current, files_current)):
-            if page_ok and files_ok and doc.id not in dts_to_make:
-                continue
-            stale = frozenset([*([] if page_ok else outputs.PAGE.file_names(doc.id)),
-                               *([] if files_ok else outputs.DOWNLOADS.file_names(doc.id))])
-            prev, next_ = (docs[i - 1] if i else None), (docs[i + 1] if i + 1 < len(docs) else None)
-            jobs_to_render.append([os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), doc,
-                                   os.path.abspath(doc.path), others_of[i], prev, next_, stale,
-                                   doc.id in dts_to_make, os.path.abspath(reuse.old_site), fingerprint, None])
-        citations = _Citations(cache.catalogue, [job[4].id for job in jobs_to_render])
-        for job in jobs_to_render:
-            job[-1] = citations.remembered(job[4].id)  # the text: read where the page is made
+            if not (page_ok and files_ok and doc.id not in dts_to_make):
+                stale_of[i] = frozenset([*([] if page_ok else outputs.PAGE.file_names(doc.id)),
+                                         *([] if files_ok else outputs.DOWNLOADS.file_names(doc.id))])
+        citations = _Citations(cache.catalogue, [docs[i].id for i in stale_of])
+        jobs_to_render = [(os.path.abspath(out), settings, zip_name, os.path.abspath(cache.folder), docs[i],
+                           os.path.abspath(docs[i].path), others_of[i], docs[i - 1] if i else None,
+                           docs[i + 1] if i + 1 < len(docs) else None, stale, docs[i].id in dts_to_make,
+                           os.path.abspath(reuse.old_site), fingerprint, citations.remembered(docs[i].id))
+                          for i, stale in stale_of.items()]
         bar = tqdm(total=len(jobs_to_render), desc="write pages", unit="doc", file=sys.stderr, leave=False,
                    disable=not progress or len(jobs_to_render) < 20 or not sys.stderr.isatty())
         with bar:
-            for doc_id, made_citations, made in _map(_write_document_files, [tuple(job) for job in jobs_to_render],
-                                                     jobs, executor):
+            for doc_id, made_citations, made in _map(_write_document_files, jobs_to_render, jobs, executor):
                 citations.made(doc_id, made_citations)
                 if made is not None:
                     dts.made_by_worker(*made)

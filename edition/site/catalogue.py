@@ -98,7 +98,7 @@ class Catalogue:
                 found[key] = decode(record)
         return found
 
-    def put(self, rows: Iterable[tuple[str, object, str]]) -> None:
+    def put(self, rows: Iterable[tuple[str, object, bytes]]) -> None:
         """rows: (key, light document, its encoded record), written in one transaction."""
         with self.db:
             for key, doc, record in rows:

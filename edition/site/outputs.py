@@ -21,7 +21,7 @@ class Part:
     folders: tuple[str, ...] = ()
 
     def file_names(self, doc_id: str) -> list[str]:
-        return [f"{folder}/{doc_id}{ending}" for folder, ending in self.files]
+        return self.names_of((doc_id,))
 
     def names_of(self, doc_ids) -> list[str]:
         """`file_names` of each of `doc_ids`, in one list (10,000 documents: no call for each)."""
