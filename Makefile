@@ -16,7 +16,7 @@ site:
 test:
 	@py=$$($(USE_PYTHON)) && set -x && \
 	PYTHON="$$py" bash scripts/install-test-deps.sh && \
-	EDITION_REQUIRE_BROWSER=1 "$$py" -m pytest -q
+	EDITION_REQUIRE_BROWSER=1 "$$py" -m pytest -q -n 2
 
 serve:
 	@py=$$($(USE_PYTHON)) && "$$py" -m edition serve

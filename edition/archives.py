@@ -348,11 +348,6 @@ def find_archive(citation: str, archives: tuple[Archive, ...], strict: bool = Tr
 
 
 @functools.lru_cache(maxsize=None)
-def _name_pattern(name: str) -> re.Pattern:
-    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-
-
-@functools.lru_cache(maxsize=None)
 def _abbreviation_patterns(abbreviation: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """An abbreviation in brackets, before a colon or opening the citation; before a number; anywhere."""
     escaped = re.escape(abbreviation)

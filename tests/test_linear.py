@@ -5,6 +5,7 @@ takes about four times as long, a quadratic one sixteen. No wall-clock limit is 
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -34,18 +35,28 @@ SHAPES = {
 
 def _seconds(path: Path, text: str) -> float:
     path.write_text(text, "utf-8")
-    best = float("inf")
-    for _ in range(2):
-        start = time.perf_counter()
-        read_source(path, path.name)
-        best = min(best, time.perf_counter() - start)
-    return best
+    gc.collect()
+    start = time.process_time()  # CPU time: a busy or throttled host does not count against the rule
+    read_source(path, path.name)
+    return time.process_time() - start
+
+
+def _growth(tmp_path: Path, make, n: int) -> tuple[float, float]:
+    """The best of three readings at n and at 4n, taken in turn, so that a slow spell of the host
+    weighs on both sizes alike."""
+    small = large = float("inf")
+    for _ in range(3):
+        small = min(small, _seconds(tmp_path / "small.txt", make(n)))
+        large = min(large, _seconds(tmp_path / "large.txt", make(4 * n)))
+    return small, large
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_work_grows_linearly(tmp_path: Path, shape: str) -> None:
     make = SHAPES[shape]
-    small = _seconds(tmp_path / "small.txt", make(1000))
-    large = _seconds(tmp_path / "large.txt", make(4000))
+    small, large = _growth(tmp_path, make, 1000)
+    if large > 9 * max(small, 0.02):
+        # A quadratic rule fails again at twice the size (its ratio grows); a hiccup of the host does not.
+        small, large = _growth(tmp_path, make, 2000)
     # linear: about 4; quadratic: about 16. A floor keeps timer noise on tiny inputs out.
     assert large <= 9 * max(small, 0.02), f"{shape}: {small:.3f} s at n, {large:.3f} s at 4n"

@@ -68,10 +68,10 @@ class InlineContext:
             for candidates in index.values():
                 candidates.sort(key=lambda n: (n.count("-"), int(n.split("-")[1]) if "-" in n else 0))
             self._by_marker = index
-        used = self._used_set()
+        used = self.used_set()
         return next((n for n in self._by_marker.get(marker, []) if n not in used), None)
 
-    def _used_set(self) -> set[str]:
+    def used_set(self) -> set[str]:
         """`used_notes` as a set, kept up to date as the list grows (or is cleared)."""
         if self._absorbed > len(self.used_notes):
             self._used, self._absorbed = set(), 0

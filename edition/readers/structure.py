@@ -424,8 +424,9 @@ def _notes(src: Extracted, source_name: str) -> tuple[dict[str, Note], list[Prob
 
 
 def _place_unmarked_notes(notes: dict[str, Note], ctx: InlineContext, problems: list[Problem], source: str) -> None:
+    used = ctx.used_set()
     for n, note in notes.items():
-        if n not in ctx.used_notes:
+        if n not in used:
             note.unplaced = True  # type: ignore[attr-defined]
             problems.append(Problem(source, note.line, f"note [{note.n.split('-')[0]}] has no marker in the text; it "
                                     "is kept at the end of the document's last paragraph", "warning"))
