@@ -17,6 +17,7 @@ import re
 import sys
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -267,16 +268,28 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
                 documents.append(packed)
                 report.results.append(Result(name, packed.id, "pending", problems))
 
-    read(changed)
     # An unchanged document of the same date as a changed (or removed) one may be its translation:
-    # it is converted again so that both list each other (listBibl) correctly.
-    dates |= {packed.date_when for packed in documents if packed.date_when}
+    # it is converted again so that both list each other (listBibl) correctly. Those of the dates
+    # the manifest knows are read with the changed ones, in one batch (a second batch waited on
+    # the side worker behind the loading of the schemas); those of a date a changed record now
+    # gives, after them.
     declared = declared_translations(registers.translations if registers else None)
-    partners = {partner for packed in documents for partner in declared.get(packed.id, ())}
-    again = [path for path, entry in unchanged.items()
-             if entry.get("relation", "").split("|")[0] in dates or entry["doc_id"] in partners]
-    read(again)
-    skipped = [(path, entry) for path, entry in unchanged.items() if path not in set(again)]
+
+    def same_date_or_declared(dates: set[str], ids: Iterable[str], taken: set[Path]) -> list[Path]:
+        partners = {partner for doc_id in ids for partner in declared.get(doc_id, ())}
+        return [path for path, entry in unchanged.items() if path not in taken
+                and (entry.get("relation", "").split("|")[0] in dates or entry["doc_id"] in partners)]
+
+    again = same_date_or_declared(dates, [id_of[path] for path in changed], set())
+    read(changed + again)
+    changed_ids = {id_of[path] for path in changed}
+    read_changed = [packed for packed in documents if packed.id in changed_ids]
+    new_dates = {packed.date_when for packed in read_changed if packed.date_when} - dates
+    later = same_date_or_declared(new_dates, [packed.id for packed in read_changed], set(again))
+    read(later)
+    again += later
+    read_again = set(again)
+    skipped = [(path, entry) for path, entry in unchanged.items() if path not in read_again]
     for path, entry in skipped:
         report.results.append(Result(source_name(path), entry["doc_id"], "unchanged",
                                      [Problem(source_name(path), line, message, severity)

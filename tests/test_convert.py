@@ -396,6 +396,42 @@ def test_unchanged_sources_are_not_read_again(tmp_path: Path, monkeypatch) -> No
     assert {path.name: path.read_bytes() for path in tei.glob("*.xml")}[f"{ALBANIAN}.xml"] == before[f"{ALBANIAN}.xml"]
 
 
+def test_a_changed_records_date_fellows_are_read_with_it_and_those_of_its_new_date_after(
+        tmp_path: Path, monkeypatch) -> None:
+    """The documents of a changed record's date (its translations, maybe) are read in the same
+    batch as the record; those of a date a record gives that the last run did not know of are
+    read next, and the translations still list each other."""
+    import edition.convert as convert_module
+
+    corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    tei = tmp_path / "tei"
+    convert_corpus(corpus, tei, progress=False, jobs=1)
+    batches: list[list[str]] = []
+    real_map, real_read = convert_module._map, convert_module._read
+
+    def reading(function, items, *arguments, **options):
+        if getattr(function, "func", None) is real_read and items:
+            batches.append(sorted(Path(path).stem for path, _ in items))
+        return real_map(function, items, *arguments, **options)
+
+    monkeypatch.setattr(convert_module, "_map", reading)
+    source = corpus / f"{WOLFF}.txt"
+    source.write_bytes(source.read_bytes() + b"\n")
+    convert_corpus(corpus, tei, progress=False, jobs=1)
+    assert batches == [sorted([WOLFF, ZUBOK])]
+
+    batches.clear()  # a new record, its date not in its file name: known only once it is read
+    text = (corpus / f"{ALBANIAN}.txt").read_text("utf-8")
+    (corpus / "mao-zedong_another-delegation.txt").write_text(
+        text.replace("June 7, 1960", "July 31, 1958").replace("(7 June 1960)", "(31 July 1958)"), "utf-8")
+    report = convert_corpus(corpus, tei, progress=False, jobs=1)
+    assert batches == [["mao-zedong_another-delegation"], sorted([WOLFF, ZUBOK])]
+    assert {r.doc_id: r.status for r in report.results}["mao-zedong_another-delegation"] == "written"
+    mutual = etree.parse(str(tei / f"{WOLFF}.xml")).xpath("//tei:relation[@name='translation']/@mutual",
+                                                           namespaces={"tei": TEI_NS})
+    assert len(mutual) == 1 and f"{ZUBOK}.xml#" in mutual[0]
+
+
 def test_unchanged_files_are_not_hashed_again_and_a_change_is_still_seen(tmp_path: Path, monkeypatch) -> None:
     """Files are re-hashed only when their size or modification time differ from the last run."""
     import edition.hashes as hashes_module

@@ -16,6 +16,7 @@ from functools import lru_cache
 from edition.errors import Problem
 from edition.model import (AltName, DateRef, Foreign, Hi, InlineNote, Lost, Manner, NoteRef, OrphanNoteRef, PageBreak,
                            PersonRef, PlaceRef, Repair, Sic, Supplied, Unclear)
+from edition.readers import english
 from edition.readers.pages import PB_MARK, PB_OPEN
 from edition.readers.base import EM_CLOSE, EM_OPEN, parse_date
 
@@ -266,8 +267,7 @@ def _is_comment(content: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-    return zipf_frequency(word, "en")
+    return english.zipf_frequency(word)
 
 
 def is_original_language(content: str) -> bool:
