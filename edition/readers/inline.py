@@ -72,6 +72,11 @@ class InlineContext:
         used = self.used_set()
         return next((n for n in self._by_marker.get(marker, []) if n not in used), None)
 
+    def forget_used_notes(self) -> None:
+        """The markers met so far are not the text's (they were in the notes themselves)."""
+        self.used_notes.clear()
+        self._used, self._absorbed = set(), 0
+
     def used_set(self) -> set[str]:
         """`used_notes` as a set, kept up to date as the list grows (or is cleared)."""
         if self._absorbed > len(self.used_notes):

@@ -78,7 +78,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         ctx.name_parts, ctx.honorific = name_parts(names, profile), profile.honorific_pattern()
     for note in notes.values():
         note.content = parse_inline(note.raw, ctx, note.line, in_note=True)  # type: ignore[attr-defined]
-    ctx.used_notes.clear()
+    ctx.forget_used_notes()
 
     head = [_plain_string(parse_inline(line, ctx, getattr(src, "head_line", None) or 1, heading=True))
             for line in src.head]
