@@ -16,7 +16,8 @@ For each N, in bench/out/n<N>/ (git-ignored):
    search index: render = site build - index);
 3. builds: `python -m edition build ...` as a subprocess, from an empty tei/ and site/ (full),
    again with nothing changed (no-op), after one paragraph of one source was changed
-   (one-doc), and after the same paragraph was changed again (one-doc, warm). Wall time, the time at which each stage line is printed, and the memory of
+   (one-doc), and after the same paragraph was changed again (one-doc, warm). Wall time, the
+   time at which each stage line is printed, and the memory of
    the process tree: the peak of the summed PSS of the build process and its children,
    sampled every 0.1 s or more (the sampler keeps to ~10% of a core), and the largest max RSS of one process (wait4 rusage).
 
@@ -931,7 +932,9 @@ def target_table(results: list[dict]) -> str:
                               for n in sizes) + " | – |")
     compares = [r["render_compare"] for r in results if (r.get("render_compare") or {}).get("documents")]
     notes = ["", "Builds: `python -m edition build` as a subprocess, wall time; full = from empty tei/ and site/; "
-             "no-op = again, nothing changed; one-document = after one paragraph of one source changed: the first rebuild after the full build, then (after the semicolon) the same paragraph changed again. Peak memory: "
+             "no-op = again, nothing changed; one-document = after one paragraph of one source changed: the "
+             "first rebuild after the full build, then (after the semicolon) the same paragraph changed again. "
+             "Peak memory: "
              "the high-water mark (max RSS, wait4) of the largest single process over the three builds. Page render: "
              "ms a document in one process, the edition's page renderer (`load_document` + `render_document`: "
              "parse, header, body, notes, turns) against Saxon with the TEI Stylesheets' html/html.xsl "
