@@ -282,10 +282,9 @@ def convert_corpus(source: Path, out: Path, *, force: bool = False, jobs: int = 
 
     again = same_date_or_declared(dates, [id_of[path] for path in changed], set())
     read(changed + again)
-    changed_ids = {id_of[path] for path in changed}
-    read_changed = [packed for packed in documents if packed.id in changed_ids]
-    new_dates = {packed.date_when for packed in read_changed if packed.date_when} - dates
-    later = same_date_or_declared(new_dates, [packed.id for packed in read_changed], set(again))
+    changed_ids = {id_of[path] for path in changed}  # their declared partners are in `again` already
+    new_dates = {packed.date_when for packed in documents if packed.id in changed_ids and packed.date_when} - dates
+    later = same_date_or_declared(new_dates, (), set(again))
     read(later)
     again += later
     read_again = set(again)

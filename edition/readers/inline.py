@@ -43,13 +43,11 @@ class InlineContext:
     name_parts: dict[str, str] = field(default_factory=dict)
     honorific: str = "(?!)"  # the profile's honorifics, as a regular expression
     problems: list[Problem] = field(default_factory=list)
-    used_notes: list[str] = field(default_factory=list)
+    used_notes: set[str] = field(default_factory=set)  # the notes a marker has taken
     inline_notes: int = 0
     repairs: list[str] = field(default_factory=list)
     _by_marker: dict | None = field(default=None, repr=False)
     missing_notes: set = field(default_factory=set)  # markers whose note the source lacks, seen once
-    _used: set = field(default_factory=set, repr=False)
-    _absorbed: int = 0
 
     def next_letter(self) -> str:
         self.inline_notes += 1
@@ -69,21 +67,7 @@ class InlineContext:
             for candidates in index.values():
                 candidates.sort(key=lambda n: (n.count("-"), int(n.split("-")[1]) if "-" in n else 0))
             self._by_marker = index
-        used = self.used_set()
-        return next((n for n in self._by_marker.get(marker, []) if n not in used), None)
-
-    def forget_used_notes(self) -> None:
-        """The markers met so far are not the text's (they were in the notes themselves)."""
-        self.used_notes.clear()
-        self._used, self._absorbed = set(), 0
-
-    def used_set(self) -> set[str]:
-        """`used_notes` as a set, kept up to date as the list grows (or is cleared)."""
-        if self._absorbed > len(self.used_notes):
-            self._used, self._absorbed = set(), 0
-        self._used.update(self.used_notes[self._absorbed:])
-        self._absorbed = len(self.used_notes)
-        return self._used
+        return next((n for n in self._by_marker.get(marker, []) if n not in self.used_notes), None)
 
     def warn(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message, "warning"))
@@ -201,7 +185,7 @@ def _bracket(content: str, before: str, after: str, out: list, ctx: InlineContex
     if re.fullmatch(r"\d+", stripped) or stripped in ctx.note_numbers:  # a number, or a symbol with its note
         note = ctx.note_for(stripped)
         if note:
-            ctx.used_notes.append(note)
+            ctx.used_notes.add(note)
             return [NoteRef(note)]
         if stripped in ctx.note_numbers:
             ctx.warn(line, f"footnote marker [{stripped}] is printed again; its note is shown at the first marker "

@@ -78,7 +78,7 @@ def build_document(src: Extracted, doc_id: str, source_name: str, sha256: str,
         ctx.name_parts, ctx.honorific = name_parts(names, profile), profile.honorific_pattern()
     for note in notes.values():
         note.content = parse_inline(note.raw, ctx, note.line, in_note=True)  # type: ignore[attr-defined]
-    ctx.forget_used_notes()
+    ctx.used_notes.clear()  # the markers met so far were in the notes themselves
 
     head = [_plain_string(parse_inline(line, ctx, getattr(src, "head_line", None) or 1, heading=True))
             for line in src.head]
@@ -424,9 +424,8 @@ def _notes(src: Extracted, source_name: str) -> tuple[dict[str, Note], list[Prob
 
 
 def _place_unmarked_notes(notes: dict[str, Note], ctx: InlineContext, problems: list[Problem], source: str) -> None:
-    used = ctx.used_set()
     for n, note in notes.items():
-        if n not in used:
+        if n not in ctx.used_notes:
             note.unplaced = True  # type: ignore[attr-defined]
             problems.append(Problem(source, note.line, f"note [{note.n.split('-')[0]}] has no marker in the text; it "
                                     "is kept at the end of the document's last paragraph", "warning"))
