@@ -461,6 +461,42 @@ def test_a_persons_page_written_again_lists_the_turns_of_the_documents_not_rende
         assert turns and all(li.xpath("string(span[@class='turn-words'])").strip() for li in turns)
 
 
+def test_the_pages_about_the_edition_are_kept_while_what_they_show_stands(tmp_path: Path, monkeypatch) -> None:
+    """The about, conventions and search pages are not rendered again by a rebuild that changed
+    nothing they show (rendering the about page loads the Markdown of the introduction); the
+    about page is made again when a translation's title or translator changes, as a build from
+    nothing makes it."""
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    shutil.copytree(FIXTURES, tei)
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    edition_pages = ("about.html", "conventions.html", "search.html")
+    rendered = []
+    real_page = site_build._Site.page
+    monkeypatch.setattr(site_build._Site, "page", lambda self, path, *a, **k: (rendered.append(path),
+                                                                                real_page(self, path, *a, **k)))
+
+    path = tei / ALBANIAN  # a document in no group of translations
+    path.write_text(path.read_text("utf-8").replace("in Hangzhou (7 June 1960)", "at Hangzhou (7 June 1960)"), "utf-8")
+    report = site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert f"documents/{ALBANIAN.removesuffix('.xml')}.html" in rendered, "nothing was rebuilt: nothing was tested"
+    assert not set(rendered) & set(edition_pages)
+    assert set(edition_pages) <= set(report.pages)
+
+    zubok = next(tei.glob("*_zubok.xml"))  # one of two translations, which the about page lists
+    zubok.write_text(zubok.read_text("utf-8").replace("Hall of Huaizhentan [Beijing]</title>",
+                                                      "Hall of Huaizhentan, Beijing</title>"), "utf-8")
+    rendered.clear()
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert "about.html" in rendered and not {"conventions.html", "search.html"} & set(rendered)
+    about = (site / "about.html").read_text("utf-8")
+    assert "Hall of Huaizhentan, Beijing" in about and "Hall of Huaizhentan [Beijing]" not in about
+    fresh = tmp_path / "fresh"
+    site_build.build_site(tei, fresh, settings, progress=False, jobs=1, cache_dir=tmp_path / "fresh-cache")
+    for name in edition_pages:
+        assert (site / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
 def test_pages_are_made_again_when_any_code_that_makes_them_changes(tmp_path: Path) -> None:
     """The plain text, the table of behaviours, dates and names are made outside edition/site/:
     the fingerprint of the rendered documents covers the whole package, so that a change to
