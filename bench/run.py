@@ -553,8 +553,9 @@ def run_builds(code: Path, corpus: Path, folder: Path, jobs: int, settings: Path
         changed = None
         if name.startswith("onedoc"):
             published = {page.stem for page in (build / "site" / "documents").glob("*.html")}
+            turn = 0 if name in ("onedoc", "onedoc_warm") else int(name.removeprefix("onedoc_again"))
             sentence = ("The benchmark added this sentence to one paragraph." if name == "onedoc"
-                        else AGAIN_SENTENCES[0 if name == "onedoc_warm" else int(name.removeprefix("onedoc_again")) % 2])
+                        else AGAIN_SENTENCES[turn % 2])
             changed = one_doc_change(corpus, documents, sentence=sentence, published=published)
             results["changed_file"] = changed[0].name
         try:
