@@ -662,6 +662,26 @@ def test_persons_pages_whose_child_failed_are_made_here_and_the_site_is_whole(tm
     assert _state_of(built["apart"][1]) == _state_of(built["here"][1])
 
 
+@pytest.mark.skipif(not __import__("edition.executor").executor.can_fork(), reason="forks on Linux only")
+def test_the_persons_pages_child_runs_at_a_lower_priority_than_the_build(tmp_path: Path, monkeypatch) -> None:
+    """The persons' pages are wanted only at the end of the build: their child yields the cores
+    to the build's own process and to Pagefind (os.nice), and the build keeps its priority."""
+    from edition.errors import Problem
+
+    def persons_pages(site, reuse, *rest):  # the child's work: it reports its priority as a warning
+        site.write.report.warnings.append(Problem("persons", None, str(os.nice(0)), "warning"))
+
+    monkeypatch.setattr(site_build, "_persons", persons_pages)
+    monkeypatch.setattr(site_build, "APART_FROM", 0)
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    shutil.copytree(FIXTURES, tei)
+    before = os.nice(0)
+    report = site_build.build_site(tei, site, load_settings(ROOT / "edition.toml"), progress=False, jobs=2)
+    seen = [w.message for w in report.warnings if str(w.path) == "persons"]
+    assert seen == [str(min(before + site_build.APART_NICENESS, 19))], "the work was not done in a child"
+    assert os.nice(0) == before
+
+
 def test_a_rebuild_lists_no_folder_of_the_cache_left_as_it_was_and_renders_a_document_whose_part_was_deleted(
         tmp_path: Path, monkeypatch) -> None:
     """The cache's folders of rendered documents are listed (to see that each document has all
