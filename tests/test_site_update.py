@@ -637,8 +637,13 @@ def _retitle(tei: Path) -> None:
 @pytest.mark.skipif(not __import__("edition.executor").executor.can_fork(), reason="forks on Linux only")
 @pytest.mark.parametrize("change", [None, _retitle], ids=["first build", "rebuild after a change"])
 def test_lists_made_in_a_child_give_the_same_site_and_state_as_made_here(tmp_path: Path, monkeypatch, change) -> None:
+    """The persons' pages and the search bundle, made in forked children (a large edition), give
+    the site and state that they give made in the build's own process."""
     built, forks = _built_here_and_apart(tmp_path, monkeypatch, change)
-    assert len(forks) == (1 if change is None else 2), "the lists were not made in a child: nothing was tested"
+    kinds = [getattr(work, "__func__", work).__qualname__ for work in forks]
+    builds = 1 if change is None else 2
+    assert kinds.count("_Apart._in_child") == builds, "the lists were not made in a child: nothing was tested"
+    assert kinds.count("_SearchIndex._made_in_child") == builds, "the search bundle was not made in a child"
     (here, here_cache, here_reports), (apart, apart_cache, apart_reports) = built["here"], built["apart"]
     assert _tree(apart) == _tree(here)
     assert _state_of(apart_cache) == _state_of(here_cache)
@@ -680,6 +685,44 @@ def test_the_persons_pages_child_runs_at_a_lower_priority_than_the_build(tmp_pat
     seen = [w.message for w in report.warnings if str(w.path) == "persons"]
     assert seen == [str(min(before + site_build.APART_NICENESS, 19))], "the work was not done in a child"
     assert os.nice(0) == before
+
+
+@pytest.mark.skipif(not __import__("edition.executor").executor.can_fork(), reason="forks on Linux only")
+def test_a_search_bundle_whose_child_failed_is_made_here_and_the_site_is_whole(tmp_path: Path, monkeypatch) -> None:
+    def fails(self):
+        raise RuntimeError("the child's work broke")
+
+    monkeypatch.setattr(site_build._SearchIndex, "_made_in_child", fails)
+    built, forks = _built_here_and_apart(tmp_path, monkeypatch)
+    assert any(getattr(work, "__func__", None) is fails for work in forks), "no child was forked: nothing was tested"
+    assert _tree(built["apart"][0]) == _tree(built["here"][0])
+    assert _state_of(built["apart"][1]) == _state_of(built["here"][1])
+    assert built["apart"][2][0].search_pages == built["here"][2][0].search_pages == 3
+
+
+def test_a_rebuilds_search_bundle_is_begun_before_the_light_records_are_read(tmp_path: Path, monkeypatch) -> None:
+    """Pagefind's program is the longest of what a one-document rebuild of a large edition does:
+    the bundle of the changed document is begun from the documents' ids and keys, before the
+    light records of the others are read from the catalogue, and it holds every document."""
+    from edition.site.cache import BuildCache
+
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    shutil.copytree(FIXTURES, tei)
+    settings = load_settings(ROOT / "edition.toml")
+    site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    steps = []
+    real_start, real_records = site_build._SearchIndex.start, BuildCache.records
+    monkeypatch.setattr(site_build._SearchIndex, "start",
+                        lambda self: (steps.append(("search", [d.id for _, members in self.stale for d in members])),
+                                      real_start(self)))
+    monkeypatch.setattr(BuildCache, "records", lambda self, keys: (steps.append(("records", len(keys))),
+                                                                   real_records(self, keys))[1])
+    _retitle(tei)
+    report = site_build.build_site(tei, site, settings, progress=False, jobs=1)
+    assert [step for step, _ in steps][:2] == ["search", "records"]
+    assert sorted(steps[0][1]) == sorted(path.stem for path in tei.glob("*.xml"))  # one bundle: all three
+    assert steps[1][1] == 2  # the two documents that did not change
+    assert report.search_pages == 3 and not [w for w in report.warnings if str(w.path) == "search"]
 
 
 def test_a_rebuild_lists_no_folder_of_the_cache_left_as_it_was_and_renders_a_document_whose_part_was_deleted(
