@@ -656,15 +656,19 @@ def test_lists_made_in_a_child_give_the_same_site_and_state_as_made_here(tmp_pat
 
 
 @pytest.mark.skipif(not __import__("edition.executor").executor.can_fork(), reason="forks on Linux only")
-def test_persons_pages_whose_child_failed_are_made_here_and_the_site_is_whole(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("work", ["_Apart._in_child", "_SearchIndex._made_in_child"],
+                         ids=["the persons' pages", "the search bundle"])
+def test_work_whose_child_failed_is_made_here_and_the_site_is_whole(tmp_path: Path, monkeypatch, work) -> None:
     def fails(self):
         raise RuntimeError("the child's work broke")
 
-    monkeypatch.setattr(site_build._Apart, "_in_child", fails)
+    owner, name = work.split(".")
+    monkeypatch.setattr(getattr(site_build, owner), name, fails)
     built, forks = _built_here_and_apart(tmp_path, monkeypatch)
-    assert forks, "no child was forked: nothing was tested"
+    assert any(getattr(child, "__func__", None) is fails for child in forks), "no child was forked: nothing was tested"
     assert _tree(built["apart"][0]) == _tree(built["here"][0])
     assert _state_of(built["apart"][1]) == _state_of(built["here"][1])
+    assert built["apart"][2][0].search_pages == built["here"][2][0].search_pages == 3
 
 
 @pytest.mark.skipif(not __import__("edition.executor").executor.can_fork(), reason="forks on Linux only")
@@ -685,19 +689,6 @@ def test_the_persons_pages_child_runs_at_a_lower_priority_than_the_build(tmp_pat
     seen = [w.message for w in report.warnings if str(w.path) == "persons"]
     assert seen == [str(min(before + site_build.APART_NICENESS, 19))], "the work was not done in a child"
     assert os.nice(0) == before
-
-
-@pytest.mark.skipif(not __import__("edition.executor").executor.can_fork(), reason="forks on Linux only")
-def test_a_search_bundle_whose_child_failed_is_made_here_and_the_site_is_whole(tmp_path: Path, monkeypatch) -> None:
-    def fails(self):
-        raise RuntimeError("the child's work broke")
-
-    monkeypatch.setattr(site_build._SearchIndex, "_made_in_child", fails)
-    built, forks = _built_here_and_apart(tmp_path, monkeypatch)
-    assert any(getattr(work, "__func__", None) is fails for work in forks), "no child was forked: nothing was tested"
-    assert _tree(built["apart"][0]) == _tree(built["here"][0])
-    assert _state_of(built["apart"][1]) == _state_of(built["here"][1])
-    assert built["apart"][2][0].search_pages == built["here"][2][0].search_pages == 3
 
 
 def test_a_rebuilds_search_bundle_is_begun_before_the_light_records_are_read(tmp_path: Path, monkeypatch) -> None:
