@@ -144,10 +144,11 @@ def test_a_light_record_reads_back_as_the_document_it_was_with_its_types(tmp_pat
     keys = sorted(Catalogue(tmp_path / "cache").keys())
     records = cache.records(keys)
     assert sorted(records) == keys
-    fresh = {doc.cache_key: doc for doc in site_build._prepare_documents(
-        [(p, k) for p, k in site_build._list_sources(tmp_path / "tei", set(), "x", site_build.SiteReport(site_dir=tmp_path),
-                                                    None)], BuildCache(tmp_path / "other"), 1, False,
-        site_build.SiteReport(site_dir=tmp_path), "en")}
+    sources = site_build._list_sources(tmp_path / "tei", set(), "x", site_build.SiteReport(site_dir=tmp_path), None)
+    other, report = BuildCache(tmp_path / "other"), site_build.SiteReport(site_dir=tmp_path)
+    kept, rendered = site_build._render_new(sources, other, 1, False, report, "en")
+    fresh = {doc.cache_key: doc for doc in site_build._light_records(sources, kept, rendered, other, 1, False, report,
+                                                                     "en")}
     for key, record in records.items():
         assert record.cache_key == key
         kept = next(doc for doc in fresh.values() if doc.id == record.id)

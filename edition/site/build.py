@@ -368,13 +368,6 @@ def _list_sources(tei_dir: Path, excluded: set[str], fingerprint: str, report: S
 PARALLEL_FROM = 16
 
 
-def _prepare_documents(sources: list[tuple[Path, str]], cache: BuildCache, jobs: int, progress: bool,
-                       report: SiteReport, language: str, executor=None) -> list[Document]:
-    """Each TEI file parsed and rendered once (or taken from the cache): the light form for lists."""
-    kept, rendered = _render_new(sources, cache, jobs, progress, report, language, executor)
-    return _light_records(sources, kept, rendered, cache, jobs, progress, report, language, executor)
-
-
 def _render_new(sources: list[tuple[Path, str]], cache: BuildCache, jobs: int, progress: bool,
                 report: SiteReport, language: str, executor=None) -> tuple[list[tuple[Path, str]], list[Document]]:
     """The sources whose rendered form the cache holds (their light records are read later, by
@@ -885,7 +878,7 @@ class _SearchIndex:
         self.apart = apart and self.few
         self._child = None
         self._thread: threading.Thread | None = None
-        self._started = self._finished = False
+        self._started = False
         self._outcomes: list[tuple[str, int, Exception | None]] = []
         self._stopping = threading.Event()
 
@@ -965,12 +958,9 @@ class _SearchIndex:
             return bundle, 0, error
 
     def _finish(self) -> None:
-        """Wait for the bundles and report them (once)."""
+        """Wait for the bundles and report them."""
         from edition.site.search import bundle_name
 
-        if self._finished:
-            return
-        self._finished = True
         if self._thread is not None:
             self._thread.join()
         if self._child is not None:
