@@ -99,3 +99,30 @@ def test_a_large_editions_home_page_is_kept_while_its_numbers_stand(large) -> No
     assert home.stat().st_ino != before
     heading = html.fromstring(home.read_bytes()).xpath("string(//h2[@id='documents-heading'])")
     assert "(1, in 2 documents)" in " ".join(heading.split())
+
+
+def test_the_quality_page_of_a_large_edition_lists_the_documents_that_need_attention() -> None:
+    """Every document with a warning, a problem or a failed check gets a row, the others are
+    counted; in a small edition every document gets one."""
+    from types import SimpleNamespace
+
+    from edition.site.build import _quality
+
+    def document(index: int, warnings: list[str]):
+        return SimpleNamespace(id=f"doc-{index}", warnings=warnings)
+
+    def checked(index: int, passed: bool = True, problems: list | None = None):
+        return SimpleNamespace(path=f"/tei/doc-{index}.xml", passed_edition_schema=passed, passed_tei_all=True,
+                               passed_rules=True, problems=problems or [])
+
+    count = lists.PAGE_ROWS + 50
+    docs = [document(i, ["a speaker label was guessed"] if i == 7 else []) for i in range(count)]
+    late, early = SimpleNamespace(line=9, message="b"), SimpleNamespace(line=2, message="a")
+    files = [checked(i, passed=i != 11, problems=[late, early] if i == 13 else None) for i in range(count - 1)]
+    quality = _quality(docs, SimpleNamespace(files=files, problems=[], ok=False))
+    # doc-(count - 1) was not validated: no verdict is no failure
+    assert [row.doc.id for row in quality["rows"]] == ["doc-7", "doc-11", "doc-13"]
+    assert quality["quiet"] == count - 3
+    assert quality["rows"][1].edition_schema is False and quality["rows"][2].problems == [early, late]
+    small = _quality(docs[:20], SimpleNamespace(files=files[:20], problems=[], ok=False))
+    assert len(small["rows"]) == 20 and small["quiet"] == 0

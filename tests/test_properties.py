@@ -212,3 +212,21 @@ def test_convert_validate_build_and_nothing_is_lost(tei_all, tmp_path_factory, d
     assert site.documents == len(documents)
     for index in range(len(documents)):
         assert (work / "site" / "documents" / f"doc-{index}.html").is_file()
+
+
+def test_normalise_collapses_exactly_the_white_space_the_pattern_matches() -> None:
+    """edition.site.tei.normalise splits at str.split's white space, not with the regex it
+    replaced: both must agree on every character Unicode has."""
+    from edition.site.tei import normalise
+
+    differ = [hex(code) for code in range(0x110000)
+              if normalise(f"a{chr(code)}{chr(code)}b ") != re.sub(r"\s+", " ", f"a{chr(code)}{chr(code)}b ").strip()]
+    assert differ == []
+
+
+@given(st.text(alphabet=st.sampled_from([" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003",
+                                         "\u2028", "\u3000", "\u200b", "a", "é", "—", "."]), max_size=30))
+def test_normalise_gives_what_the_white_space_pattern_gives(text: str) -> None:
+    from edition.site.tei import normalise
+
+    assert normalise(text) == re.sub(r"\s+", " ", text).strip()
