@@ -3,7 +3,7 @@ same conversation, archives, the chronology."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -140,17 +140,23 @@ def persons_index(docs: list[Document], groups: list[list[Document]] | None = No
     each person's documents grouped by conversation (translations of one talk together).
     The counts come from each document's statistics; `read_details` gives a document's turns
     and mentions when a person's page lists them."""
-    names: dict[str, Counter] = defaultdict(Counter)
+    names: dict[str, dict[str, int]] = {}  # each person's names as the documents print them, counted
     notes: dict[str, str] = {}
     details: dict[str, tuple[int, object]] = {}  # the record that knows most of each person: (facts, person)
     for doc in docs:
         for person in doc.persons:
-            names[person.id][person.name] += 1
-            if person.note and person.id not in notes:
-                notes[person.id] = person.note
-            known = _facts(person)
-            if person.id not in details or known > details[person.id][0]:
-                details[person.id] = (known, person)
+            pid = person.id
+            counted = names.get(pid)
+            if counted is None:
+                names[pid] = {person.name: 1}
+                details[pid] = (_facts(person), person)
+            else:
+                counted[person.name] = counted.get(person.name, 0) + 1
+                known = _facts(person)
+                if known > details[pid][0]:
+                    details[pid] = (known, person)
+            if person.note and pid not in notes:
+                notes[pid] = person.note
     entries = {pid: PersonEntry(pid, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0], notes.get(pid, ""),
                                 details=details[pid][1])
                for pid, c in names.items()}
@@ -166,7 +172,8 @@ def persons_index(docs: list[Document], groups: list[list[Document]] | None = No
     for entry in entries.values():
         by_conversation: dict[str, list[Appearance]] = {}
         for appearance in entry.appearances:
-            by_conversation.setdefault(group_of.get(appearance.doc.id, appearance.doc.id), []).append(appearance)
+            doc_id = appearance.doc.id
+            by_conversation.setdefault(group_of.get(doc_id, doc_id), []).append(appearance)
         entry.conversations = [Conversation(found if len(found) == 1 else sorted(found, key=lambda a: -a.turn_count))
                                for found in by_conversation.values()]
     return dict(sorted(entries.items(), key=lambda kv: kv[1].sort_key))
