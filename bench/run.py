@@ -722,12 +722,25 @@ def compare_renderers(args: argparse.Namespace, folder: Path) -> dict:
     print(f"  page render against the TEI Stylesheets ({len(files)} documents) ...", flush=True)
     measured = run_measured(command, folder / "render.log", cwd=args.code)
     if not result_file.exists():
-        return {"error": (folder / "render.stderr").read_text()[-2000:]}
+        error = (folder / "render.stderr").read_text(errors="replace")[-2000:]
+        # the table says only "failed": the reason (a copy of the Stylesheets without its i18n.xml,
+        # say) is said here, and kept in results.json
+        print(f"    failed: {_error_summary(error)} (whole: {folder / 'render.stderr'})", flush=True)
+        return {"error": error}
     result = json.loads(result_file.read_text())
     result["seconds"] = measured["seconds"]
     print(f"    edition {result.get('edition_ms')} ms, Stylesheets {result.get('stylesheets_ms')} ms a document "
           f"(ratio {result.get('ratio')}; {len(result['failed'])} failed)", flush=True)
     return result
+
+
+def _error_summary(stderr: str) -> str:
+    """The exception a worker's stderr ends with, and the line after it (Saxon's message runs on)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    at = next((i for i, line in enumerate(lines) if re.match(r"[\w.]+(?:Error|Exception)\b", line)), None)
+    if at is None:
+        return lines[-1][:300] if lines else "no output"
+    return " ".join(lines[at:at + 2])[:300]
 
 
 # --- one size --------------------------------------------------------------------------------

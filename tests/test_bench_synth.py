@@ -90,3 +90,18 @@ def test_the_benchmark_measures_the_machines_speed_and_leaves_nothing_behind(tmp
     assert list(tmp_path.iterdir()) == []
     text = run.target_table([{"n": 100, "yardsticks_before": sticks, "yardsticks_after": sticks}])
     assert f"{sticks['python_loop_ms']:.0f} ms / {sticks['small_file_us']:.0f} µs" in text
+
+
+def test_the_benchmark_says_why_the_render_comparison_failed() -> None:
+    """The table says only "failed": the console line names the exception and Saxon's message."""
+    import run  # bench/run.py
+
+    stderr = ("Traceback (most recent call last):\n  File \"bench/run.py\", line 674, in render_worker\n"
+              "saxonc.PySaxonApiError: Error at char 10 in expression in xsl:variable/@select on line 594:\n"
+              "  FODC0002  I/O error reported by XML parser processing file:/tmp/stylesheets/i18n.xml.\n"
+              "  Found while atomizing the result of a call to tei:i18n#1\n")
+    summary = run._error_summary(stderr)
+    assert summary.startswith("saxonc.PySaxonApiError: Error at char 10") and "i18n.xml" in summary
+    assert "Found while" not in summary
+    assert run._error_summary("") == "no output"
+    assert run._error_summary("Killed\n") == "Killed"
