@@ -105,3 +105,18 @@ def test_the_benchmark_says_why_the_render_comparison_failed() -> None:
     assert "Found while" not in summary
     assert run._error_summary("") == "no output"
     assert run._error_summary("Killed\n") == "Killed"
+
+
+def test_the_comparison_of_two_commits_holds_their_code_fingerprint(tmp_path: Path) -> None:
+    """bench/ab.py replaces the one call that makes the site's code fingerprint: in a copy of
+    today's edition/site/cache.py the fingerprint no longer reads the code; code made another
+    way is refused, not compared by rendering everything."""
+    import ab  # bench/ab.py
+
+    cache_py = tmp_path / "cache.py"
+    cache_py.write_text((ROOT / "edition" / "site" / "cache.py").read_text("utf-8"), "utf-8")
+    ab.hold_code_digest(cache_py)
+    held = cache_py.read_text("utf-8")
+    assert ab.CODE_DIGEST_CALL not in held and held.count(ab.HELD_DIGEST) == 1
+    with pytest.raises(SystemExit, match="not once"):
+        ab.hold_code_digest(cache_py)
