@@ -74,8 +74,14 @@ def rule_chrome(state: RecordState) -> None:
         return state.profile.is_chrome(text) and text not in state.profile.header_ends
 
     for block in state.blocks:
-        lines = [line for line in block.lines if not chrome(line)]
-        state.chrome.extend(line for line in block.lines if chrome(line))
+        looks = [chrome(line) for line in block.lines]
+        # one such word on a line of its own between two lines of a paragraph's running text is a
+        # word of that text wrapped there ("… seek truth\nSearch\nfor facts"), not a button: a
+        # page's buttons and menus stand in blocks of their own, in runs, or after the text
+        dropped = [look and not (0 < i < len(looks) - 1 and not looks[i - 1] and not looks[i + 1])
+                   for i, look in enumerate(looks)]
+        lines = [line for line, drop in zip(block.lines, dropped) if not drop]
+        state.chrome.extend(line for line, drop in zip(block.lines, dropped) if drop)
         if lines:
             kept.append(Block(lines) if len(lines) != len(block.lines) else block)
     state.blocks = kept
